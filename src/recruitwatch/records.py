@@ -1,0 +1,137 @@
+"""The typed records that pass between pipeline stages.
+
+Every record has a plain dict form (``to_dict`` / ``from_dict``) so it can cross a process
+boundary, land in the store or be written to an export unchanged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+DOCUMENT_KINDS = ("news", "testimony", "official", "social", "paper")
+DATE_PRECISIONS = ("day", "month", "year")
+VERIFICATION_STATES = ("reported", "corroborated", "verified", "disputed", "rejected")
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """NFC, case-folded, whitespace-collapsed text: the basis of stable document ids."""
+    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip().casefold()
+
+
+def document_id(text: str, origin: str) -> str:
+    """A stable id from normalised content and origin: re-ingesting the same material is a no-op."""
+    digest = hashlib.sha256()
+    digest.update(normalise_text(text).encode("utf-8"))
+    digest.update(b"\x00")
+    digest.update(origin.strip().encode("utf-8"))
+    return digest.hexdigest()[:24]
+
+
+class _Record:
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass(slots=True)
+class Evidence(_Record):
+    """Where a field value came from: a character span of one document."""
+
+    field: str
+    value: str
+    start: int
+    end: int
+    text: str
+    document_id: str = ""
+
+
+@dataclass(slots=True)
+class Document(_Record):
+    """One report: a news article, post, testimony, official text or paper page."""
+
+    id: str
+    origin: str  # path or URL (for a message inside an export: file#message-id)
+    text: str
+    kind: str = "news"
+    lang: str | None = None
+    title: str | None = None
+    published: str | None = None  # ISO date YYYY-MM-DD (or YYYY-MM / YYYY)
+    url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    relevance: float | None = None
+    relevant: bool | None = None
+    reasons: list[str] = field(default_factory=list)
+    pipeline_version: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, *, text: str, origin: str, **kwargs: Any) -> "Document":
+        """A Document with its id computed from text and origin."""
+        return cls(id=document_id(text, origin), origin=origin, text=text, **kwargs)
+
+
+@dataclass(slots=True)
+class Incident(_Record):
+    """One case or recruitment drive reported by a document, each field backed by evidence."""
+
+    document_id: str
+    date: str | None = None
+    date_precision: str | None = None  # day | month | year
+    places: list[str] = field(default_factory=list)
+    nationalities: list[str] = field(default_factory=list)
+    status: str = "unknown"
+    count: int | None = None
+    actors: list[str] = field(default_factory=list)
+    tactics: list[str] = field(default_factory=list)
+    outcome: str = "unknown"
+    evidence: list[Evidence] = field(default_factory=list)
+    summary: str = ""  # the short span that best supports the incident as a whole
+    verification: str = "reported"
+    sensitivity: str = "normal"
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        self.evidence = [e if isinstance(e, Evidence) else Evidence.from_dict(e) for e in self.evidence]
+        if not self.id:
+            self.id = incident_id(self)
+
+    def to_gold(self) -> dict[str, Any]:
+        """The incident in the gold JSONL format of the taxonomy spec."""
+        return {
+            "date": self.date,
+            "places": list(self.places),
+            "nationalities": list(self.nationalities),
+            "status": self.status,
+            "count": self.count,
+            "actors": list(self.actors),
+            "tactics": list(self.tactics),
+            "outcome": self.outcome,
+            "evidence": self.summary,
+        }
+
+
+def incident_id(incident: Incident) -> str:
+    """Stable id of an incident: its document plus the span of its summary evidence."""
+    anchor = min((e.start for e in incident.evidence), default=0)
+    raw = f"{incident.document_id}|{anchor}|{incident.summary}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
+
+
+@dataclass(slots=True)
+class ReadFailure(_Record):
+    """A source (or part of one) that could not be read, with the reason."""
+
+    source: str
+    problem: str
