@@ -1,1 +1,137 @@
-"""CLI commands (being written)."""
+"""`extract` and `eval`: run the extractor over JSONL files and score it, without a database."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+from rich.table import Table
+
+from recruitwatch.cli import EXIT_FAILED, EXIT_PARTIAL, app
+from recruitwatch.cli.output import console, error, err_console, progress
+from recruitwatch.errors import EvalError
+
+
+def _input_documents(path: Path, failures: list[str]) -> Iterator:
+    """Documents from a JSONL file with `id` and `text`; bad lines are reported, not fatal."""
+    from recruitwatch.records import Document
+
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("text"), str):
+                    raise ValueError("each line needs an `id` and a string `text`")
+            except (json.JSONDecodeError, ValueError) as exc:
+                failures.append(f"{path}:{number}: {exc}")
+                continue
+            yield Document(
+                id=str(row["id"]),
+                origin=f"{path.name}#{row['id']}",
+                text=row["text"],
+                lang=row.get("lang"),
+                title=row.get("title"),
+                published=row.get("published"),
+                url=row.get("url"),
+            )
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
+@app.command()
+def extract(
+    input: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
+                                 help="JSONL with one document per line: `id`, `text`, optional `lang`, `title`, `published`."),
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write predictions (JSONL, gold format)."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes."),
+    batch_size: int = typer.Option(256, "--batch-size", min=1, help="Documents handed to the workers at a time."),
+) -> None:
+    """Predict relevance and incidents for each input line, in the gold format. Touches no database."""
+    from recruitwatch.pipeline import Analyser, batched
+
+    failures: list[str] = []
+    total = _count_lines(input)
+    written = 0
+    with output.open("w", encoding="utf-8") as out, Analyser(workers) as analyser, progress() as bar:
+        task = bar.add_task("Extracting", total=total)
+        for batch in batched(_input_documents(input, failures), batch_size):
+            for analysis in analyser.map(batch):
+                doc = analysis.document
+                out.write(json.dumps({
+                    "id": doc.id,
+                    "lang": doc.lang,
+                    "relevant": bool(doc.relevant),
+                    "relevance": doc.relevance,
+                    "reasons": doc.reasons,
+                    "incidents": [i.to_gold() for i in analysis.incidents],
+                }, ensure_ascii=False) + "\n")
+                written += 1
+            bar.update(task, completed=written + len(failures))
+    for failure in failures:
+        error(failure)
+    err_console.print(f"Wrote {written} predictions to {output}" + (f"; {len(failures)} lines failed" if failures else ""))
+    if failures:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _rows():
+    from recruitwatch.evaluate import FIELDS
+
+    return [("relevance", lambda g: g.relevance)] + [(f, (lambda g, f=f: g.fields[f])) for f in FIELDS]
+
+
+def _overall_table(report, title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("field", no_wrap=True)
+    for name in ("P", "R", "F1", "support"):
+        table.add_column(name, justify="right")
+    for name, pick in _rows():
+        c = pick(report.overall)
+        table.add_row(name, f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", str(c.support))
+    table.add_row("count MAE", "", "", f"{report.overall.count_mae:.2f}", str(report.overall.relevant_documents))
+    return table
+
+
+def _language_table(report) -> Table:
+    langs = report.languages()
+    table = Table(title="F1 by language (documents)", title_justify="left")
+    table.add_column("field", no_wrap=True)
+    for lang in langs:
+        table.add_column(f"{lang} ({report.groups[lang].documents})", justify="right")
+    for name, pick in _rows():
+        table.add_row(name, *(f"{pick(report.groups[lang]).f1:.3f}" for lang in langs))
+    table.add_row("count MAE", *(f"{report.groups[lang].count_mae:.2f}" for lang in langs))
+    return table
+
+
+@app.command("eval")
+def evaluate(
+    gold: Path = typer.Argument(..., exists=True, dir_okay=False, help="Gold JSONL (the taxonomy spec's format)."),
+    predictions: Path = typer.Argument(..., exists=True, dir_okay=False, help="Predictions JSONL from `extract`."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+) -> None:
+    """Score predictions against gold: relevance and each field, overall and per language."""
+    from recruitwatch.evaluate import load_jsonl, score
+
+    try:
+        report = score(load_jsonl(gold), load_jsonl(predictions))
+    except EvalError as exc:
+        error(str(exc))
+        raise typer.Exit(EXIT_FAILED)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+    else:
+        console.print(_overall_table(report, f"{gold.name}: {report.overall.documents} documents"))
+        console.print(_language_table(report))
+    if report.missing_predictions:
+        error(f"{len(report.missing_predictions)} gold documents have no prediction (scored as not relevant): "
+              + ", ".join(report.missing_predictions[:5]))
+        raise typer.Exit(EXIT_PARTIAL)
