@@ -45,3 +45,10 @@ def test_every_code_has_labels_and_a_definition():
 def test_label_falls_back_to_the_code():
     assert label("tactics", "document_seizure", "ru") == "изъятие документов"
     assert label("tactics", "no_such_code") == "no_such_code"
+
+
+def test_the_taxonomy_doc_is_generated_from_the_vocabulary():
+    from recruitwatch.taxonomy.markdown import vocabulary_markdown
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "taxonomy.md"
+    assert doc.read_text(encoding="utf-8") == vocabulary_markdown(), "run: recruitwatch taxonomy --markdown > docs/taxonomy.md"

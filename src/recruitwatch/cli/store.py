@@ -1,1 +1,325 @@
-"""CLI commands (being written)."""
+"""Store commands: init, ingest, stats, summary, documents and incidents."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from typing import Annotated, Iterator, Optional
+
+import typer
+from rich.table import Table
+
+from recruitwatch.cli import EXIT_FAILED, EXIT_PARTIAL, EXIT_USAGE, app
+from recruitwatch.cli.output import console, err_console, error, progress
+from recruitwatch.errors import StoreError
+
+DbOption = Annotated[
+    Optional[str],
+    typer.Option("--db", envvar="RECRUITWATCH_DATABASE_URL", show_envvar=True,
+                 help="Database URL (sqlite:///file.db, postgresql+psycopg://...) or a path to an SQLite file. "
+                      "Default: recruitwatch.db in the current directory."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many rows to show.")]
+OffsetOption = Annotated[int, typer.Option("--offset", min=0, help="Rows to skip (for paging).")]
+
+documents_app = typer.Typer(help="List, show and search documents.", no_args_is_help=True)
+incidents_app = typer.Typer(help="List and show incidents.", no_args_is_help=True)
+app.add_typer(documents_app, name="documents")
+app.add_typer(incidents_app, name="incidents")
+
+
+@contextmanager
+def opened(db: str | None, *, must_exist: bool = True) -> Iterator:
+    """The store, or a clean exit with a message saying what to do."""
+    from recruitwatch.store import open_store
+
+    try:
+        store = open_store(db)
+    except StoreError as exc:
+        error(str(exc))
+        raise typer.Exit(EXIT_FAILED)
+    try:
+        if must_exist and not store.is_initialised():
+            error(f"no recruitwatch store at {store.describe()}; run `recruitwatch init` first (or pass --db)")
+            raise typer.Exit(EXIT_FAILED)
+        yield store
+    except StoreError as exc:
+        error(str(exc))
+        raise typer.Exit(EXIT_FAILED)
+    finally:
+        store.close()
+
+
+def _emit_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.command()
+def init(db: DbOption = None) -> None:
+    """Create the store (or bring its schema up to date) and say where it is."""
+    with opened(db, must_exist=False) as store:
+        store.init()
+        console.print(f"Store ready: {store.describe()}")
+        console.print("Next: [bold]recruitwatch ingest PATH|URL...[/]")
+
+
+@app.command()
+def ingest(
+    sources: Annotated[list[str], typer.Argument(help="Files, folders (read recursively) or http(s) feed URLs.")],
+    db: DbOption = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes for screening and extraction.")] = 1,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per transaction.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """Read reports, find the relevant ones, extract incidents and store everything.
+
+    Ingesting the same material twice adds nothing. Unreadable inputs are reported with the
+    reason and the rest of the batch goes on (exit code 1 when any input failed).
+    """
+    from recruitwatch.ingest import read_sources
+    from recruitwatch.pipeline import run_ingest
+
+    with opened(db, must_exist=False) as store:
+        store.init()
+        with progress() as bar:
+            task = bar.add_task("Ingesting", total=None)
+            summary = run_ingest(read_sources(sources), store, workers=workers, batch_size=batch_size,
+                                 on_item=lambda _item: bar.advance(task))
+    if as_json:
+        _emit_json(summary.to_dict())
+    else:
+        table = Table(title="Ingest summary", title_justify="left", show_header=False)
+        for label, value in (("read", summary.read), ("new", summary.new), ("already known", summary.known),
+                             ("relevant (new)", summary.relevant), ("incidents (new)", summary.incidents),
+                             ("failed", len(summary.failures))):
+            table.add_row(label, str(value))
+        console.print(table)
+        for failure in summary.failures:
+            error(f"{failure.source}: {failure.problem}")
+    if summary.failures:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command()
+def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Counts of documents, relevant documents, incidents and failures."""
+    with opened(db) as store:
+        data = store.stats()
+    if as_json:
+        _emit_json(data)
+        return
+    table = Table(show_header=False)
+    for key, value in data.items():
+        table.add_row(key.replace("_", " "), ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else str(value))
+    console.print(table)
+
+
+BREAKDOWNS = {"tactic": "tactics", "place": "places", "month": "month", "nationality": "nationalities",
+              "actor": "actors", "outcome": "outcome", "status": "status", "year": "year"}
+
+
+@app.command()
+def summary(
+    db: DbOption = None,
+    by: Annotated[list[str], typer.Option("--by", help=f"Breakdowns to show: {', '.join(BREAKDOWNS)}.")] = ["tactic", "place", "month"],
+    lang: Annotated[str, typer.Option("--lang", help="Label language: en or ru.")] = "en",
+    as_json: JsonOption = False,
+) -> None:
+    """Incidents counted by tactic, place and month (or other breakdowns)."""
+    from recruitwatch.taxonomy import label
+
+    unknown = [b for b in by if b not in BREAKDOWNS]
+    if unknown:
+        error(f"unknown breakdown {', '.join(unknown)}; choose from {', '.join(BREAKDOWNS)}")
+        raise typer.Exit(EXIT_USAGE)
+    with opened(db) as store:
+        results = {b: store.incident_breakdown(b) for b in by}
+        total = store.stats().get("incidents", 0)
+        where = store.describe()
+    if as_json:
+        _emit_json({b: dict(rows) for b, rows in results.items()})
+        return
+    console.print(f"[bold]{total}[/] incidents in {where}")
+    for b, rows in results.items():
+        table = Table(title=f"Incidents by {b}", title_justify="left")
+        table.add_column(b)
+        table.add_column("incidents", justify="right")
+        for value, count in rows:
+            table.add_row(label(BREAKDOWNS[b], value, lang), str(count))
+        console.print(table)
+
+
+# -- documents ----------------------------------------------------------------------------
+
+def _document_row(doc) -> dict:
+    return {"id": doc.id, "lang": doc.lang, "published": doc.published, "kind": doc.kind, "relevant": doc.relevant,
+            "relevance": doc.relevance, "title": doc.title, "origin": doc.origin}
+
+
+def _documents_table(docs) -> Table:
+    table = Table()
+    for name in ("id", "lang", "published", "relevant", "title"):
+        table.add_column(name, overflow="fold" if name == "title" else "ellipsis", no_wrap=name != "title")
+    for d in docs:
+        table.add_row(d.id[:12], d.lang or "", d.published or "", "yes" if d.relevant else "no",
+                      (d.title or d.text[:80]).replace("\n", " "))
+    return table
+
+
+@documents_app.command("list")
+def documents_list(
+    db: DbOption = None,
+    lang: Annotated[Optional[str], typer.Option(help="Only this language (en, ru, uz, tg, ky, kk).")] = None,
+    relevant: Annotated[Optional[bool], typer.Option("--relevant/--not-relevant", help="Only relevant / not relevant documents.")] = None,
+    limit: LimitOption = 50,
+    offset: OffsetOption = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """List stored documents, newest first."""
+    with opened(db) as store:
+        docs = store.list_documents(limit=limit, offset=offset, lang=lang, relevant=relevant)
+    if as_json:
+        _emit_json([_document_row(d) for d in docs])
+    else:
+        console.print(_documents_table(docs))
+
+
+@documents_app.command("show")
+def documents_show(
+    document_id: Annotated[str, typer.Argument(help="Document id (a unique prefix is enough).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one document: metadata, screening reasons and text."""
+    with opened(db) as store:
+        doc = store.get_document(document_id)
+        incidents = store.list_incidents(_filter(document_id=doc.id), limit=1000) if doc else []
+    if doc is None:
+        error(f"no document with id {document_id!r}")
+        raise typer.Exit(EXIT_FAILED)
+    if as_json:
+        _emit_json({**doc.to_dict(), "incidents": [i.id for i in incidents]})
+        return
+    table = Table(show_header=False)
+    for key, value in _document_row(doc).items():
+        table.add_row(key, "" if value is None else str(value))
+    table.add_row("reasons", "; ".join(doc.reasons))
+    table.add_row("incidents", ", ".join(i.id[:12] for i in incidents))
+    console.print(table)
+    console.print(doc.text, highlight=False, markup=False)
+
+
+@documents_app.command("search")
+def documents_search(
+    query: Annotated[str, typer.Argument(help="Words to find; inflected forms match (мигрант finds мигрантов).")],
+    db: DbOption = None,
+    limit: LimitOption = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Full-text search over documents."""
+    with opened(db) as store:
+        hits = store.search_documents(query, limit=limit)
+    if as_json:
+        _emit_json([{**_document_row(h.document), "snippet": h.snippet, "rank": h.rank} for h in hits])
+        return
+    if not hits:
+        err_console.print("No documents match.")
+        return
+    table = Table()
+    for name in ("id", "lang", "published", "title", "snippet"):
+        table.add_column(name, overflow="fold")
+    for h in hits:
+        table.add_row(h.document.id[:12], h.document.lang or "", h.document.published or "", h.document.title or "", h.snippet)
+    console.print(table)
+
+
+# -- incidents ----------------------------------------------------------------------------
+
+def _filter(**kwargs):
+    from recruitwatch.store import IncidentFilter
+
+    return IncidentFilter(**{k: v for k, v in kwargs.items() if v is not None})
+
+
+def _check_code(field: str, code: str | None) -> None:
+    from recruitwatch.taxonomy import FIELDS
+
+    if code is not None and code not in FIELDS[field]:
+        error(f"unknown {field} code {code!r}; choose from: {', '.join(FIELDS[field])}")
+        raise typer.Exit(EXIT_USAGE)
+
+
+def _incident_row(i) -> dict:
+    row = i.to_gold()
+    row.update({"id": i.id, "document_id": i.document_id, "date_precision": i.date_precision,
+                "verification": i.verification})
+    return row
+
+
+@incidents_app.command("list")
+def incidents_list(
+    db: DbOption = None,
+    date_from: Annotated[Optional[str], typer.Option("--from", help="Earliest date (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
+    date_to: Annotated[Optional[str], typer.Option("--to", help="Latest date (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
+    place: Annotated[Optional[str], typer.Option(help="ISO code; RU matches every Russian region.")] = None,
+    nationality: Annotated[Optional[str], typer.Option(help="ISO 3166-1 alpha-2 code of the victims' origin, e.g. TJ.")] = None,
+    status: Annotated[Optional[str], typer.Option(help="Victim status code, e.g. foreign_national.")] = None,
+    actor: Annotated[Optional[str], typer.Option(help="Actor type code, e.g. police.")] = None,
+    tactic: Annotated[Optional[str], typer.Option(help="Tactic code, e.g. document_seizure.")] = None,
+    outcome: Annotated[Optional[str], typer.Option(help="Outcome code, e.g. refused.")] = None,
+    limit: LimitOption = 50,
+    offset: OffsetOption = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """List incidents, filtered by date range, place, nationality, status, actor, tactic or outcome."""
+    for field, code in (("status", status), ("actors", actor), ("tactics", tactic), ("outcome", outcome)):
+        _check_code(field, code)
+    filters = _filter(date_from=date_from, date_to=date_to, place=place.upper() if place else None,
+                      nationality=nationality.upper() if nationality else None, status=status, actor=actor,
+                      tactic=tactic, outcome=outcome)
+    with opened(db) as store:
+        incidents = store.list_incidents(filters, limit=limit, offset=offset)
+    if as_json:
+        _emit_json([_incident_row(i) for i in incidents])
+        return
+    table = Table()
+    for name in ("id", "date", "places", "from", "status", "tactics", "outcome", "state"):
+        table.add_column(name, overflow="fold")
+    for i in incidents:
+        table.add_row(i.id[:12], i.date or "", " ".join(i.places), " ".join(i.nationalities), i.status,
+                      ", ".join(i.tactics), i.outcome, i.verification)
+    console.print(table)
+    if not incidents:
+        err_console.print("No incidents match.")
+
+
+@incidents_app.command("show")
+def incidents_show(
+    incident_id: Annotated[str, typer.Argument(help="Incident id (a unique prefix is enough).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one incident with the evidence span behind every field."""
+    with opened(db) as store:
+        incident = store.get_incident(incident_id)
+        doc = store.get_document(incident.document_id) if incident else None
+    if incident is None:
+        error(f"no incident with id {incident_id!r}")
+        raise typer.Exit(EXIT_FAILED)
+    if as_json:
+        _emit_json({**_incident_row(incident), "evidence_spans": [e.to_dict() for e in incident.evidence]})
+        return
+    table = Table(show_header=False)
+    for key, value in _incident_row(incident).items():
+        if key != "evidence":
+            table.add_row(key, ", ".join(value) if isinstance(value, list) else "" if value is None else str(value))
+    table.add_row("source", f"{doc.title or ''} ({doc.origin})" if doc else incident.document_id)
+    console.print(table)
+    evidence = Table(title="Evidence", title_justify="left")
+    for name in ("field", "value", "span", "text"):
+        evidence.add_column(name, overflow="fold")
+    for e in incident.evidence:
+        evidence.add_row(e.field, e.value, f"{e.start}-{e.end}", e.text)
+    console.print(evidence)

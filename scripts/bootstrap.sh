@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Creates .venv (if missing) and installs recruitwatch into it with the given extras.
+# Usage: scripts/bootstrap.sh [EXTRAS]   e.g. scripts/bootstrap.sh papercheck,web,test,dev
+# Re-running is quick: packages are reinstalled only when pyproject.toml or the extras change.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras="${1:-}"
+python="${PYTHON:-python3}"
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "error: recruitwatch needs Python 3.11 or newer (found: $("$python" --version 2>&1))" >&2
+  exit 3
+fi
+if [ ! -x .venv/bin/python ]; then
+  echo "Creating the virtual environment in .venv"
+  "$python" -m venv .venv
+fi
+stamp=".venv/.recruitwatch-installed"
+want="$(sha256sum pyproject.toml | cut -c1-16) [$extras]"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "Installing recruitwatch${extras:+ with extras: $extras} (first run takes a minute)"
+  # Old pip (23.x) skips lxml's html-clean extra that trafilatura needs, so upgrade first.
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e ".${extras:+[$extras]}"
+  echo "$want" > "$stamp"
+fi
