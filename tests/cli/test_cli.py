@@ -1,0 +1,124 @@
+"""The command line, driven as a user would: init, ingest, stats, documents, incidents, eval."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from recruitwatch.cli import _register, app
+
+_register()
+runner = CliRunner()
+
+REPORT_RU = """Повестка в миграционном центре
+
+12 октября 2023 года уроженца Худжанда, работавшего в Москве по патенту, задержали сотрудники полиции
+во время рейда на овощной базе. В отделе у него забрали паспорт и потребовали подписать контракт с
+Минобороны, угрожая депортацией. Мужчина отказался подписывать документы.
+"""
+
+REPORT_EN = """Football club wins the cup
+
+The local football club won the regional cup on Sunday after a penalty shoot-out in front of 8,000 fans.
+"""
+
+
+def run(*args):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def reports(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "ru.txt").write_text(REPORT_RU, encoding="utf-8")
+    (folder / "en.txt").write_text(REPORT_EN, encoding="utf-8")
+    (folder / "junk.html").write_bytes(b"\x00\x01\x02\xff\xfe binary junk \x00" * 20)
+    return folder
+
+
+@pytest.fixture
+def db(tmp_path):
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+def test_init_says_where_the_store_is(db, tmp_path):
+    result = run("init", "--db", db)
+    assert result.exit_code == 0
+    assert "cli.db" in result.output
+
+
+def test_commands_on_a_missing_store_say_what_to_do(db):
+    result = run("stats", "--db", db)
+    assert result.exit_code == 3
+    assert "recruitwatch init" in result.output
+
+
+def test_ingest_twice_adds_nothing_and_reports_failures(db, reports):
+    first = run("ingest", str(reports), "--db", db, "--json")
+    assert first.exit_code == 1  # the junk file failed, the others were stored
+    summary = json.loads(first.stdout)
+    assert (summary["read"], summary["new"], summary["failed"]) == (2, 2, 1)
+    assert "junk.html" in summary["failures"][0]["source"]
+
+    second = json.loads(run("ingest", str(reports), "--db", db, "--json").stdout)
+    assert (second["new"], second["already_known"]) == (0, 2)
+
+    stats = json.loads(run("stats", "--db", db, "--json").stdout)
+    assert stats["documents"] == 2
+    assert stats["incidents"] >= 1
+
+
+def test_documents_and_incidents(db, reports):
+    run("ingest", str(reports), "--db", db)
+    listed = json.loads(run("documents", "list", "--db", db, "--json").stdout)
+    assert len(listed) == 2
+    relevant = [d for d in listed if d["relevant"]]
+    assert len(relevant) == 1 and relevant[0]["lang"] == "ru"
+
+    hits = json.loads(run("documents", "search", "паспорта", "--db", db, "--json").stdout)
+    assert [h["id"] for h in hits] == [relevant[0]["id"]]
+
+    shown = run("documents", "show", relevant[0]["id"][:8], "--db", db)
+    assert shown.exit_code == 0 and "Худжанда" in shown.output
+
+    incidents = json.loads(run("incidents", "list", "--db", db, "--nationality", "tj", "--json").stdout)
+    assert incidents and all("TJ" in i["nationalities"] for i in incidents)
+    assert json.loads(run("incidents", "list", "--db", db, "--from", "2024", "--json").stdout) == []
+
+    detail = json.loads(run("incidents", "show", incidents[0]["id"], "--db", db, "--json").stdout)
+    assert detail["evidence_spans"], "every field comes with its evidence"
+    text = json.loads(run("documents", "show", relevant[0]["id"], "--db", db, "--json").stdout)["text"]
+    for span in detail["evidence_spans"]:
+        assert text[span["start"]:span["end"]] == span["text"]
+
+
+def test_an_unknown_code_is_a_usage_error(db, reports):
+    run("init", "--db", db)
+    result = run("incidents", "list", "--db", db, "--tactic", "bribery")
+    assert result.exit_code == 2
+    assert "document_seizure" in result.output
+
+
+def test_summary_by_tactic_place_and_month(db, reports):
+    run("ingest", str(reports), "--db", db)
+    data = json.loads(run("summary", "--db", db, "--json").stdout)
+    assert set(data) == {"tactic", "place", "month"}
+
+
+def test_extract_writes_one_line_per_input(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        json.dumps({"id": "a", "text": REPORT_RU, "lang": "ru", "published": "2023-10-20"}, ensure_ascii=False) + "\n"
+        + "{not json\n"
+        + json.dumps({"id": "b", "text": REPORT_EN}) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "pred.jsonl"
+    result = run("extract", str(source), "--output", str(out))
+    assert result.exit_code == 1  # one bad line, named with its line number
+    assert "in.jsonl:2" in result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert rows[0]["relevant"] is True and rows[0]["incidents"]
+    assert rows[1]["relevant"] is False and rows[1]["incidents"] == []
