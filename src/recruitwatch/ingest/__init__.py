@@ -1,0 +1,167 @@
+"""Ingest: turn sources (files, folders, feeds) into Documents.
+
+One reader per format, each in its own module (``text``, ``html``, ``pdf``, ``jsonl``, ``csv``,
+``warc``, ``feed``, ``telegram``); ``folder`` decides which reader a file needs. This module is
+the public entry point::
+
+    for item in read_source("reports/"):
+        if isinstance(item, ReadFailure):
+            print(f"{item.source}: {item.problem}")
+        else:
+            handle(item)            # a recruitwatch.records.Document
+
+Reading never raises for bad input: a bad file, or a bad item inside a container (a JSONL line,
+a CSV row, a feed entry, a WARC record, a Telegram message), yields a ReadFailure naming it
+(``<file>`` or ``<file>#<item>``) and reading goes on. Documents get stable ids (a hash of
+normalised text plus origin), so reading the same source twice gives the same ids.
+
+A file's origin is its absolute path; items inside a file use ``<path>#<item>`` unless they have
+a URL of their own. See docs/ingest.md for every format, what it yields and its errors.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from recruitwatch.errors import ReadError
+from recruitwatch.ingest import csv as csv_reader
+from recruitwatch.ingest import feed, folder, html, jsonl, pdf, telegram, text, warc
+from recruitwatch.ingest.markup import human_size
+from recruitwatch.records import Document, ReadFailure
+
+__all__ = ["MAX_FILE_BYTES", "READERS", "read_source", "read_sources", "list_files", "list_skipped", "read_file"]
+
+MAX_FILE_BYTES = 200_000_000
+"""Files above this size (200 MB) are refused without being opened; so are larger feed downloads."""
+
+Reader = Callable[[Path, str], Iterator[Document | ReadFailure]]
+
+READERS: dict[str, Reader] = {
+    "text": text.read,
+    "html": html.read,
+    "pdf": pdf.read,
+    "jsonl": jsonl.read,
+    "json-records": jsonl.read_json_array,
+    "csv": csv_reader.read,
+    "warc": warc.read,
+    "feed": feed.read,
+    "telegram": telegram.read,
+}
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+log = logging.getLogger(__name__)
+
+
+def read_source(source: str | os.PathLike, *, max_bytes: int | None = None) -> Iterator[Document | ReadFailure]:
+    """Documents from a file, a folder (recursive) or an http(s) URL (read as an RSS/Atom feed).
+
+    Never raises for bad input: each unreadable file or item yields a ReadFailure and reading
+    goes on. Files of unsupported types inside a folder are skipped (see :func:`list_skipped`);
+    a file of unsupported type named directly yields a ReadFailure. ``max_bytes`` overrides
+    :data:`MAX_FILE_BYTES`.
+    """
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    raw = os.fspath(source)
+    if isinstance(raw, bytes):
+        raw = os.fsdecode(raw)
+    if _URL.match(raw):
+        yield from _read_url(raw, limit)
+        return
+    path = Path(raw)
+    label = os.path.abspath(raw)
+    try:
+        if path.is_dir():
+            result = folder.scan(path)
+            for skipped, reason in result.skipped:
+                log.info("skipped %s: %s", os.path.abspath(skipped), reason)
+            for file in result.files:
+                yield from read_file(file, max_bytes=limit)
+            return
+    except OSError as exc:
+        yield ReadFailure(label, f"could not list the folder: {exc.strerror or exc}")
+        return
+    if not path.exists():
+        yield ReadFailure(label, "no such file or folder")
+        return
+    yield from read_file(path, max_bytes=limit)
+
+
+def read_sources(sources: Iterable[str | os.PathLike], *, max_bytes: int | None = None) -> Iterator[Document | ReadFailure]:
+    """:func:`read_source` over several sources, in order."""
+    for source in sources:
+        yield from read_source(source, max_bytes=max_bytes)
+
+
+def read_file(path: str | os.PathLike, *, max_bytes: int | None = None) -> Iterator[Document | ReadFailure]:
+    """Documents from one file, whatever its format; never raises for bad input."""
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    path = Path(path)
+    label = os.path.abspath(path)
+    try:
+        if not path.is_file():
+            yield ReadFailure(label, "no such file" if not path.exists() else "not a regular file")
+            return
+        size = path.stat().st_size
+    except OSError as exc:
+        yield ReadFailure(label, f"could not read the file: {exc.strerror or exc}")
+        return
+    fmt, reason = folder.detect_format(path)
+    if fmt is None:
+        yield ReadFailure(label, reason)
+        return
+    if size > limit:
+        yield ReadFailure(label, f"file is {human_size(size)}, above the {human_size(limit)} limit",)
+        return
+    if size == 0:
+        yield ReadFailure(label, "file is empty")
+        return
+    yield from _guarded(READERS[fmt], path, label)
+
+
+def list_files(source: str | os.PathLike) -> list[Path]:
+    """The files a source expands to, in the order :func:`read_source` reads them (for progress bars).
+
+    A folder gives its readable files (skipped ones are left out, see :func:`list_skipped`);
+    a file gives itself; a URL or a missing path gives an empty list.
+    """
+    raw = os.fsdecode(os.fspath(source))
+    if _URL.match(raw):
+        return []
+    path = Path(raw)
+    if path.is_dir():
+        return folder.scan(path).files
+    return [path] if path.exists() else []
+
+
+def list_skipped(source: str | os.PathLike) -> list[tuple[Path, str]]:
+    """Files inside a folder that :func:`read_source` skips, each with the reason."""
+    path = Path(os.fsdecode(os.fspath(source)))
+    return folder.scan(path).skipped if path.is_dir() else []
+
+
+def _read_url(url: str, limit: int) -> Iterator[Document | ReadFailure]:
+    if not url.lower().startswith(("http://", "https://")):
+        yield ReadFailure(url, "unsupported URL scheme: only http and https feeds can be read")
+        return
+    yield from _guarded(lambda _path, _label: feed.read_url(url, max_bytes=limit), None, url)
+
+
+def _guarded(reader: Reader, path: Path | None, label: str) -> Iterator[Document | ReadFailure]:
+    """Run a reader; turn its ReadError, or any unexpected error, into a ReadFailure."""
+    try:
+        yield from reader(path, label)
+    except ReadError as exc:
+        yield ReadFailure(exc.source, exc.problem + (f"; {exc.hint}" if exc.hint else ""))
+    except OSError as exc:
+        yield ReadFailure(label, f"could not read the file: {exc.strerror or exc}")
+    except RecursionError:
+        yield ReadFailure(label, "content is nested too deeply to read")
+    except MemoryError:
+        yield ReadFailure(label, "ran out of memory while reading")
+    except Exception as exc:  # a reader bug or a library surprise must not stop the batch
+        log.warning("unexpected error reading %s", label, exc_info=True)
+        yield ReadFailure(label, f"unexpected error: {type(exc).__name__}: {exc}")

@@ -1,0 +1,123 @@
+"""RSS and Atom feeds, from a file (.rss, .atom, .xml) or an http(s) URL -> one Document per entry.
+
+Each entry gives: title, publication date (``published``, else ``updated``), link (the
+Document's ``url`` and ``origin``), and text from the longest of its content and summary with
+the HTML stripped. An entry with neither content nor summary falls back to its title
+(``meta["text_from"] == "title"``); an entry with no text at all is reported.
+The feed's title becomes each Document's ``outlet``.
+
+feedparser only ever sees bytes: it is never given a URL, so nothing is fetched behind our back.
+URLs are fetched here with urllib, a timeout, a User-Agent and the size limit.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from recruitwatch import __version__
+from recruitwatch.errors import ReadError
+from recruitwatch.ingest.dates import iso_date
+from recruitwatch.ingest.markup import fragment_to_text, human_size
+from recruitwatch.records import Document, ReadFailure
+
+EXTENSIONS = (".rss", ".atom", ".xml", ".rdf")
+USER_AGENT = f"recruitwatch/{__version__} (feed reader; +https://github.com/recruitwatch)"
+TIMEOUT_SECONDS = 30
+
+
+def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
+    data = path.read_bytes()
+    if not data.strip():
+        raise ReadError(source, "file is empty")
+    yield from documents_from_feed(data, source)
+
+
+def read_url(url: str, *, max_bytes: int, timeout: float = TIMEOUT_SECONDS) -> Iterator[Document | ReadFailure]:
+    yield from documents_from_feed(fetch(url, max_bytes=max_bytes, timeout=timeout), url)
+
+
+def fetch(url: str, *, max_bytes: int, timeout: float = TIMEOUT_SECONDS) -> bytes:
+    """The body at ``url``; ReadError naming the URL on any network or HTTP problem."""
+    request = urllib.request.Request(url, headers={
+        "User-Agent": USER_AGENT,
+        "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
+    })
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            length = response.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise ReadError(url, f"feed is {human_size(int(length))}, above the {human_size(max_bytes)} limit")
+            body = response.read(max_bytes + 1)
+    except urllib.error.HTTPError as exc:
+        raise ReadError(url, f"the server answered HTTP {exc.code} {exc.reason}") from None
+    except urllib.error.URLError as exc:
+        raise ReadError(url, f"could not fetch the feed: {exc.reason}", "check the address and the connection") from None
+    except TimeoutError:
+        raise ReadError(url, f"could not fetch the feed: no answer within {timeout:g} s") from None
+    except (OSError, ValueError) as exc:  # connection reset, bad URL, IncompleteRead
+        raise ReadError(url, f"could not fetch the feed: {type(exc).__name__}: {exc}") from None
+    if len(body) > max_bytes:
+        raise ReadError(url, f"feed is above the {human_size(max_bytes)} limit")
+    if not body.strip():
+        raise ReadError(url, "the server sent an empty answer")
+    return body
+
+
+def documents_from_feed(data: bytes, source: str) -> Iterator[Document | ReadFailure]:
+    import feedparser
+
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    entries = parsed.get("entries") or []
+    if not entries:
+        if parsed.get("bozo"):
+            reason = parsed.get("bozo_exception")
+            raise ReadError(source, f"malformed feed: {_first_line(reason)}",
+                            "it is not well-formed RSS or Atom")
+        if not parsed.get("version"):
+            raise ReadError(source, "not an RSS or Atom feed")
+        raise ReadError(source, "the feed has no entries")
+    feed = parsed.get("feed") or {}
+    outlet = fragment_to_text(feed.get("title") or "") or None
+    feed_meta = {"format": "feed", "feed_version": parsed.get("version") or None}
+    if parsed.get("bozo"):
+        feed_meta["feed_warning"] = _first_line(parsed.get("bozo_exception"))
+    for index, entry in enumerate(entries, start=1):
+        link = (entry.get("link") or "").strip() or None
+        label = f"{source}#entry {index}"
+        title = fragment_to_text(entry.get("title") or "") or None
+        bodies = [c.get("value") or "" for c in entry.get("content") or []]
+        bodies.append(entry.get("summary") or "")
+        text = max((fragment_to_text(b) for b in bodies), key=len, default="")
+        meta = dict(feed_meta)
+        if not text and title:
+            text, meta["text_from"] = title, "title"
+        if not text:
+            yield ReadFailure(label + (f" ({link})" if link else ""), "entry has no title, summary or content")
+            continue
+        entry_id = (entry.get("id") or "").strip()
+        if entry_id:
+            meta["entry_id"] = entry_id
+        published = iso_date(entry.get("published_parsed") or entry.get("updated_parsed"))
+        if published is None:
+            published = iso_date(entry.get("published") or entry.get("updated"))
+        origin = link or (f"{source}#{entry_id}" if entry_id else f"{source}#entry-{index}")
+        author = (entry.get("author") or "").strip() or None
+        yield Document.create(
+            text=text,
+            origin=origin,
+            kind="news",
+            title=title,
+            published=published,
+            url=link,
+            outlet=outlet,
+            author=author,
+            meta=meta,
+        )
+
+
+def _first_line(exc: object) -> str:
+    text = str(exc or "").strip()
+    return (text.splitlines() or ["unknown error"])[0][:300]

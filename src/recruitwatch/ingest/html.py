@@ -1,0 +1,98 @@
+"""HTML pages (.html, .htm, and HTML records inside WARC archives) -> one Document each.
+
+trafilatura finds the main text (navigation, sidebars, footers and reader comments dropped)
+and the metadata: title, publication date, author, site name and canonical URL.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from recruitwatch.errors import ReadError
+from recruitwatch.ingest.dates import iso_date
+from recruitwatch.ingest.encoding import bom_encoding, decode_declared, looks_binary
+from recruitwatch.ingest.markup import tidy
+from recruitwatch.records import Document, ReadFailure
+
+EXTENSIONS = (".html", ".htm", ".xhtml")
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
+_HTML_LANG = re.compile(r"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.I)
+_TAG = re.compile(r"<\s*[a-zA-Z!?/]")
+_HTML_MARKERS = re.compile(r"<(?:!doctype\s+html|html|head|body|p|div|article|title|h[1-6]|span|a\s)\b", re.I)
+
+# trafilatura logs every page it cannot handle at WARNING; we report those ourselves.
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+
+
+def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
+    data = path.read_bytes()
+    if not data.strip():
+        raise ReadError(source, "file is empty")
+    yield document_from_html(data, source)
+
+
+def document_from_html(
+    data: bytes | str,
+    origin: str,
+    *,
+    declared_charset: str | None = None,
+    url: str | None = None,
+) -> Document:
+    """The main text and metadata of one page. Raises ReadError naming ``origin`` when it has none.
+
+    ``declared_charset`` is the charset of an HTTP header (WARC records); a ``<meta charset>`` in
+    the page is used otherwise, and detection when neither decodes.
+    """
+    if isinstance(data, bytes):
+        if not bom_encoding(data) and looks_binary(data):
+            raise ReadError(origin, "does not look like HTML: binary content")
+        declared = declared_charset
+        if not declared:
+            m = _META_CHARSET.search(data[:4096])
+            declared = m.group(1).decode("ascii", "replace") if m else None
+        try:
+            markup, encoding = decode_declared(data, declared, origin)
+        except ReadError as exc:
+            raise ReadError(origin, f"does not look like HTML: {exc.problem}", exc.hint) from None
+    else:
+        markup, encoding = data, "unicode"
+    if not _TAG.search(markup[:65536]) or not _HTML_MARKERS.search(markup):
+        raise ReadError(origin, "does not look like HTML: no HTML tags found")
+
+    import trafilatura  # imported late: it takes about a second to load
+
+    try:
+        result = trafilatura.bare_extraction(
+            markup, url=url, with_metadata=True, include_comments=False, include_tables=True
+        )
+    except Exception as exc:  # trafilatura/lxml raise many kinds on broken markup
+        raise ReadError(origin, f"HTML could not be parsed: {type(exc).__name__}: {exc}") from None
+    text = tidy(getattr(result, "text", None) or "") if result is not None else ""
+    if not text:
+        raise ReadError(origin, "no main text found in the page", "it may be a navigation page, "
+                        "a page built by JavaScript, or an error page")
+    meta: dict = {"format": "html", "encoding": encoding}
+    m = _HTML_LANG.search(markup[:4096])
+    if m:
+        meta["declared_lang"] = m.group(1).lower()
+    if getattr(result, "hostname", None):
+        meta["hostname"] = result.hostname
+    for key in ("description", "categories", "tags"):
+        value = getattr(result, key, None)
+        if value:
+            meta[key] = value
+    return Document.create(
+        text=text,
+        origin=origin,
+        kind="news",
+        title=(result.title or "").strip() or None,
+        published=iso_date(result.date),
+        url=(result.url or url or None),
+        outlet=(result.sitename or "").strip() or None,
+        author=(result.author or "").strip() or None,
+        meta=meta,
+    )

@@ -1,0 +1,86 @@
+"""Web archives (.warc, .warc.gz) -> one Document per archived HTML page.
+
+Every ``response`` (and ``resource``) record whose payload is HTML and whose HTTP status is 2xx
+goes through the HTML reader; its origin is the record's ``WARC-Target-URI``. Other records
+(requests, metadata, images, scripts, redirects, error pages) are skipped without a report.
+A page with no main text yields a ReadFailure for ``<file>#<uri>``; a corrupt archive yields a
+ReadFailure after the pages read so far.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from recruitwatch.errors import ReadError
+from recruitwatch.ingest.html import document_from_html
+from recruitwatch.ingest.markup import human_size
+from recruitwatch.records import Document, ReadFailure
+
+EXTENSIONS = (".warc", ".warc.gz", ".arc", ".arc.gz")
+MAX_RECORD_BYTES = 50_000_000  # one archived page; guards against decompression bombs
+
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_:.\-]+)", re.I)
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)", re.I | re.S)
+log = logging.getLogger(__name__)
+
+
+def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    with path.open("rb") as fh:
+        if not fh.read(1):
+            raise ReadError(source, "file is empty")
+        fh.seek(0)
+        seen = 0
+        try:
+            for record in ArchiveIterator(fh):
+                seen += 1
+                if record.rec_type not in ("response", "resource"):
+                    continue
+                uri = record.rec_headers.get_header("WARC-Target-URI") or f"{source}#record-{seen}"
+                http = record.http_headers
+                if http is not None and record.rec_type == "response":
+                    status = (http.get_statuscode() or "").strip()
+                    if not status.startswith("2"):
+                        continue
+                    content_type = http.get_header("Content-Type") or ""
+                else:
+                    content_type = record.rec_headers.get_header("Content-Type") or ""
+                payload = record.content_stream().read(MAX_RECORD_BYTES + 1)
+                if len(payload) > MAX_RECORD_BYTES:
+                    yield ReadFailure(f"{source}#{uri}", f"archived page is above the "
+                                      f"{human_size(MAX_RECORD_BYTES)} limit for one record")
+                    continue
+                if not _is_html(content_type, payload):
+                    continue
+                m = _CHARSET.search(content_type)
+                try:
+                    yield document_from_html(payload, uri, declared_charset=m.group(1) if m else None, url=uri)
+                except ReadError as exc:
+                    problem = exc.problem + (f"; {exc.hint}" if exc.hint else "")
+                    yield ReadFailure(f"{source}#{uri}", problem)
+        except ArchiveLoadFailed as exc:
+            where = "not a WARC archive" if seen == 0 else f"corrupt WARC archive after {seen} records"
+            raise ReadError(source, f"{where}: {_first_line(exc)}") from None
+        except (EOFError, OSError, ValueError) as exc:  # truncated gzip members, bad lengths
+            raise ReadError(source, f"corrupt or truncated WARC archive after {seen} records: "
+                            f"{type(exc).__name__}: {_first_line(exc)}") from None
+    if seen == 0:
+        raise ReadError(source, "not a WARC archive: no records found")
+
+
+def _is_html(content_type: str, payload: bytes) -> bool:
+    content_type = content_type.lower()
+    if "html" in content_type:
+        return True
+    if content_type and not content_type.startswith(("text/plain", "application/octet-stream")):
+        return False
+    return bool(_HTML_START.match(payload[:2048]))
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
