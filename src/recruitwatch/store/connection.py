@@ -1,0 +1,111 @@
+"""Database URLs and engines: which database, how to connect, how to describe it safely."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import StaticPool
+
+from recruitwatch.errors import StoreError
+
+DEFAULT_DATABASE_URL = "sqlite:///recruitwatch.db"
+ENV_VAR = "RECRUITWATCH_DATABASE_URL"
+
+# Applied to every SQLite connection. WAL lets readers work while a batch is written;
+# synchronous=NORMAL is safe in WAL mode (a crash never corrupts, at worst the last commit is lost
+# on power failure); foreign keys are off by default in SQLite.
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA cache_size=-65536",
+    "PRAGMA temp_store=MEMORY",
+)
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The database to use: ``explicit`` (``--db``) > ``$RECRUITWATCH_DATABASE_URL`` > ``sqlite:///recruitwatch.db``.
+
+    A bare path (``data/x.db``) means a SQLite file; ``postgresql://`` and ``postgres://`` URLs get
+    the psycopg 3 driver.
+    """
+    for candidate in (explicit, os.environ.get(ENV_VAR)):
+        if candidate and candidate.strip():
+            return normalise_url(candidate.strip())
+    return DEFAULT_DATABASE_URL
+
+
+def normalise_url(url: str) -> str:
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    scheme, rest = url.split("://", 1)
+    if scheme in ("postgres", "postgresql"):
+        return f"postgresql+psycopg://{rest}"
+    return url
+
+
+def parse_url(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"{url!r} is not a database URL ({exc}); use a file path, sqlite:///path or postgresql://...") from exc
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StoreError(
+            f"unsupported database {parsed.get_backend_name()!r} in {parsed.render_as_string(hide_password=True)}; "
+            "recruitwatch works with SQLite (a file path or sqlite:///path) and PostgreSQL (postgresql://...)"
+        )
+    return parsed
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file of a SQLite URL, or None for an in-memory database."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database).expanduser().resolve()
+
+
+def describe_url(url: URL) -> str:
+    if url.get_backend_name() == "sqlite":
+        path = sqlite_path(url)
+        return f"SQLite file {path}" if path else "SQLite in memory"
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    who = f" as {url.username}" if url.username else ""
+    return f"PostgreSQL database {url.database} on {where}{who} ({url.render_as_string(hide_password=True)})"
+
+
+def create_store_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    kwargs: dict[str, Any] = {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    if sqlite_path(url) is None:
+        kwargs["poolclass"] = StaticPool  # one shared connection, or each would see its own empty database
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Take transaction control from the sqlite3 module so BEGIN is ours (see _on_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        # Writers take the write lock up front: a deferred transaction that read first could
+        # fail with SQLITE_BUSY instead of waiting when another process committed in between.
+        if connection.get_execution_options().get("recruitwatch_write"):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    return engine

@@ -1,0 +1,413 @@
+"""The Store: one interface over SQLite (default) and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, bindparam, func, inspect, literal_column, select, table, column, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from recruitwatch import morph
+from recruitwatch.errors import StoreError
+from recruitwatch.records import Document, Incident, ReadFailure
+from recruitwatch.store import rows as R
+from recruitwatch.store.connection import create_store_engine, describe_url, parse_url, sqlite_path
+from recruitwatch.store.schema import CODE_FIELDS, documents, evidence, incident_codes, incidents, ingest_failures
+from recruitwatch.store.search import SearchHit, document_terms, fts5_match, parse_query, snippet, tsquery
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+CHUNK = 500  # ids per IN (...) query
+# A search ranks at most this many of the newest matching documents, so a query for a word in
+# half the archive still answers fast. Rare words are unaffected.
+SEARCH_CANDIDATES = 5000
+BREAKDOWNS = ("tactic", "actor", "place", "nationality", "status", "outcome", "month", "year")
+_HEX = re.compile(r"[0-9a-f]+")
+_TSQ = literal_column("'simple'::regconfig")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    new_documents: int
+    known_documents: int
+    new_incidents: int
+    failures: int
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+class Store:
+    """Documents, incidents with evidence, and ingest failures in one database.
+
+    Create it with :func:`recruitwatch.store.open_store`; nothing is created or connected until
+    the first call. Call :meth:`init` once to create or upgrade the schema.
+    """
+
+    def __init__(self, url: str):
+        self._url = parse_url(url)
+        self.url = self._url.render_as_string(hide_password=False)
+        self.dialect = self._url.get_backend_name()
+        self._engine = None
+        self._ready = False
+
+    # -- connection ------------------------------------------------------------------------
+
+    def describe(self) -> str:
+        """Where the store is, without the password."""
+        return describe_url(self._url)
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            self._engine = create_store_engine(self._url)
+        return self._engine
+
+    def _missing_file(self) -> bool:
+        path = sqlite_path(self._url)
+        return path is not None and not path.exists()
+
+    def _error(self, action: str, exc: Exception) -> StoreError:
+        detail = getattr(exc, "orig", None) or exc
+        return StoreError(f"{self.describe()}: {action} failed: {detail}")
+
+    @contextmanager
+    def _connect(self, *, write: bool = False, check: bool = True) -> Iterator[Connection]:
+        if check and not self._ready:
+            if not self.is_initialised():
+                raise StoreError(
+                    f"{self.describe()} is not initialised or needs an upgrade; run `recruitwatch init` "
+                    "(or Store.init()) with the same --db first"
+                )
+            self._ready = True
+        try:
+            with self.engine.connect() as conn:
+                if write:
+                    conn.execution_options(recruitwatch_write=True)
+                with conn.begin():
+                    yield conn
+        except SQLAlchemyError as exc:
+            raise self._error("writing" if write else "reading", exc) from exc
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+        self._ready = False
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema ----------------------------------------------------------------------------
+
+    def init(self) -> None:
+        """Create the schema or upgrade it to the newest version (alembic upgrade head). Idempotent."""
+        path = sqlite_path(self._url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        config = alembic_config()
+        try:
+            with self._connect(write=True, check=False) as conn:
+                if self.dialect == "postgresql":
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7245001)")  # one migrator at a time
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+        except StoreError:
+            raise
+        except Exception as exc:  # alembic raises its own errors too
+            raise self._error("initialising", exc) from exc
+        self._ready = True
+
+    def schema_version(self) -> str | None:
+        """The applied migration, or None for an empty database."""
+        if self._missing_file():
+            return None
+        with self._connect(check=False) as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    def is_initialised(self) -> bool:
+        """True when the schema exists and is at the newest version."""
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        return self.schema_version() == head
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _insert(self, tbl):
+        return (postgresql.insert(tbl) if self.dialect == "postgresql" else sqlite.insert(tbl)).on_conflict_do_nothing()
+
+    def _index(self, conn: Connection, kind: str, rows: list[dict[str, Any]]) -> None:
+        """Add {pk, terms} rows to the full-text index of documents or incidents."""
+        if not rows:
+            return
+        if self.dialect == "sqlite":
+            name = "documents_fts" if kind == "documents" else "incidents_fts"
+            conn.execute(text(f"INSERT INTO {name} (rowid, terms) VALUES (:pk, :terms)"), rows)
+        else:
+            name = "document_search" if kind == "documents" else "incident_search"
+            conn.execute(text(f"INSERT INTO {name} (pk, terms) VALUES (:pk, to_tsvector('simple', :terms))"), rows)
+
+    def save_batch(
+        self,
+        documents_: list[Document],
+        incidents_: list[Incident],
+        failures: Iterable[ReadFailure] = (),
+    ) -> BatchResult:
+        """Save documents, their incidents (with codes and evidence) and read failures in ONE transaction.
+
+        Idempotent: documents and incidents already stored (same id) are skipped, so re-running
+        a batch after a crash adds nothing twice. An error rolls the whole batch back.
+        """
+        now = _now()
+        docs = list({d.id: d for d in documents_}.values())
+        incs = list({i.id: i for i in incidents_}.values())
+        fails = list({(f.source, f.problem): f for f in failures}.values())
+        by_id = {d.id: d for d in docs}
+        inc_by_id = {i.id: i for i in incs}
+        with self._connect(write=True) as conn:
+            new_docs: list[tuple[int, str]] = []
+            if docs:
+                stmt = self._insert(documents).returning(documents.c.pk, documents.c.id)
+                new_docs = [tuple(r) for r in conn.execute(stmt, [R.document_row(d, now) for d in docs])]
+                self._index(
+                    conn, "documents",
+                    [{"pk": pk, "terms": document_terms(by_id[i].title, by_id[i].text)} for pk, i in new_docs],
+                )  # fmt: skip
+            new_incs: list[tuple[int, str]] = []
+            if incs:
+                stmt = self._insert(incidents).returning(incidents.c.pk, incidents.c.id)
+                new_incs = [tuple(r) for r in conn.execute(stmt, [R.incident_row(i, now) for i in incs])]
+                fresh = [inc_by_id[i] for _, i in new_incs]
+                codes = [row for inc in fresh for row in R.code_rows(inc)]
+                if codes:
+                    conn.execute(incident_codes.insert(), codes)
+                spans = [row for inc in fresh for row in R.evidence_rows(inc)]
+                if spans:
+                    conn.execute(evidence.insert(), spans)
+                self._index(conn, "incidents", [{"pk": pk, "terms": incident_terms(inc_by_id[i])} for pk, i in new_incs])
+            if fails:
+                conn.execute(self._insert(ingest_failures), [R.failure_row(f, now) for f in fails])
+        return BatchResult(
+            new_documents=len(new_docs),
+            known_documents=len(docs) - len(new_docs),
+            new_incidents=len(new_incs),
+            failures=len(fails),
+        )
+
+    # -- documents -------------------------------------------------------------------------
+
+    def known_document_ids(self, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` are already stored."""
+        wanted = list(dict.fromkeys(ids))
+        found: set[str] = set()
+        if not wanted:
+            return found
+        with self._connect() as conn:
+            for chunk in _chunks(wanted):
+                found.update(conn.execute(select(documents.c.id).where(documents.c.id.in_(chunk))).scalars())
+        return found
+
+    def _by_id_or_prefix(self, conn: Connection, tbl, key: str):
+        key = key.strip().lower()
+        if not key:
+            return None
+        rows = conn.execute(select(tbl.c.pk, tbl.c.id).where(tbl.c.id == key)).all()
+        if not rows and _HEX.fullmatch(key):
+            # Ids are lower-case hex, so a prefix is the range [key, key + "g"): the unique index serves it.
+            rows = conn.execute(
+                select(tbl.c.pk, tbl.c.id).where(tbl.c.id >= key, tbl.c.id < key + "g").order_by(tbl.c.id).limit(2)
+            ).all()
+        if len(rows) > 1:
+            raise StoreError(f"{key!r} matches several {tbl.name} ({rows[0].id}, {rows[1].id}, ...); give more characters")
+        return rows[0].pk if rows else None
+
+    def get_document(self, id_or_prefix: str) -> Document | None:
+        """A document by its id or an unambiguous prefix of it."""
+        with self._connect() as conn:
+            pk = self._by_id_or_prefix(conn, documents, id_or_prefix)
+            if pk is None:
+                return None
+            return R.document_from_row(conn.execute(select(*R.DOCUMENT_COLUMNS).where(documents.c.pk == pk)).one())
+
+    def list_documents(
+        self, *, limit: int = 50, offset: int = 0, lang: str | None = None, relevant: bool | None = None, kind: str | None = None
+    ) -> list[Document]:
+        """Documents, most recently added first."""
+        stmt = select(*R.DOCUMENT_COLUMNS).order_by(documents.c.pk.desc()).limit(limit).offset(offset)
+        if lang is not None:
+            stmt = stmt.where(documents.c.lang == lang)
+        if relevant is not None:
+            stmt = stmt.where(documents.c.relevant.is_(relevant))
+        if kind is not None:
+            stmt = stmt.where(documents.c.kind == kind)
+        with self._connect() as conn:
+            return [R.document_from_row(r) for r in conn.execute(stmt)]
+
+    def search_documents(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        """Documents containing every word (in any inflected form) and "quoted phrase" of ``query``, best first."""
+        groups = parse_query(query)
+        if not groups:
+            return []
+        if self.dialect == "sqlite":
+            fts = text(
+                "SELECT rowid AS pk, -bm25(documents_fts) AS score FROM documents_fts "
+                "WHERE documents_fts MATCH :q ORDER BY rowid DESC LIMIT :n"
+            ).bindparams(q=fts5_match(groups), n=SEARCH_CANDIDATES)
+        else:
+            fts = text(
+                "SELECT pk, ts_rank_cd(terms, q) AS score FROM "
+                "(SELECT pk, terms FROM document_search WHERE terms @@ to_tsquery('simple', :q) ORDER BY pk DESC LIMIT :n) s, "
+                "to_tsquery('simple', :q) q"
+            ).bindparams(q=tsquery(groups), n=SEARCH_CANDIDATES)
+        hits = fts.columns(column("pk"), column("score")).subquery("hits")
+        stmt = (
+            select(*R.DOCUMENT_COLUMNS, hits.c.score)
+            .join_from(hits, documents, documents.c.pk == hits.c.pk)
+            .order_by(hits.c.score.desc(), documents.c.pk.desc())
+            .limit(limit)
+        )
+        with self._connect() as conn:
+            found = conn.execute(stmt).all()
+        result = []
+        for row in found:
+            doc = R.document_from_row(row)
+            snip, spans = snippet(doc.text, groups)
+            result.append(SearchHit(document=doc, snippet=snip, rank=float(row.score or 0.0), matches=spans))
+        return result
+
+    # -- incidents -------------------------------------------------------------------------
+
+    def _with_evidence(self, conn: Connection, found: Sequence[Any]) -> list[Incident]:
+        ids = [row.id for row in found]
+        spans: dict[str, list] = {i: [] for i in ids}
+        for chunk in _chunks(ids):
+            stmt = select(*R.EVIDENCE_COLUMNS).where(evidence.c.incident_id.in_(chunk)).order_by(evidence.c.incident_id, evidence.c.ord)
+            for row in conn.execute(stmt):
+                spans[row.incident_id].append(R.evidence_from_row(row))
+        return [R.incident_from_row(row, spans[row.id]) for row in found]
+
+    def list_incidents(self, filters: R.IncidentFilter | None = None, *, limit: int = 50, offset: int = 0) -> list[Incident]:
+        """Incidents matching ``filters``, newest date first (undated last), with their evidence."""
+        stmt = (
+            select(*R.INCIDENT_COLUMNS)
+            .where(*R.filter_conditions(filters))
+            .order_by(incidents.c.date_start.desc().nulls_last(), incidents.c.pk.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with self._connect() as conn:
+            return self._with_evidence(conn, conn.execute(stmt).all())
+
+    def search_incidents(self, query: str, *, filters: R.IncidentFilter | None = None, limit: int = 20) -> list[Incident]:
+        """Incidents whose evidence, summary or codes contain every word of ``query``, best first."""
+        groups = parse_query(query)
+        if not groups:
+            return []
+        if self.dialect == "sqlite":
+            fts = table("incidents_fts", column("rowid"))
+            score = -func.bm25(literal_column("incidents_fts"))
+            stmt = (
+                select(*R.INCIDENT_COLUMNS, score.label("score"))
+                .join_from(incidents, fts, fts.c.rowid == incidents.c.pk)
+                .where(text("incidents_fts MATCH :q").bindparams(q=fts5_match(groups)))
+            )
+        else:
+            fts = table("incident_search", column("pk"), column("terms"))
+            q = func.to_tsquery(_TSQ, bindparam("q", tsquery(groups)))
+            score = func.ts_rank_cd(fts.c.terms, q)
+            stmt = (
+                select(*R.INCIDENT_COLUMNS, score.label("score"))
+                .join_from(incidents, fts, fts.c.pk == incidents.c.pk)
+                .where(fts.c.terms.op("@@")(q))
+            )
+        stmt = stmt.where(*R.filter_conditions(filters)).order_by(literal_column("score").desc(), incidents.c.pk.desc()).limit(limit)
+        with self._connect() as conn:
+            return self._with_evidence(conn, conn.execute(stmt).all())
+
+    def get_incident(self, id_or_prefix: str) -> Incident | None:
+        """An incident by id or unambiguous prefix, with its evidence spans."""
+        with self._connect() as conn:
+            pk = self._by_id_or_prefix(conn, incidents, id_or_prefix)
+            if pk is None:
+                return None
+            return self._with_evidence(conn, conn.execute(select(*R.INCIDENT_COLUMNS).where(incidents.c.pk == pk)).all())[0]
+
+    # -- figures ---------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """Counts for a status line: documents, relevant documents, incidents, failures, languages, kinds."""
+        with self._connect() as conn:
+            one = lambda stmt: conn.execute(stmt).scalar() or 0  # noqa: E731
+            return {
+                "documents": one(select(func.count()).select_from(documents)),
+                "relevant_documents": one(select(func.count()).select_from(documents).where(documents.c.relevant.is_(True))),
+                "incidents": one(select(func.count()).select_from(incidents)),
+                "evidence": one(select(func.count()).select_from(evidence)),
+                "failures": one(select(func.count()).select_from(ingest_failures)),
+                "languages": {
+                    (lang or "unknown"): n
+                    for lang, n in conn.execute(select(documents.c.lang, func.count()).group_by(documents.c.lang)).all()
+                },
+                "kinds": dict(conn.execute(select(documents.c.kind, func.count()).group_by(documents.c.kind)).all()),
+            }
+
+    def incident_breakdown(self, by: str, filters: R.IncidentFilter | None = None) -> list[tuple[str, int]]:
+        """Incident counts per value of ``by``; list fields are unnested (an incident counts once per code).
+
+        Months and years come in time order, everything else by count, largest first.
+        """
+        if by not in BREAKDOWNS:
+            raise StoreError(f"cannot break incidents down by {by!r}; choose one of {', '.join(BREAKDOWNS)}")
+        where = R.filter_conditions(filters)
+        n = func.count().label("n")
+        if by in CODE_FIELDS.values():
+            key = incident_codes.c.code
+            stmt = select(key, n).where(incident_codes.c.field == by)
+            if where:
+                stmt = stmt.where(incident_codes.c.incident_id.in_(select(incidents.c.id).where(*where)))
+        else:
+            if by in ("status", "outcome"):
+                key = incidents.c[by]
+            else:
+                width = 7 if by == "month" else 4
+                key = func.substr(incidents.c.date, 1, width)
+                where = [*where, func.length(incidents.c.date) >= width]
+            stmt = select(key.label("key"), n).where(*where)
+        stmt = stmt.group_by(key)
+        stmt = stmt.order_by(key) if by in ("month", "year") else stmt.order_by(n.desc(), key)
+        with self._connect() as conn:
+            return [(str(k), int(c)) for k, c in conn.execute(stmt).all()]
+
+
+def incident_terms(incident: Incident) -> str:
+    """Index terms of an incident: summary, evidence texts and values, and its codes."""
+    parts = [incident.summary, incident.status, incident.outcome]
+    parts += [e.text for e in incident.evidence] + [e.value for e in incident.evidence]
+    for name in CODE_FIELDS:
+        parts += list(getattr(incident, name) or ())
+    return morph.index_terms("\n".join(p for p in parts if p))

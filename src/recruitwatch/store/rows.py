@@ -1,0 +1,174 @@
+"""Conversions between records and table rows, and incident filters as SQL conditions."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+
+from recruitwatch.errors import StoreError
+from recruitwatch.records import Document, Evidence, Incident, ReadFailure
+from recruitwatch.store.schema import CODE_FIELDS, documents, evidence, incident_codes, incidents
+
+DOCUMENT_FIELDS = (
+    "id", "origin", "text", "kind", "lang", "title", "published", "url", "outlet", "author",
+    "relevance", "relevant", "reasons", "pipeline_version", "meta",
+)  # fmt: skip
+INCIDENT_FIELDS = (
+    "id", "document_id", "date", "date_precision", "places", "nationalities", "status", "count",
+    "actors", "tactics", "outcome", "summary", "verification", "sensitivity",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class IncidentFilter:
+    """Conditions on incidents; every one given must hold. A value may also be a list (any of).
+
+    ``date_from``/``date_to`` take ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` and keep incidents whose
+    (possibly partial) date overlaps the range. ``place`` matches by prefix: ``RU`` matches ``RU-MOW``.
+    """
+
+    date_from: str | None = None
+    date_to: str | None = None
+    place: str | Sequence[str] | None = None
+    nationality: str | Sequence[str] | None = None
+    status: str | Sequence[str] | None = None
+    actor: str | Sequence[str] | None = None
+    tactic: str | Sequence[str] | None = None
+    outcome: str | Sequence[str] | None = None
+    document_id: str | None = None
+
+
+def date_bounds(value: str | None) -> tuple[str | None, str | None]:
+    """First and last day a ``YYYY[-MM[-DD]]`` date can mean."""
+    if not value:
+        return None, None
+    parts = value.split("-")
+    try:
+        year = int(parts[0])
+        if len(parts) == 1:
+            return f"{year:04d}-01-01", f"{year:04d}-12-31"
+        month = int(parts[1])
+        if len(parts) == 2:
+            last = calendar.monthrange(year, month)[1]
+            return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
+        day = int(parts[2])
+        return f"{year:04d}-{month:02d}-{day:02d}", f"{year:04d}-{month:02d}-{day:02d}"
+    except (ValueError, IndexError, calendar.IllegalMonthError) as exc:
+        raise StoreError(f"{value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD") from exc
+
+
+def document_row(doc: Document, now: datetime) -> dict[str, Any]:
+    row = {name: getattr(doc, name) for name in DOCUMENT_FIELDS}
+    row["reasons"] = list(doc.reasons or [])
+    row["meta"] = dict(doc.meta or {})
+    row["added_at"] = now
+    return row
+
+
+def document_from_row(row: Any) -> Document:
+    m = row._mapping
+    return Document(**{name: m[name] for name in DOCUMENT_FIELDS})
+
+
+def incident_row(incident: Incident, now: datetime) -> dict[str, Any]:
+    row = {name: getattr(incident, name) for name in INCIDENT_FIELDS}
+    for name in CODE_FIELDS:
+        row[name] = list(row[name] or [])
+    try:
+        row["date_start"], row["date_end"] = date_bounds(incident.date)
+    except StoreError:
+        row["date_start"] = row["date_end"] = None  # an unparseable date is kept, just not range-filterable
+    row["added_at"] = now
+    return row
+
+
+def code_rows(incident: Incident) -> list[dict[str, str]]:
+    rows = {}
+    for name, field in CODE_FIELDS.items():
+        for code in getattr(incident, name) or ():
+            rows[(field, code)] = {"incident_id": incident.id, "field": field, "code": code}
+    return list(rows.values())
+
+
+def evidence_rows(incident: Incident) -> list[dict[str, Any]]:
+    return [
+        {
+            "incident_id": incident.id,
+            "ord": i,
+            "field": e.field,
+            "value": e.value,
+            "start": e.start,
+            "end": e.end,
+            "text": e.text,
+            "document_id": e.document_id or incident.document_id,
+        }
+        for i, e in enumerate(incident.evidence)
+    ]
+
+
+def incident_from_row(row: Any, spans: Iterable[Evidence] = ()) -> Incident:
+    m = row._mapping
+    return Incident(**{name: m[name] for name in INCIDENT_FIELDS}, evidence=list(spans))
+
+
+def evidence_from_row(row: Any) -> Evidence:
+    m = row._mapping
+    return Evidence(field=m["field"], value=m["value"], start=m["start"], end=m["end"], text=m["text"], document_id=m["document_id"])
+
+
+def failure_row(failure: ReadFailure, now: datetime) -> dict[str, Any]:
+    key = hashlib.sha256(f"{failure.source}\x00{failure.problem}".encode()).hexdigest()[:32]
+    return {"key": key, "source": failure.source, "problem": failure.problem, "at": now}
+
+
+def _values(value: str | Sequence[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _has_code(field: str, condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    return exists(
+        select(1).where(incident_codes.c.incident_id == incidents.c.id, incident_codes.c.field == field, condition)
+    )
+
+
+def _place_condition(prefix: str) -> ColumnElement[bool]:
+    # "RU" matches "RU" and "RU-..."; written as a range so the (field, code) index serves it.
+    code = incident_codes.c.code
+    return or_(code == prefix, and_(code >= prefix + "-", code < prefix + "."))
+
+
+def filter_conditions(filters: IncidentFilter | None) -> list[ColumnElement[bool]]:
+    """The SQL conditions on ``incidents`` for ``filters``."""
+    if filters is None:
+        return []
+    where: list[ColumnElement[bool]] = []
+    if filters.date_from:
+        where.append(incidents.c.date_end >= date_bounds(filters.date_from)[0])
+    if filters.date_to:
+        where.append(incidents.c.date_start <= date_bounds(filters.date_to)[1])
+    if filters.place:
+        places = [p.strip().upper() for p in _values(filters.place)]
+        where.append(_has_code("place", or_(*(_place_condition(p) for p in places))))
+    for attr, field in (("nationality", "nationality"), ("actor", "actor"), ("tactic", "tactic")):
+        value = getattr(filters, attr)
+        if value:
+            where.append(_has_code(field, incident_codes.c.code.in_(_values(value))))
+    if filters.status:
+        where.append(incidents.c.status.in_(_values(filters.status)))
+    if filters.outcome:
+        where.append(incidents.c.outcome.in_(_values(filters.outcome)))
+    if filters.document_id:
+        where.append(incidents.c.document_id == filters.document_id)
+    return where
+
+
+# Columns to select for a Document / an Incident.
+DOCUMENT_COLUMNS = [documents.c[name] for name in DOCUMENT_FIELDS]
+INCIDENT_COLUMNS = [incidents.c[name] for name in INCIDENT_FIELDS]
+EVIDENCE_COLUMNS = [evidence.c[name] for name in ("incident_id", "field", "value", "start", "end", "text", "document_id")]

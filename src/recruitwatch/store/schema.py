@@ -1,0 +1,134 @@
+"""The relational schema, as SQLAlchemy Core tables.
+
+The same tables exist in SQLite and PostgreSQL. Full-text search lives in side tables keyed
+by the integer ``pk`` of ``documents`` and ``incidents``; they differ by database and are
+created by the migrations, not here:
+
+* SQLite: FTS5 virtual tables ``documents_fts`` and ``incidents_fts`` (contentless, ``rowid`` = ``pk``,
+  tokenizer ``unicode61 remove_diacritics 2``);
+* PostgreSQL: ``document_search`` and ``incident_search`` (``pk``, ``terms tsvector``) with GIN indexes.
+
+Both hold :func:`recruitwatch.morph.index_terms` of the text, so the two databases match the same words.
+The migrations in ``migrations/versions`` are the source of truth for the DDL; these tables
+mirror them for queries.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = MetaData()
+
+# SQLite only gives a rowid alias (and autoincrement) to a column declared exactly INTEGER.
+PK = BigInteger().with_variant(Integer(), "sqlite")
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+ID = String(64)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("pk", PK, primary_key=True, autoincrement=True),
+    Column("id", ID, nullable=False, unique=True),
+    Column("origin", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("lang", String(16)),
+    Column("title", Text),
+    Column("published", String(10)),
+    Column("url", Text),
+    Column("outlet", Text),
+    Column("author", Text),
+    Column("relevance", Float),
+    Column("relevant", Boolean),
+    Column("reasons", JSONType, nullable=False),
+    Column("pipeline_version", String(32)),
+    Column("meta", JSONType, nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Index("ix_documents_lang", "lang"),
+    Index("ix_documents_kind", "kind"),
+    Index("ix_documents_relevant", "relevant"),
+    Index("ix_documents_published", "published"),
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("pk", PK, primary_key=True, autoincrement=True),
+    Column("id", ID, nullable=False, unique=True),
+    Column("document_id", ID, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("date", String(10)),
+    Column("date_precision", String(8)),
+    # First and last day the (possibly partial) date can mean, for range filters.
+    Column("date_start", String(10)),
+    Column("date_end", String(10)),
+    Column("places", JSONType, nullable=False),
+    Column("nationalities", JSONType, nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("count", Integer),
+    Column("actors", JSONType, nullable=False),
+    Column("tactics", JSONType, nullable=False),
+    Column("outcome", String(32), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("verification", String(16), nullable=False),
+    Column("sensitivity", String(16), nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Index("ix_incidents_document_id", "document_id"),
+    Index("ix_incidents_date_start", "date_start"),
+    Index("ix_incidents_date_end", "date_end"),
+    Index("ix_incidents_status", "status"),
+    Index("ix_incidents_outcome", "outcome"),
+    Index("ix_incidents_verification", "verification"),
+)
+
+# One row per code of an incident's list fields: field is place | nationality | actor | tactic.
+incident_codes = Table(
+    "incident_codes",
+    metadata,
+    Column("incident_id", ID, ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+    Column("field", String(16), primary_key=True),
+    Column("code", String(64), primary_key=True),
+    Index("ix_incident_codes_field_code", "field", "code", "incident_id"),
+)
+
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("pk", PK, primary_key=True, autoincrement=True),
+    Column("incident_id", ID, ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("ord", Integer, nullable=False),
+    Column("field", String(32), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("document_id", ID, nullable=False),
+    Index("ix_evidence_incident_id", "incident_id", "ord"),
+    Index("ix_evidence_document_id", "document_id"),
+)
+
+ingest_failures = Table(
+    "ingest_failures",
+    metadata,
+    Column("key", String(64), primary_key=True),  # hash of source and problem: a repeat is not a new row
+    Column("source", Text, nullable=False),
+    Column("problem", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# The list fields of an Incident and the `field` they get in incident_codes.
+CODE_FIELDS = {"places": "place", "nationalities": "nationality", "actors": "actor", "tactics": "tactic"}
