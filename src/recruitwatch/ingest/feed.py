@@ -84,6 +84,14 @@ def documents_from_feed(data: bytes, source: str) -> Iterator[Document | ReadFai
     feed_meta = {"format": "feed", "feed_version": parsed.get("version") or None}
     if parsed.get("bozo"):
         feed_meta["feed_warning"] = _first_line(parsed.get("bozo_exception"))
+    items = list(_entries(entries, source, outlet, feed_meta))
+    if parsed.get("bozo") and not any(isinstance(item, Document) for item in items):
+        raise ReadError(source, f"malformed feed: {_first_line(parsed.get('bozo_exception'))}",
+                        "it is not well-formed RSS or Atom and no entry could be salvaged")
+    yield from items
+
+
+def _entries(entries: list, source: str, outlet: str | None, feed_meta: dict) -> Iterator[Document | ReadFailure]:
     for index, entry in enumerate(entries, start=1):
         link = (entry.get("link") or "").strip() or None
         label = f"{source}#entry {index}"

@@ -120,7 +120,7 @@ def _head(path: Path) -> bytes | None:
 
 
 def scan(folder: Path) -> Scan:
-    """Readable files under ``folder`` in a stable order, and the skipped ones with reasons."""
+    """Readable files under ``folder`` sorted by path components, and the skipped ones with reasons."""
     result = Scan()
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not is_ignored(d))
@@ -136,4 +136,7 @@ def scan(folder: Path) -> Scan:
                 result.skipped.append((path, reason))
             else:
                 result.files.append(path)
+    # One order for every platform: by path components, so "news/a.txt" sorts before "notes.txt".
+    result.files.sort(key=lambda p: p.relative_to(folder).parts)
+    result.skipped.sort(key=lambda item: item[0].relative_to(folder).parts)
     return result

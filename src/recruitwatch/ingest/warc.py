@@ -31,13 +31,19 @@ def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    size = path.stat().st_size
     with path.open("rb") as fh:
-        if not fh.read(1):
+        head = fh.read(4096)
+        if not head:
             raise ReadError(source, "file is empty")
+        if not _starts_like_archive(head):
+            raise ReadError(source, "not a WARC archive: it does not start with a WARC/ or ARC header")
         fh.seek(0)
         seen = 0
+        end = 0
         try:
-            for record in ArchiveIterator(fh):
+            records = ArchiveIterator(fh)
+            for record in records:
                 seen += 1
                 if record.rec_type not in ("response", "resource"):
                     continue
@@ -55,6 +61,9 @@ def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
                     yield ReadFailure(f"{source}#{uri}", f"archived page is above the "
                                       f"{human_size(MAX_RECORD_BYTES)} limit for one record")
                     continue
+                if getattr(record.raw_stream, "limit", 0) > 0:
+                    raise ReadError(source, f"truncated WARC archive: the record for {uri} is cut short "
+                                    f"(record {seen}); pages before it were read")
                 if not _is_html(content_type, payload):
                     continue
                 m = _CHARSET.search(content_type)
@@ -63,6 +72,12 @@ def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
                 except ReadError as exc:
                     problem = exc.problem + (f"; {exc.hint}" if exc.hint else "")
                     yield ReadFailure(f"{source}#{uri}", problem)
+            if seen:
+                end = records.get_record_offset() + (records.get_record_length() or 0)
+                if 0 < size - end <= 64:  # the last record's separator may be left unconsumed
+                    fh.seek(end)
+                    if not fh.read().strip():
+                        end = size
         except ArchiveLoadFailed as exc:
             where = "not a WARC archive" if seen == 0 else f"corrupt WARC archive after {seen} records"
             raise ReadError(source, f"{where}: {_first_line(exc)}") from None
@@ -71,6 +86,20 @@ def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
                             f"{type(exc).__name__}: {_first_line(exc)}") from None
     if seen == 0:
         raise ReadError(source, "not a WARC archive: no records found")
+    if end < size:
+        raise ReadError(source, f"truncated or corrupt WARC archive: the last {size - end} bytes "
+                        f"are not a complete record (after {seen} records)")
+
+
+def _starts_like_archive(head: bytes) -> bool:
+    if head.startswith(b"\x1f\x8b"):
+        import zlib
+
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
+        except zlib.error:
+            return False
+    return head.lstrip(b"\r\n").startswith((b"WARC/", b"filedesc://"))
 
 
 def _is_html(content_type: str, payload: bytes) -> bool:
