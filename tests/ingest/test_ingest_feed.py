@@ -76,7 +76,7 @@ def feed_server(fixtures):
     _FeedHandler.body = (fixtures / "feed.rss").read_bytes()
     _FeedHandler.user_agents = []
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FeedHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
