@@ -1,0 +1,135 @@
+"""Cue lexicons: loading the per-language TOML files and finding cues in text.
+
+Each lexicon (``recruitwatch/taxonomy/lexicons/<lang>.toml``) lists cues with a category, a
+code, a regular expression and a test sentence. Patterns are matched case-insensitively and
+anchored at the start of a word (the loader adds ``(?<!\\w)``), so authors write stems such as
+``военкомат\\w*``. Everything is compiled once per process (``functools.cache``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from recruitwatch.taxonomy import ACTORS, OUTCOMES, STATUSES, TACTICS
+
+LANGUAGES = ("en", "ru", "uz", "tg", "ky", "kk")
+CATEGORIES = ("tactic", "actor", "status", "outcome", "institution", "relevance")
+INSTITUTION_CODES = ("state_office", "custody", "prison", "online", "physical_ad", "advert")
+RELEVANCE_CODES = ("military", "migrant", "foreign_recruitment", "neg_occupied", "neg_local", "neg_sport", "background")
+_VALID = {
+    "tactic": set(TACTICS),
+    "actor": set(ACTORS),
+    "status": set(STATUSES) - {"unknown"},
+    "outcome": set(OUTCOMES) - {"unknown"},
+    "institution": set(INSTITUTION_CODES),
+    "relevance": set(RELEVANCE_CODES),
+}
+
+
+class LexiconError(ValueError):
+    """A lexicon file that cannot be used (bad category, code or pattern)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    lang: str
+    category: str
+    code: str
+    pattern: str
+    test: str
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CueHit:
+    category: str
+    code: str
+    start: int
+    end: int
+    text: str
+    lang: str
+
+    def describe(self) -> str:
+        return f"{self.category} cue '{self.text.lower()}' ({self.code})"
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    lang: str
+    cues: tuple[Cue, ...]
+    prefilter: dict[str, tuple[str, ...]]
+
+
+# "(?:\w+\s+)" in a pattern means "any one word": widen it to words with apostrophes (Uzbek
+# o‘, g‘), hyphens and digits, followed by optional punctuation, so gaps work in every language.
+_GAP_WORD = "(?:\\w+\\s+)"
+_WIDE_WORD = "(?:[\\w\u2018\u2019\u02bb'`\\-]+[,;:]?\\s+)"
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + pattern.replace(_GAP_WORD, _WIDE_WORD) + ")", re.IGNORECASE)
+
+
+@cache
+def load_lexicon(lang: str) -> Lexicon:
+    """The lexicon of one language, validated against the taxonomy."""
+    if lang not in LANGUAGES:
+        raise LexiconError(f"no lexicon for language {lang!r}")
+    source = resources.files("recruitwatch.taxonomy").joinpath("lexicons", f"{lang}.toml")
+    data = tomllib.loads(source.read_text(encoding="utf-8"))
+    cues = []
+    for number, raw in enumerate(data.get("cue", []), 1):
+        where = f"{lang}.toml cue #{number}"
+        category, code = raw.get("category"), raw.get("code")
+        if category not in _VALID:
+            raise LexiconError(f"{where}: unknown category {category!r}")
+        if code not in _VALID[category]:
+            raise LexiconError(f"{where}: unknown {category} code {code!r}")
+        try:
+            regex = _compile(raw["pattern"])
+        except (KeyError, re.error) as exc:
+            raise LexiconError(f"{where}: bad pattern: {exc}") from exc
+        cues.append(Cue(lang, category, code, raw["pattern"], raw.get("test", ""), regex))
+    pre = data.get("prefilter", {})
+    prefilter = {k: tuple(s.lower() for s in pre.get(k, ())) for k in ("military", "migrant")}
+    return Lexicon(lang, tuple(cues), prefilter)
+
+
+def find_cues(text: str, langs: tuple[str, ...] | list[str], categories: tuple[str, ...] | None = None) -> list[CueHit]:
+    """Every cue of the given languages (and categories) found in text, by position."""
+    hits: list[CueHit] = []
+    seen: set[tuple[str, str, int, int]] = set()
+    for lang in langs:
+        if lang not in LANGUAGES:
+            continue
+        for cue in load_lexicon(lang).cues:
+            if categories is not None and cue.category not in categories:
+                continue
+            for m in cue.regex.finditer(text):
+                if m.end() == m.start():
+                    continue
+                key = (cue.category, cue.code, m.start(), m.end())
+                if key not in seen:
+                    seen.add(key)
+                    hits.append(CueHit(cue.category, cue.code, m.start(), m.end(), m.group(0), lang))
+    hits.sort(key=lambda h: (h.start, h.end))
+    return hits
+
+
+def cue_langs(doc_lang: str | None, text: str) -> tuple[str, ...]:
+    """Lexicons to apply to a document: its own language plus Russian for any Cyrillic text
+    (Central Asian reports quote Russian terms) and English for any Latin text."""
+    langs: list[str] = []
+    if doc_lang in LANGUAGES:
+        langs.append(doc_lang)
+    if re.search(r"[а-яё]", text[:20000], re.IGNORECASE) and "ru" not in langs:
+        langs.append("ru")
+    if re.search(r"[a-z]{3}", text[:20000], re.IGNORECASE) and "en" not in langs and doc_lang != "uz":
+        langs.append("en")
+    if doc_lang == "uz" and "en" not in langs and re.search(r"\b(?:the|and|of)\b", text[:20000]):
+        langs.append("en")
+    return tuple(langs)

@@ -1,0 +1,54 @@
+"""First screening tier: one compiled regex pass over the lowercased text.
+
+The pattern is the alternation of the plain prefilter stems of all six lexicons (military
+vocabulary and migrant/foreigner vocabulary), grouped into two named groups. A document goes
+on to the precise tier only when both groups occur. Most unrelated news never gets further,
+so the cost of screening a stream stays close to one regex pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from recruitwatch.extract.cues import LANGUAGES, load_lexicon
+
+
+@dataclass(frozen=True, slots=True)
+class Prefilter:
+    regex: re.Pattern[str]
+
+    def check(self, text: str) -> tuple[bool, set[str]]:
+        """(passes, the stems seen) for a text; stops scanning once both kinds are seen."""
+        kinds: set[str] = set()
+        stems: set[str] = set()
+        for m in self.regex.finditer(text.lower()):
+            kinds.add(m.lastgroup or "")
+            stems.add(m.group(0))
+            if len(kinds) == 2:
+                return True, stems
+        return False, stems
+
+
+def _alternation(stems: set[str]) -> str:
+    # Longest first, so that a longer stem wins at the same position.
+    return "|".join(re.escape(s) for s in sorted(stems, key=lambda s: (-len(s), s)))
+
+
+@cache
+def get_prefilter() -> Prefilter:
+    military: set[str] = set()
+    migrant: set[str] = set()
+    for lang in LANGUAGES:
+        lex = load_lexicon(lang)
+        military.update(lex.prefilter["military"])
+        migrant.update(lex.prefilter["migrant"])
+    migrant -= military
+    pattern = f"(?P<military>{_alternation(military)})|(?P<migrant>{_alternation(migrant)})"
+    return Prefilter(re.compile(pattern))
+
+
+def passes(text: str) -> bool:
+    """True when the text holds both military and migrant/foreigner vocabulary."""
+    return get_prefilter().check(text)[0]

@@ -1,0 +1,108 @@
+"""Second screening tier: cue co-occurrence in sentences and paragraphs, with negative cues.
+
+A document is about recruitment of migrants or foreigners when military-recruitment cues and
+migrant/foreigner cues meet in one sentence (or two neighbouring sentences) or, more weakly,
+in one paragraph. Negative cues lower the score when they are not outweighed: mobilisation
+of Russian citizens or of residents of occupied territory, sport transfers ("contract",
+"army club"). Every signal that counts is kept as a human-readable reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from recruitwatch.extract.cues import CueHit, cue_langs, find_cues
+
+THRESHOLD = 0.5
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”']?\s+(?=[\"«“'(\[]?[A-ZА-ЯЁӘІҢҒҮҰҚӨҺҶӢӮЎҲ0-9])|\n+")
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of text[start:end] (line breaks always end a sentence)."""
+    end = len(text) if end is None else end
+    spans = []
+    pos = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if text[pos:m.start()].strip():
+            spans.append((pos, m.start()))
+        pos = m.end()
+    if text[pos:end].strip():
+        spans.append((pos, end))
+    return spans
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    pos = 0
+    for m in _PARAGRAPH.finditer(text):
+        if text[pos:m.start()].strip():
+            spans.append((pos, m.start()))
+        pos = m.end()
+    if text[pos:].strip():
+        spans.append((pos, len(text)))
+    return spans
+
+
+@dataclass
+class Judgement:
+    score: float
+    relevant: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+def _first(hits: list[CueHit], code: str) -> CueHit | None:
+    return next((h for h in hits if h.code == code), None)
+
+
+def judge(text: str, lang: str | None, title: str | None = None) -> Judgement:
+    """Relevance score (0..1), decision and reasons for one text."""
+    full = f"{title}\n\n{text}" if title else text
+    hits = find_cues(full, cue_langs(lang, full), ("relevance", "tactic"))
+    sentences = sentence_spans(full)
+    in_sentence: list[list[CueHit]] = [[] for _ in sentences]
+    j = 0
+    for h in hits:
+        while j < len(sentences) - 1 and h.start >= sentences[j][1]:
+            j += 1
+        in_sentence[j].append(h)
+
+    reasons: list[str] = []
+    co_sentences = 0
+    for i, own in enumerate(in_sentence):
+        window = (in_sentence[i - 1] if i else []) + own + (in_sentence[i + 1] if i + 1 < len(in_sentence) else [])
+        mil = _first(own, "military") or _first(own, "foreign_recruitment")
+        mig = _first(window, "migrant") or _first(own, "foreign_recruitment")
+        if mil is None:
+            mil = _first(window, "military")
+            mig = _first(own, "migrant") if mil else None
+        if mil and mig:
+            co_sentences += 1
+            if len(reasons) < 4:
+                reasons.append(f"military cue '{mil.text.lower()}' + migrant cue '{mig.text.lower()}' in one sentence")
+    foreign = [h for h in hits if h.code == "foreign_recruitment"]
+    tactics = {h.code for h in hits if h.category == "tactic"}
+    migrant_total = sum(1 for h in hits if h.code == "migrant")
+    military_total = sum(1 for h in hits if h.code == "military")
+    neg = {code: sum(1 for h in hits if h.code == code) for code in ("neg_occupied", "neg_local", "neg_sport")}
+
+    score = 0.0
+    score += min(0.8, 0.25 + 0.2 * co_sentences) if co_sentences else 0.0
+    if foreign:
+        score += 0.3
+        reasons.append(f"foreign-recruitment cue '{foreign[0].text.lower()}'")
+    if co_sentences and migrant_total >= 3 and military_total >= 3:
+        score += 0.15
+    if co_sentences and tactics - {"financial_incentive"}:
+        score += 0.1
+        reasons.append("tactic cues: " + ", ".join(sorted(tactics)[:4]))
+    for code, label in (("neg_occupied", "occupied-territory"), ("neg_local", "citizens-only mobilisation"),
+                        ("neg_sport", "sport")):
+        n = neg[code]
+        if n and (co_sentences == 0 or n >= 3 * co_sentences):
+            penalty = min(0.5, 0.15 * n) if co_sentences <= 1 else 0.1
+            score -= penalty
+            reasons.append(f"negative: {label} cues ({n})")
+    score = max(0.0, min(1.0, score))
+    return Judgement(score, score >= THRESHOLD, reasons)
