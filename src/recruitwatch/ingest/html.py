@@ -22,7 +22,9 @@ EXTENSIONS = (".html", ".htm", ".xhtml")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 _HTML_LANG = re.compile(r"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.I)
 _TAG = re.compile(r"<\s*[a-zA-Z!?/]")
-_HTML_MARKERS = re.compile(r"<(?:!doctype\s+html|html|head|body|p|div|article|title|h[1-6]|span|a\s)\b", re.I)
+_HTML_MARKERS = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|p|div|article|section|main|title|h[1-6]|span|a|table|ul|ol|li|br|meta)\b", re.I
+)
 
 # trafilatura logs every page it cannot handle at WARNING; we report those ourselves.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)

@@ -32,8 +32,9 @@ def fragment_to_text(fragment: str) -> str:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
         return tidy(_unescape(re.sub(r"<[^>]*>", " ", fragment)))
-    for bad in root.iter(*_DROP_TAGS):
-        bad.drop_tree() if bad.getparent() is not None else None
+    for bad in list(root.iter(*_DROP_TAGS)):
+        if bad.getparent() is not None:
+            bad.drop_tree()
     parts: list[str] = []
 
     def walk(el) -> None:
