@@ -92,3 +92,23 @@ def test_same_file_twice_gives_same_ids(fixtures):
     first = [d.id for d in read_source(fixtures / "en_warehouse_raid.txt")]
     second = [d.id for d in read_source(str(fixtures / "en_warehouse_raid.txt"))]
     assert first == second and len(first) == 1
+
+
+def test_a_dateline_near_the_top_gives_the_publication_date(tmp_path):
+    from recruitwatch.ingest import read_source
+
+    for line, expected in (("Date: 2024-03-14", "2024-03-14"), ("Дата: 05.11.2023", "2023-11-05"), ("2022-10-01", "2022-10-01")):
+        path = tmp_path / "report.txt"
+        path.write_text(f"Headline of a report\n{line}\n\nBody of the report, written for a test.\n", encoding="utf-8")
+        (doc,) = list(read_source(path))
+        assert doc.published == expected
+        assert line in doc.text  # the text itself is kept whole
+
+
+def test_a_date_inside_the_body_is_not_a_dateline(tmp_path):
+    from recruitwatch.ingest import read_source
+
+    path = tmp_path / "report.txt"
+    path.write_text("Headline\n\n" + "Some words.\n" * 8 + "2021-01-01\n", encoding="utf-8")
+    (doc,) = list(read_source(path))
+    assert doc.published is None

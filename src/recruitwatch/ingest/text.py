@@ -25,6 +25,13 @@ _FM_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 _ATX = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _MAX_TITLE = 200
+# A dateline near the top of a plain file: "Date: 2024-03-14", "Дата: 14.03.2024", or a bare date.
+_DATELINE = re.compile(
+    r"^\s*(?:(?:date|published|дата|опубликовано|sana|сана|күні|сана|таърих)\s*[:\-–]\s*)?"
+    r"(\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})\s*$",
+    re.I,
+)
+_DATELINE_SEARCH = 6
 
 
 def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
@@ -50,7 +57,7 @@ def document_from_text(text: str, origin: str, *, encoding: str = "utf-8", markd
     if not text:
         raise ReadError(origin, "file has no text" + (" besides its front matter" if fm else ""))
     title = fields.get("title") or guess_title(text, markdown=markdown)
-    published = iso_date(fields.get("date") or fields.get("published"))
+    published = iso_date(fields.get("date") or fields.get("published")) or dateline(text)
     extra = {}
     if fields.get("lang"):
         extra["lang"] = fields["lang"]
@@ -66,6 +73,15 @@ def document_from_text(text: str, origin: str, *, encoding: str = "utf-8", markd
         meta=meta,
         **extra,
     )
+
+
+def dateline(text: str) -> str | None:
+    """The publication date from a dateline among the first lines of the text, if there is one."""
+    for line in text.split("\n", _DATELINE_SEARCH)[:_DATELINE_SEARCH]:
+        m = _DATELINE.match(line)
+        if m:
+            return iso_date(m.group(1))
+    return None
 
 
 def guess_title(text: str, *, markdown: bool = False) -> str | None:
