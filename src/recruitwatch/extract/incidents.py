@@ -1,0 +1,281 @@
+"""Assembling the fields of one incident from its segment, each value with its evidence.
+
+* tactics: direct tactic cues of the segment, plus tactics described without their usual
+  words: a military cue in one sentence with a state-office setting (summons_at_state_office),
+  a custody setting (detention_pressure), an online/phone channel (online_or_phone_solicitation)
+  or a physical advertising place (recruitment_drive, rule 8);
+* actors: actor cues (rule 5 mappings live in the lexicons);
+* status: rule 3 (detainee only for prison / pre-trial / migrant detention; dual only when the
+  first citizenship was kept), from the segment, else from the whole document;
+* outcome: the latest stage reported (rule 2);
+* count: the stated number of people, 1 for an individual case, else null (rule 6);
+* places, nationalities, date: the geo engineer's finders, filtered to the segment and to
+  the recruitment act (rule 1: not where the person served or died; rule 10: the act's date).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Callable
+
+from recruitwatch.extract.cues import CueHit
+from recruitwatch.extract.segment import Segment, Sentence
+from recruitwatch.records import Document, Evidence, Incident
+
+OUTCOME_RANK = {"refused": 1, "evaded_or_left": 2, "signed_contract": 3, "deployed": 4, "wounded": 5,
+                "deserted": 6, "captured": 6, "killed": 7, "deported": 8, "returned_home": 8,
+                "prosecuted_at_home": 9}
+STATUS_ORDER = ("detainee", "dual_citizen", "naturalized_citizen", "residence_permit_holder", "student",
+                "foreign_national")
+_COMBOS = {  # institution cue + military cue in one sentence -> tactic
+    "state_office": "summons_at_state_office",
+    "custody": "detention_pressure",
+    "online": "online_or_phone_solicitation",
+    "physical_ad": "recruitment_drive",
+}
+_PEOPLE = (r"(?:people|persons|men|migrants|workers|foreigners|citizens|nationals|recruits|labou?rers|inmates|prisoners|"
+           r"students|cubans|indians|nepalis|человек|мужчин|мигрант\w*|граждан\w*|иностранц\w*|рабоч\w*|заключ\w*|"
+           r"студент\w*|россиян\w*|нафар|киши|адам|kishi|nafar)")
+_COUNT = re.compile(r"(?:(?:more\s+than|over|at\s+least|about|some|около|более|больше|свыше|не\s+менее|порядка)\s+)?"
+                    r"(\d{1,3}(?:[ ,]\d{3})*|\d+)\s+(?:\w+\s+){0,2}?" + _PEOPLE + r"\b", re.IGNORECASE)
+_WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                 "двое": 2, "трое": 3, "четверо": 4, "пятеро": 5, "двух": 2, "трёх": 3, "трех": 3, "пяти": 5,
+                 "pair": 2, "couple": 2}
+_WORD_COUNT = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|двое|трое|четверо|пятеро|pair|couple)\b"
+                         r"(?:\s+(?:of\s+)?(?:\w+\s+){0,2}?" + _PEOPLE + r"\b|(?=\s+(?:их|of\s+them)))", re.IGNORECASE)
+_SINGULAR = re.compile(r"\b(?:he|she|his|her|him|он|она|его|её|ему|ей|ӯ|u|uni|uning|ал|ол|оның|аны|оны)\b", re.IGNORECASE)
+_PLURAL = re.compile(r"\b(?:they|them|their|они|их|им|онҳо|ular|алар|олар)\b", re.IGNORECASE)
+_RUSSIA = re.compile(r"(?<!\w)(?:russia\w*|росси\w*|рф\b|rossiya\w*|россия\w*|русия\w*|орусия\w*|ресей\w*)", re.IGNORECASE)
+# Sentences about service, fighting or death: their places are not places of recruitment (rule 1).
+_AFTER_SIGNING = re.compile(r"(?<!\w)(?:front|trench|killed|died|buried|wounded|fought|fighting|served|serving|training|"
+                            r"unit\b|bakhmut|фронт|окоп|погиб|похорон|ранен|воевал|служил|обучени|полигон|част[иь]\b|"
+                            r"бахмут|halok|ҳалок|каза|қаза|жерлен|дафн)", re.IGNORECASE)
+_OCCUPIED_CODES = {"UA-14", "UA-09", "UA-23", "UA-65", "UA-43", "UA-40"}
+
+
+def geo_finders() -> tuple[Callable, Callable, Callable]:
+    """(find_places, find_nationalities, find_dates) of the geo modules."""
+    try:
+        from recruitwatch.extract.places import find_places
+    except ImportError:  # the geo modules are being written alongside this one
+        def find_places(text, lang):  # noqa: ANN001
+            return []
+    try:
+        from recruitwatch.extract.nationalities import find_nationalities
+    except ImportError:
+        def find_nationalities(text, lang):  # noqa: ANN001
+            return []
+    try:
+        from recruitwatch.extract.dates import find_dates
+    except ImportError:
+        def find_dates(text, lang, published):  # noqa: ANN001
+            return []
+    return find_places, find_nationalities, find_dates
+
+
+def _ev(field: str, value: str, start: int, end: int, doc: Document) -> Evidence:
+    return Evidence(field=field, value=value, start=start, end=end, text=doc.text[start:end], document_id=doc.id)
+
+
+def _sentence_of(segment: Segment, pos: int) -> Sentence | None:
+    return next((s for s in segment.sentences if s.start <= pos < s.end), None)
+
+
+def _military(s: Sentence) -> CueHit | None:
+    return next((c for c in s.cues if c.category == "relevance" and c.code in ("military", "foreign_recruitment")), None)
+
+
+def tactics_of(segment: Segment) -> dict[str, CueHit]:
+    found: dict[str, CueHit] = {}
+    military_anywhere = any(_military(s) for s in segment.sentences)
+    for s in segment.sentences:
+        mil = _military(s)
+        for c in s.cues:
+            if c.category == "tactic" and military_anywhere:
+                if c.code == "financial_incentive" and not (mil or s.has("tactic", "citizenship_promise")):
+                    continue
+                if c.code == "financial_incentive" and s.has("tactic", "false_job_offer"):
+                    continue  # the promised wage of a fake job is false_job_offer (rule 4)
+                found.setdefault(c.code, c)
+            if c.category == "institution" and c.code in _COMBOS and mil is not None:
+                if c.code == "physical_ad" and not (mil or s.has("institution", "advert")):
+                    continue
+                found.setdefault(_COMBOS[c.code], c)
+    # An advert whose medium is not stated gets neither advertising tactic (rule 8).
+    return found
+
+
+def status_of(segment: Segment, doc_hits: list[CueHit]) -> tuple[str, CueHit | None]:
+    def pick(cues: list[CueHit]) -> tuple[str, CueHit | None]:
+        by_code: dict[str, CueHit] = {}
+        for c in cues:
+            if c.category == "status":
+                by_code.setdefault(c.code, c)
+            elif c.category == "institution" and c.code == "prison":
+                by_code.setdefault("detainee", c)
+        for code in STATUS_ORDER:
+            if code in by_code:
+                return code, by_code[code]
+        return "unknown", None
+    status, hit = pick(segment.cues)
+    if status == "unknown":
+        status, hit = pick(doc_hits)
+    return status, hit
+
+
+def outcome_of(segment: Segment) -> tuple[str, CueHit | None]:
+    best: tuple[int, CueHit] | None = None
+    for c in segment.cues:
+        if c.category == "outcome":
+            rank = OUTCOME_RANK.get(c.code, 0)
+            if best is None or rank > best[0]:
+                best = (rank, c)
+    return (best[1].code, best[1]) if best else ("unknown", None)
+
+
+def count_of(text: str, segment: Segment) -> tuple[int | None, tuple[int, int] | None]:
+    anchor = segment.anchor
+    body = text[segment.start:segment.end]
+    numbers: list[tuple[int, int, int]] = []
+    for m in _COUNT.finditer(body):
+        value = int(re.sub(r"[ ,]", "", m.group(1)))
+        if 1 < value < 100000 and not (1900 <= value <= 2100):
+            numbers.append((value, segment.start + m.start(), segment.start + m.end()))
+    for m in _WORD_COUNT.finditer(body):
+        numbers.append((_WORD_NUMBERS[m.group(1).lower()], segment.start + m.start(), segment.start + m.end()))
+    if numbers:
+        near = min(numbers, key=lambda n: abs(n[1] - anchor.start))
+        return near[0], (near[1], near[2])
+    sentence = text[anchor.start:anchor.end]
+    if _SINGULAR.search(sentence) and not _PLURAL.search(sentence):
+        return 1, (anchor.start, anchor.end)
+    return None, None
+
+
+def build(doc: Document, segment: Segment, doc_hits: list[CueHit], lang: str, context: "DocContext") -> Incident:
+    text = doc.text
+    evidence: list[Evidence] = []
+    anchor = segment.anchor
+
+    tactics = tactics_of(segment)
+    for code, hit in tactics.items():
+        evidence.append(_ev("tactics", code, hit.start, hit.end, doc))
+
+    actors: dict[str, CueHit] = {}
+    for c in segment.cues:
+        if c.category == "actor":
+            actors.setdefault(c.code, c)
+    for code, hit in actors.items():
+        evidence.append(_ev("actors", code, hit.start, hit.end, doc))
+
+    status, s_hit = status_of(segment, doc_hits)
+    if s_hit is not None:
+        evidence.append(_ev("status", status, s_hit.start, s_hit.end, doc))
+
+    outcome, o_hit = outcome_of(segment)
+    if o_hit is not None:
+        evidence.append(_ev("outcome", outcome, o_hit.start, o_hit.end, doc))
+
+    count, c_span = count_of(text, segment)
+    if count is not None and c_span is not None:
+        evidence.append(_ev("count", str(count), c_span[0], c_span[1], doc))
+
+    places = context.places_for(segment)
+    for code, (start, end) in places.items():
+        evidence.append(_ev("places", code, start, end, doc))
+    nationalities = context.nationalities_for(segment)
+    for code, (start, end) in nationalities.items():
+        evidence.append(_ev("nationalities", code, start, end, doc))
+    date, precision, d_span = context.date_for(segment)
+    if date and d_span:
+        evidence.append(_ev("date", date, d_span[0], d_span[1], doc))
+
+    summary = text[anchor.start:anchor.end].strip()
+    if len(summary) > 300:
+        summary = summary[:300].rsplit(" ", 1)[0]
+    evidence.append(_ev("summary", "", anchor.start, anchor.end, doc))
+    return Incident(
+        document_id=doc.id, date=date, date_precision=precision, places=sorted(places),
+        nationalities=sorted(nationalities), status=status, count=count, actors=sorted(actors),
+        tactics=sorted(tactics), outcome=outcome, evidence=evidence, summary=summary,
+    )
+
+
+class DocContext:
+    """Geo mentions of a whole document, computed once, and the per-segment choices."""
+
+    def __init__(self, doc: Document, lang: str):
+        find_places, find_nationalities, find_dates = geo_finders()
+        self.doc = doc
+        self.text = doc.text
+        self.places = sorted(find_places(doc.text, lang), key=lambda m: m.start)
+        self.nationalities = sorted(find_nationalities(doc.text, lang), key=lambda m: m.start)
+        self.dates = sorted(find_dates(doc.text, lang, doc.published), key=lambda m: m.start)
+        self.published_year = (doc.published or "")[:4] if doc.published else None
+
+    def _in(self, mentions, start: int, end: int):
+        return [m for m in mentions if start <= m.start < end]
+
+    def has_new_anchor(self, paragraph) -> bool:
+        """Whether a paragraph names a place or date of its own (it may open a new incident)."""
+        ps = [m for m in self._in(self.places, paragraph.start, paragraph.end) if m.kind == "place"]
+        ds = self._in(self.dates, paragraph.start, paragraph.end)
+        return bool(ps) and bool(ds)
+
+    def places_for(self, segment: Segment) -> dict[str, tuple[int, int]]:
+        chosen: dict[str, tuple[int, int]] = {}
+        for m in self._in(self.places, segment.start, segment.end):
+            if m.kind not in ("place", None, ""):
+                continue
+            sentence = _sentence_of(segment, m.start)
+            sent_text = self.text[sentence.start:sentence.end] if sentence else ""
+            if sentence is not None and _AFTER_SIGNING.search(sent_text) and not sentence.has("tactic") \
+                    and not sentence.has("institution"):
+                continue
+            if m.value.startswith("UA") and not (sentence and (sentence.has("tactic") or sentence.has("actor"))):
+                continue
+            chosen.setdefault(m.value, (m.start, m.end))
+        # Drop a bare country when a subdivision of it is known.
+        for code in list(chosen):
+            if "-" not in code and any(c.startswith(code + "-") for c in chosen):
+                del chosen[code]
+        if not chosen:
+            body = self.text[segment.start:segment.end]
+            m = _RUSSIA.search(body) or _RUSSIA.search(self.text)
+            if m is not None:
+                base = segment.start if _RUSSIA.search(body) else 0
+                chosen["RU"] = (base + m.start(), base + m.end())
+        return chosen
+
+    def nationalities_for(self, segment: Segment) -> dict[str, tuple[int, int]]:
+        chosen: dict[str, tuple[int, int]] = {}
+        for m in self._in(self.nationalities, segment.start, segment.end):
+            if m.value != "RU":
+                chosen.setdefault(m.value, (m.start, m.end))
+        if not chosen:
+            counts = Counter(m.value for m in self.nationalities if m.value != "RU")
+            if counts:
+                top = counts.most_common(1)[0][0]
+                first = next(m for m in self.nationalities if m.value == top)
+                chosen[top] = (first.start, first.end)
+        return chosen
+
+    def date_for(self, segment: Segment) -> tuple[str | None, str | None, tuple[int, int] | None]:
+        published = self.doc.published or ""
+        def ok(m) -> bool:
+            return not published or m.value[:len(published)] <= published or m.value[:4] <= published[:4]
+        inside = [m for m in self._in(self.dates, segment.start, segment.end) if ok(m)]
+        if inside:
+            anchor = segment.anchor
+            before = [m for m in inside if m.start <= anchor.end]
+            m = before[-1] if before else inside[0]
+            return m.value, getattr(m, "precision", None), (m.start, m.end)
+        earlier = [m for m in self.dates if m.start < segment.start and ok(m)]
+        if earlier:
+            m = earlier[-1]
+            return m.value[:4], "year", (m.start, m.end)
+        if self.published_year:
+            a = segment.anchor
+            return self.published_year, "year", (a.start, a.end)
+        return None, None, None
