@@ -1,1 +1,147 @@
-"""CLI commands (being written)."""
+"""`recruitwatch papercheck FILE...`: is there a military document in this stack of papers?"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from recruitwatch.cli import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, app
+from recruitwatch.errors import ConfigError, ReadError
+
+
+@app.command("papercheck")
+def papercheck(
+    files: List[Path] = typer.Argument(..., help="PDFs, photos or scans (JPEG, PNG, TIFF, HEIC); many at once."),
+    lang: str = typer.Option("en", "--lang", help="Language of the result: en, ru, uz, tg, ky, kk."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object per page (JSON Lines) instead."),
+    ocr_lang: str = typer.Option("rus+eng", "--ocr-lang",
+                                 help="Tesseract languages, e.g. rus+eng+uzb+uzb-cyrl+kaz+kir+tgk."),
+    country: Optional[str] = typer.Option(None, "--country",
+                                          help="Home country for the risks section: uz, tj, kg, kz, tm (default: all)."),
+) -> None:
+    """Check each page: is it a military contract, call-up notice or other military paper?"""
+    from recruitwatch.papercheck import PaperChecker
+    from recruitwatch.papercheck.guidance import COUNTRIES, LANGS, build_report
+    from recruitwatch.papercheck.sources import open_source
+
+    err = Console(stderr=True)
+    if lang not in LANGS:
+        err.print(f"[red]Unknown --lang {lang!r}[/red]; choose one of {', '.join(LANGS)}.")
+        raise typer.Exit(EXIT_USAGE)
+    if country is not None and country not in COUNTRIES:
+        err.print(f"[red]Unknown --country {country!r}[/red]; choose one of {', '.join(COUNTRIES)}.")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        checker = PaperChecker(ocr_langs=ocr_lang)
+        if ocr_lang != "rus+eng":
+            checker.ocr  # validate the languages now, before any file is read
+    except ConfigError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE)
+
+    # open everything first: unreadable files are reported at once and the page total is known
+    sources, results_by_name = [], {}
+    from recruitwatch.papercheck.results import FileResult
+
+    for path in files:
+        try:
+            sources.append(open_source(str(path)))
+        except ReadError as exc:
+            results_by_name[str(path)] = FileResult(str(path), error=str(exc))
+    total = sum(s.page_count for s in sources)
+
+    def emit(page) -> None:
+        if as_json:
+            typer.echo(json.dumps(page.to_dict(), ensure_ascii=False))
+
+    try:
+        if total > 1:
+            columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+            with Progress(*columns, console=err, transient=True) as progress:
+                task = progress.add_task("Checking pages", total=total)
+                for source in sources:
+                    def on_page(page, _task=task):
+                        emit(page)
+                        progress.advance(_task)
+                    results_by_name[source.name] = checker.check_source(source, on_page)
+        else:
+            for source in sources:
+                results_by_name[source.name] = checker.check_source(source, emit)
+    except ConfigError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_FAILED)
+    finally:
+        checker.close()
+
+    results = [results_by_name[str(p)] for p in files]
+    failed = [r for r in results if r.error]
+    for r in failed:
+        err.print(f"[red]error[/red] {r.error}")
+        if as_json:
+            typer.echo(json.dumps({"file": r.file, "page": None, "error": r.error}, ensure_ascii=False))
+
+    if not as_json:
+        out = Console()
+        report = build_report(results, lang, country)
+        _print_tables(out, results, report)
+        _print_report(out, report)
+
+    if failed and len(failed) == len(results):
+        raise typer.Exit(EXIT_FAILED)
+    raise typer.Exit(EXIT_PARTIAL if failed else EXIT_OK)
+
+
+def _print_tables(out: Console, results, report) -> None:
+    from recruitwatch.papercheck.guidance import type_label
+
+    ui = report.ui
+    for r in results:
+        if r.error:
+            continue
+        table = Table(title=r.file, title_justify="left", show_lines=False)
+        table.add_column(ui["page"], justify="right")
+        table.add_column(ui["type"])
+        table.add_column(ui["military"])
+        table.add_column(ui["confidence"], justify="right")
+        table.add_column(ui["cues"])
+        for p in r.pages:
+            if p.military:
+                flag = f"[bold red]{ui['yes']}[/bold red]"
+            elif not p.readable:
+                flag = f"[yellow]{ui['unreadable']}[/yellow]"
+            else:
+                flag = ui["no"]
+            table.add_row(str(p.page), type_label(report.lang, p.type), flag, f"{p.confidence:.2f}",
+                          "; ".join(p.cues[:3]))
+        out.print(table)
+
+
+def _print_report(out: Console, report) -> None:
+    ui = report.ui
+    for line in report.verdicts:
+        style = "bold white on red" if report.alarm and line == report.verdicts[0] else "bold"
+        out.print(f"[{style}]{line}[/{style}]")
+    for page in report.military_pages:
+        out.print(f"  • {page.file}, {ui['page'].lower()} {page.page}: [bold]{page.label}[/bold]. {page.meaning}")
+
+    def section(title: str, items, intro: str | None = None) -> None:
+        if not items:
+            return
+        out.print(f"\n[bold underline]{title}[/bold underline]")
+        if intro:
+            out.print(intro)
+        for s in items:
+            src = f" [dim]({ui['sources']}: {s.ref}; {s.sources[0]})[/dim]" if s.sources else ""
+            out.print(f"  • {s.text}{src}")
+
+    section(ui["rights"], report.rights)
+    section(ui["risks"], report.risks, report.risks_intro)
+    section(ui["actions"], report.actions)
+    section(ui["organisations"], report.organisations)
+    out.print(f"\n[dim]{ui['limits']}[/dim]")

@@ -1,0 +1,201 @@
+"""Page classification: fuzzy key-phrase matching on normalised page text.
+
+The phrase lists live in ``data/phrases.json``. A page's score for a type is the sum of the
+weights of that type's phrases found on it; the best type wins if it reaches the threshold.
+Matching is robust to OCR noise:
+
+1. text and phrases are folded the same way (case, Latin/Cyrillic homoglyphs, ``й``/``ё``,
+   digits inside words, hyphenated line breaks), see :mod:`.normalise`;
+2. each phrase token matches a page word within a small edit distance (stems match prefixes);
+3. phrase tokens must appear in order, with at most one stray word between them, and long
+   phrases (four tokens or more) may miss one token after the first (a garbled or cut-off word)
+   for a proportional share of the weight.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import cdist
+
+from recruitwatch.papercheck.normalise import fold_token, tokens_with_spans
+from recruitwatch.papercheck.results import MILITARY_TYPES, OTHER, Classification, Cue
+
+GAP = 1  # stray words allowed between two tokens of a phrase
+
+
+def max_edits(length: int) -> int:
+    """Edits allowed when matching a token of ``length`` letters."""
+    if length <= 3:
+        return 0
+    if length <= 7:
+        return 1
+    return 2
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    prefix: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    text: str  # as written in the data file
+    type: str
+    weight: float
+    tokens: tuple[Token, ...]
+
+    @property
+    def needed(self) -> int:
+        """Tokens that must match for the phrase to count."""
+        n = len(self.tokens)
+        return n if n <= 3 else n - 1
+
+
+def parse_phrase(text: str, type_: str, weight: float) -> Phrase:
+    toks = []
+    for raw in text.split():
+        prefix = raw.endswith("*")
+        word = fold_token(raw.rstrip("*").lower())
+        if not prefix and len(word) <= 2:
+            continue  # prepositions and conjunctions: covered by GAP
+        toks.append(Token(word, prefix))
+    if not toks:
+        raise ValueError(f"phrase {text!r} of {type_} has no usable tokens")
+    return Phrase(text, type_, float(weight), tuple(toks))
+
+
+class PhraseClassifier:
+    """Classifies page text by type. Build once per process (:meth:`load`) and reuse."""
+
+    def __init__(self, phrases: list[Phrase], threshold: float = 3.0, military_bias: float = 0.8):
+        self.phrases = phrases
+        self.threshold = threshold
+        self.military_bias = military_bias
+        self.types = sorted({p.type for p in phrases})
+        self._tokens = sorted({t for p in phrases for t in p.tokens}, key=lambda t: (t.text, t.prefix))
+        self._token_index = {t: i for i, t in enumerate(self._tokens)}
+        # tokens grouped for vectorised matching: (prefix, length) -> [token ids]
+        self._groups: dict[tuple[bool, int], list[int]] = {}
+        for i, t in enumerate(self._tokens):
+            self._groups.setdefault((t.prefix, len(t.text)), []).append(i)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "PhraseClassifier":
+        if path is None:
+            raw = resources.files("recruitwatch.papercheck").joinpath("data/phrases.json").read_text("utf-8")
+        else:
+            raw = Path(path).read_text("utf-8")
+        data = json.loads(raw)
+        phrases = [
+            parse_phrase(text, type_, weight)
+            for type_, items in data["types"].items()
+            for text, weight in items
+        ]
+        return cls(phrases, data.get("threshold", 3.0), data.get("military_bias", 0.8))
+
+    # -- matching ---------------------------------------------------------------------------
+
+    def _token_positions(self, words: list[str]) -> list[set[int]]:
+        """For every phrase token, the positions of page words it matches."""
+        positions: list[set[int]] = [set() for _ in self._tokens]
+        if not words:
+            return positions
+        vocab = sorted(set(words))
+        where: dict[str, list[int]] = {}
+        for i, w in enumerate(words):
+            where.setdefault(w, []).append(i)
+        for (prefix, length), ids in self._groups.items():
+            k = max_edits(length)
+            queries = [self._tokens[i].text for i in ids]
+            if prefix:
+                # compare with the word's first L-1, L and L+1 letters (a letter lost or added)
+                best = None
+                for cut in {max(1, length - 1), length, length + 1}:
+                    choices = [w[:cut] for w in vocab]
+                    m = cdist(queries, choices, scorer=Levenshtein.distance, score_cutoff=k, workers=1)
+                    best = m if best is None else (best if best is m else _min(best, m))
+                short = [len(w) < length - k for w in vocab]
+            else:
+                best = cdist(queries, vocab, scorer=Levenshtein.distance, score_cutoff=k, workers=1)
+                short = [False] * len(vocab)
+            for row, tid in enumerate(ids):
+                hits = positions[tid]
+                for col, d in enumerate(best[row]):
+                    if d <= k and not short[col]:
+                        hits.update(where[vocab[col]])
+        return positions
+
+    def _find(self, phrase: Phrase, positions: list[set[int]]) -> tuple[int, int, int] | None:
+        """Best occurrence of ``phrase``: (tokens matched, first word, last word)."""
+        sets = [positions[self._token_index[t]] for t in phrase.tokens]
+        n = len(sets)
+        best: tuple[int, int, int] | None = None
+        for start in sorted(sets[0]):  # the first token anchors the phrase
+            matched, pos, last = 1, start, start
+            for k in range(1, n):
+                found = next((q for q in range(pos + 1, pos + 2 + GAP) if q in sets[k]), None)
+                if found is None:
+                    pos += 1  # assume the word is there but garbled
+                else:
+                    matched, pos, last = matched + 1, found, found
+            if best is None or matched > best[0]:
+                best = (matched, start, last)
+                if matched == n:
+                    return best
+        if best is not None and best[0] >= phrase.needed:
+            return best
+        return None
+
+    def classify(self, text: str) -> Classification:
+        text = unicodedata.normalize("NFKC", text)  # spans below index this form of the text
+        spans = tokens_with_spans(text)
+        words = [w for w, _, _ in spans]
+        positions = self._token_positions(words)
+        scores = {t: 0.0 for t in self.types}
+        cues: dict[str, list[Cue]] = {t: [] for t in self.types}
+        for phrase in self.phrases:
+            hit = self._find(phrase, positions)
+            if hit is None:
+                continue
+            matched, first, last = hit
+            weight = phrase.weight * matched / len(phrase.tokens)
+            scores[phrase.type] += weight
+            quote = " ".join(text[spans[first][1] : spans[last][2]].split())
+            cues[phrase.type].append(Cue(phrase.text, quote, round(weight, 2), phrase.type))
+        return self._decide(scores, cues)
+
+    def _decide(self, scores: dict[str, float], cues: dict[str, list[Cue]]) -> Classification:
+        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+        best_type, best = ranked[0] if ranked else (OTHER, 0.0)
+        if best < self.threshold:
+            confidence = 1.0 - 0.5 * best / self.threshold
+            return Classification(OTHER, False, round(confidence, 2), [], _rounded(scores))
+        if best_type not in MILITARY_TYPES:
+            # recall first: a strong military reading close behind a civil one wins
+            mil_type, mil = max(((t, s) for t, s in scores.items() if t in MILITARY_TYPES), key=lambda kv: kv[1])
+            if mil >= self.threshold and mil >= self.military_bias * best:
+                best_type, best = mil_type, mil
+        second = max((s for t, s in scores.items() if t != best_type), default=0.0)
+        margin = (best - second) / best
+        strength = 1.0 - math.exp(-best / 8.0)
+        confidence = strength * (0.5 + 0.5 * margin)
+        chosen = sorted(cues[best_type], key=lambda c: c.weight, reverse=True)
+        return Classification(best_type, best_type in MILITARY_TYPES, round(confidence, 2), chosen, _rounded(scores))
+
+
+def _min(a, b):
+    import numpy as np
+
+    return np.minimum(a, b)
+
+
+def _rounded(scores: dict[str, float]) -> dict[str, float]:
+    return {t: round(s, 2) for t, s in scores.items() if s > 0}

@@ -1,0 +1,126 @@
+"""Plain-language guidance: what the military pages mean, the person's rights, risks at home,
+what to do now. Texts live in ``data/guidance/<lang>.json``; the source of every statement
+(a section of the project's paper-check facts and its URLs) lives once in
+``data/guidance/statements.json``, shared by all languages.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from recruitwatch.errors import ConfigError
+from recruitwatch.papercheck.results import MILITARY_TYPES, FileResult
+
+LANGS = ("en", "ru", "uz", "tg", "ky", "kk")
+LANG_NAMES = {"en": "English", "ru": "Русский", "uz": "Oʻzbekcha", "tg": "Тоҷикӣ", "ky": "Кыргызча", "kk": "Қазақша"}
+COUNTRIES = ("uz", "tj", "kg", "kz", "tm")
+
+
+def _read(name: str) -> dict[str, Any]:
+    raw = resources.files("recruitwatch.papercheck").joinpath(f"data/guidance/{name}.json").read_text("utf-8")
+    return json.loads(raw)
+
+
+@lru_cache(maxsize=None)  # package data, read-only: loading once per process is safe
+def statements() -> dict[str, Any]:
+    return _read("statements")
+
+
+@lru_cache(maxsize=None)
+def texts(lang: str) -> dict[str, Any]:
+    if lang not in LANGS:
+        raise ConfigError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
+    return _read(lang)
+
+
+@dataclass(slots=True)
+class Statement:
+    """One sentence shown to the user, with where it comes from."""
+
+    id: str
+    text: str
+    ref: str
+    sources: list[str] = field(default_factory=list)
+    care: str | None = None
+
+
+@dataclass(slots=True)
+class MilitaryPage:
+    file: str
+    page: int
+    type: str
+    label: str
+    meaning: str
+    cues: list[str]
+
+
+@dataclass(slots=True)
+class Report:
+    lang: str
+    ui: dict[str, str]
+    verdicts: list[str]
+    alarm: bool
+    military_pages: list[MilitaryPage]
+    rights: list[Statement]
+    risks_intro: str
+    risks: list[Statement]
+    actions: list[Statement]
+    organisations: list[Statement]
+
+
+def type_label(lang: str, type_: str) -> str:
+    return texts(lang)["types"][type_]["label"]
+
+
+def _statement(group: str, key: str, text: str) -> Statement:
+    meta = statements()[group][key]
+    return Statement(key, text, meta["ref"], list(meta.get("sources", [])), meta.get("care"))
+
+
+def build_report(results: list[FileResult], lang: str = "en", country: str | None = None) -> Report:
+    """The plain-language result for a set of checked files, in ``lang``."""
+    t = texts(lang)
+    if country is not None and country not in COUNTRIES:
+        raise ConfigError(f"unknown country {country!r}; choose one of {', '.join(COUNTRIES)}")
+    pages = [p for r in results for p in r.pages]
+    military = [p for p in pages if p.military]
+    unreadable = [p for p in pages if not p.readable and not p.military]
+    verdicts = []
+    if military:
+        verdicts.append(t["verdict"]["military"].format(n=len(military)))
+    elif pages:
+        verdicts.append(t["verdict"]["clear"])
+    if unreadable:
+        verdicts.append(t["verdict"]["unreadable"].format(n=len(unreadable)))
+    military_pages = [
+        MilitaryPage(p.file, p.page, p.type, t["types"][p.type]["label"], t["types"][p.type]["meaning"], p.cues[:4])
+        for p in military
+    ]
+    rights: list[Statement] = []
+    risks: list[Statement] = []
+    organisations: list[Statement] = []
+    if military:
+        seen: list[str] = []
+        for type_ in MILITARY_TYPES:
+            if any(p.type == type_ for p in military):
+                seen += [k for k in statements()["type_rights"][type_] if k not in seen]
+        rights = [_statement("rights", k, t["rights"][k]) for k in seen]
+        chosen = [country] if country else list(COUNTRIES)
+        for code in chosen:
+            risk = t["risks"][code]
+            risks.append(_statement("risks", code, f"{risk['name']}: {risk['text']}"))
+        risks.append(_statement("risks", "dual", t["risks"]["dual"]))
+        organisations = [
+            Statement(f"org{i}", o["name"], o["ref"], list(o["sources"]))
+            for i, o in enumerate(statements()["organisations"])
+        ]
+        action_keys = ["dont_sign", "translation", "keep_copy", "get_help", "embassy", "complain"]
+    else:
+        action_keys = ["dont_sign", "keep_copy"]
+    actions = [_statement("actions", k, t["actions"][k]) for k in action_keys]
+    return Report(lang, t["ui"], verdicts, bool(military), military_pages, rights, t["risks"]["intro"], risks,
+                  actions, organisations)
