@@ -81,7 +81,10 @@ def describe_url(url: URL) -> str:
 def create_store_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # prepare_threshold=None: psycopg would otherwise prepare a query run 5 times, and PostgreSQL then
+    # switches to a generic plan that cannot see how common a search word is (a 20x slowdown measured
+    # on common words). Planning our queries takes well under a millisecond.
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args={"prepare_threshold": None})
 
 
 def _sqlite_engine(url: URL) -> Engine:

@@ -275,21 +275,21 @@ class Store:
             return []
         if self.dialect == "sqlite":
             fts = text(
-                "SELECT rowid AS pk, -bm25(documents_fts) AS score FROM documents_fts "
-                "WHERE documents_fts MATCH :q ORDER BY rowid DESC LIMIT :n"
-            ).bindparams(q=fts5_match(groups), n=SEARCH_CANDIDATES)
+                "SELECT pk, score FROM (SELECT rowid AS pk, -bm25(documents_fts) AS score FROM documents_fts "
+                "WHERE documents_fts MATCH :q ORDER BY rowid DESC LIMIT :n) ORDER BY score DESC, pk DESC LIMIT :k"
+            ).bindparams(q=fts5_match(groups), n=SEARCH_CANDIDATES, k=limit)
         else:
             fts = text(
                 "SELECT pk, ts_rank_cd(terms, q) AS score FROM "
                 "(SELECT pk, terms FROM document_search WHERE terms @@ to_tsquery('simple', :q) ORDER BY pk DESC LIMIT :n) s, "
-                "to_tsquery('simple', :q) q"
-            ).bindparams(q=tsquery(groups), n=SEARCH_CANDIDATES)
+                "to_tsquery('simple', :q) q ORDER BY score DESC, pk DESC LIMIT :k"
+            ).bindparams(q=tsquery(groups), n=SEARCH_CANDIDATES, k=limit)
+        # Rank and cut to `limit` before the join, so only the hits' texts are read.
         hits = fts.columns(column("pk"), column("score")).subquery("hits")
         stmt = (
             select(*R.DOCUMENT_COLUMNS, hits.c.score)
             .join_from(hits, documents, documents.c.pk == hits.c.pk)
             .order_by(hits.c.score.desc(), documents.c.pk.desc())
-            .limit(limit)
         )
         with self._connect() as conn:
             found = conn.execute(stmt).all()
