@@ -51,6 +51,7 @@ _RUSSIA = re.compile(r"(?<!\w)(?:russia\w*|росси\w*|рф\b|rossiya\w*|ро�
 _AFTER_SIGNING = re.compile(r"(?<!\w)(?:front|trench|killed|died|buried|wounded|fought|fighting|served|serving|training|"
                             r"unit\b|bakhmut|фронт|окоп|погиб|похорон|ранен|воевал|служил|обучени|полигон|част[иь]\b|"
                             r"бахмут|halok|ҳалок|каза|қаза|жерлен|дафн)", re.IGNORECASE)
+_ARREST_VERB = re.compile(r"(?:detain|arrest|задерж|арест|ұсталған|кармалган|боздошт)", re.IGNORECASE)
 _OCCUPIED_CODES = {"UA-14", "UA-09", "UA-23", "UA-65", "UA-43", "UA-40"}
 
 
@@ -93,14 +94,15 @@ def tactics_of(segment: Segment) -> dict[str, CueHit]:
         mil = _military(s)
         for c in s.cues:
             if c.category == "tactic" and military_anywhere:
-                if c.code == "financial_incentive" and not (mil or s.has("tactic", "citizenship_promise")):
-                    continue
                 if c.code == "financial_incentive" and s.has("tactic", "false_job_offer"):
                     continue  # the promised wage of a fake job is false_job_offer (rule 4)
                 found.setdefault(c.code, c)
             if c.category == "institution" and c.code in _COMBOS and mil is not None:
-                if c.code == "physical_ad" and not (mil or s.has("institution", "advert")):
-                    continue
+                if c.code == "online" and not (s.has("institution", "advert") or s.has("tactic", "financial_incentive")
+                                               or s.has("tactic", "citizenship_promise")):
+                    continue  # a channel alone is not a solicitation
+                if c.code == "custody" and _ARREST_VERB.match(c.text):
+                    continue  # being detained is not yet pressure in custody
                 found.setdefault(_COMBOS[c.code], c)
     # An advert whose medium is not stated gets neither advertising tactic (rule 8).
     return found

@@ -18,22 +18,44 @@ from recruitwatch.extract.cues import LANGUAGES, load_lexicon
 @dataclass(frozen=True, slots=True)
 class Prefilter:
     regex: re.Pattern[str]
+    kinds: dict[str, str]  # stem -> "military" | "migrant"
 
     def check(self, text: str) -> tuple[bool, set[str]]:
         """(passes, the stems seen) for a text; stops scanning once both kinds are seen."""
         kinds: set[str] = set()
         stems: set[str] = set()
         for m in self.regex.finditer(text.lower()):
-            kinds.add(m.lastgroup or "")
-            stems.add(m.group(0))
+            stem = m.group(0)
+            kinds.add(self.kinds[stem])
+            stems.add(stem)
             if len(kinds) == 2:
                 return True, stems
         return False, stems
 
 
-def _alternation(stems: set[str]) -> str:
-    # Longest first, so that a longer stem wins at the same position.
-    return "|".join(re.escape(s) for s in sorted(stems, key=lambda s: (-len(s), s)))
+def trie_pattern(words: set[str]) -> str:
+    """One regex for a set of literal stems, factored as a prefix trie. Python's ``re`` tries
+    the branches of a flat alternation one by one at every position; sharing prefixes lets a
+    failing position be rejected after one character test, which makes the pass several times
+    faster (the Aho-Corasick idea within the regex engine). Longer matches are preferred."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch != ""]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return "(?:" + body + ")?" if len(branches) > 1 or len(branches[0]) > 1 else body + "?"
+        return body
+
+    return build(trie)
 
 
 @cache
@@ -45,8 +67,8 @@ def get_prefilter() -> Prefilter:
         military.update(lex.prefilter["military"])
         migrant.update(lex.prefilter["migrant"])
     migrant -= military
-    pattern = f"(?P<military>{_alternation(military)})|(?P<migrant>{_alternation(migrant)})"
-    return Prefilter(re.compile(pattern))
+    kinds = {**{s: "migrant" for s in migrant}, **{s: "military" for s in military}}
+    return Prefilter(re.compile(trie_pattern(set(kinds))), kinds)
 
 
 def passes(text: str) -> bool:

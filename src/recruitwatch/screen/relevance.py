@@ -88,7 +88,7 @@ def judge(text: str, lang: str | None, title: str | None = None) -> Judgement:
     neg = {code: sum(1 for h in hits if h.code == code) for code in ("neg_occupied", "neg_local", "neg_sport")}
 
     score = 0.0
-    score += min(0.8, 0.25 + 0.2 * co_sentences) if co_sentences else 0.0
+    score += min(0.8, 0.3 + 0.2 * co_sentences) if co_sentences else 0.0
     if foreign:
         score += 0.3
         reasons.append(f"foreign-recruitment cue '{foreign[0].text.lower()}'")

@@ -1,0 +1,36 @@
+from recruitwatch.records import Document
+from recruitwatch.screen import screen
+from recruitwatch.screen.langid import detect_language, language_spans
+from recruitwatch.screen.prefilter import passes
+
+
+def test_languages_by_script_and_cld2():
+    assert detect_language("Мигрантов из Таджикистана вербуют в армию прямо в миграционном центре.") == "ru"
+    assert detect_language("Муҳоҷири тоҷик барои тамдид кардани иҷозати кор ба шуъбаи муҳоҷират рафт.") == "tg"
+    assert detect_language("Toshkent viloyatida yigitga hukm o‘qildi, u Rossiya armiyasi safida bo‘lgan.") == "uz"
+    assert detect_language("Тошкент вилоятида йигитга ҳукм ўқилди, у Россия армияси сафида бўлган.") == "uz"
+    assert detect_language("") == "und"
+    assert detect_language("bad \x00 bytes \ud800 here, but still an English sentence about work") == "en"
+
+
+def test_language_spans_per_paragraph():
+    text = "Migrants were handed summonses at the office.\n\nМигрантам вручили повестки прямо в офисе."
+    spans = language_spans(text)
+    assert [s[2] for s in spans] == ["en", "ru"]
+    assert text[spans[1][0]:spans[1][1]].startswith("Мигрантам")
+
+
+def test_prefilter_needs_both_kinds_of_vocabulary():
+    assert passes("Migrants were recruited into the army")
+    assert not passes("The army parade took place on Sunday")
+    assert not passes("Migrants queue for work patents")
+
+
+def test_screen_sets_reasons_and_relevance():
+    doc = screen(Document(id="a", origin="t", text="Police detained migrants at a market and took them to the enlistment "
+                          "office, where they were pressed to sign a military contract."))
+    assert doc.relevant and doc.lang == "en" and doc.relevance >= 0.5
+    assert any("migrant cue" in r for r in doc.reasons)
+    neg = screen(Document(id="b", origin="t", text="Putin announced partial mobilisation; reservists received "
+                          "call-up papers across the country."))
+    assert not neg.relevant
