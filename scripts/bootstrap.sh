@@ -19,7 +19,9 @@ want="$(sha256sum pyproject.toml | cut -c1-16) [$extras]"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "Installing recruitwatch${extras:+ with extras: $extras} (first run takes a minute)"
   # Old pip (23.x) skips lxml's html-clean extra that trafilatura needs, so upgrade first.
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".${extras:+[$extras]}"
+  # (Warnings about unreadable local package mirrors in this machine's pip config are dropped.)
+  quiet_pip() { .venv/bin/python -m pip "$@" 2> >(grep -v "^WARNING: Location 'file:" >&2); }
+  quiet_pip install --quiet --upgrade pip
+  quiet_pip install --quiet -e ".${extras:+[$extras]}"
   echo "$want" > "$stamp"
 fi
