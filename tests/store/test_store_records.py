@@ -100,3 +100,17 @@ def test_stats(store, sample):
 def test_an_incident_of_an_unknown_document_is_refused(store, sample):
     with pytest.raises(StoreError, match="writing failed"):
         store.save_batch([], sample.incidents[:1])
+
+
+def test_concurrent_writers_of_overlapping_batches_store_each_document_once(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    docs = [Document.create(text=f"Вербовка мигрантов, сообщение {i}", origin=f"c{i}") for i in range(300)]
+    batches = [docs[i : i + 100] for i in range(0, 300, 50)]  # every document is in two batches
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda batch: store.save_batch(batch, []), batches))
+
+    assert sum(r.new_documents for r in results) == 300
+    assert sum(r.known_documents for r in results) == sum(len(b) for b in batches) - 300
+    assert store.stats()["documents"] == 300
+    assert len(store.search_documents("вербовка", limit=1000)) == 300

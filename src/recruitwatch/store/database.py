@@ -29,10 +29,11 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 CHUNK = 500  # ids per IN (...) query
 # A search ranks at most this many of the newest matching documents, so a query for a word in
 # half the archive still answers fast. Rare words are unaffected.
-SEARCH_CANDIDATES = 5000
+SEARCH_CANDIDATES = 2000
 BREAKDOWNS = ("tactic", "actor", "place", "nationality", "status", "outcome", "month", "year")
 _HEX = re.compile(r"[0-9a-f]+")
 _TSQ = literal_column("'simple'::regconfig")
+DOCUMENTS, INCIDENTS = documents, incidents  # save_batch's arguments shadow the table names
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +175,8 @@ class Store:
 
     def save_batch(
         self,
-        documents_: list[Document],
-        incidents_: list[Incident],
+        documents: list[Document],
+        incidents: list[Incident],
         failures: Iterable[ReadFailure] = (),
     ) -> BatchResult:
         """Save documents, their incidents (with codes and evidence) and read failures in ONE transaction.
@@ -184,15 +185,15 @@ class Store:
         a batch after a crash adds nothing twice. An error rolls the whole batch back.
         """
         now = _now()
-        docs = list({d.id: d for d in documents_}.values())
-        incs = list({i.id: i for i in incidents_}.values())
+        docs = list({d.id: d for d in documents}.values())
+        incs = list({i.id: i for i in incidents}.values())
         fails = list({(f.source, f.problem): f for f in failures}.values())
         by_id = {d.id: d for d in docs}
         inc_by_id = {i.id: i for i in incs}
         with self._connect(write=True) as conn:
             new_docs: list[tuple[int, str]] = []
             if docs:
-                stmt = self._insert(documents).returning(documents.c.pk, documents.c.id)
+                stmt = self._insert(DOCUMENTS).returning(DOCUMENTS.c.pk, DOCUMENTS.c.id)
                 new_docs = [tuple(r) for r in conn.execute(stmt, [R.document_row(d, now) for d in docs])]
                 self._index(
                     conn, "documents",
@@ -200,7 +201,7 @@ class Store:
                 )  # fmt: skip
             new_incs: list[tuple[int, str]] = []
             if incs:
-                stmt = self._insert(incidents).returning(incidents.c.pk, incidents.c.id)
+                stmt = self._insert(INCIDENTS).returning(INCIDENTS.c.pk, INCIDENTS.c.id)
                 new_incs = [tuple(r) for r in conn.execute(stmt, [R.incident_row(i, now) for i in incs])]
                 fresh = [inc_by_id[i] for _, i in new_incs]
                 codes = [row for inc in fresh for row in R.code_rows(inc)]
@@ -262,7 +263,7 @@ class Store:
         if lang is not None:
             stmt = stmt.where(documents.c.lang == lang)
         if relevant is not None:
-            stmt = stmt.where(documents.c.relevant.is_(relevant))
+            stmt = stmt.where(documents.c.relevant == relevant)
         if kind is not None:
             stmt = stmt.where(documents.c.kind == kind)
         with self._connect() as conn:
@@ -365,7 +366,7 @@ class Store:
             one = lambda stmt: conn.execute(stmt).scalar() or 0  # noqa: E731
             return {
                 "documents": one(select(func.count()).select_from(documents)),
-                "relevant_documents": one(select(func.count()).select_from(documents).where(documents.c.relevant.is_(True))),
+                "relevant_documents": one(select(func.count()).select_from(documents).where(documents.c.relevant == True)),
                 "incidents": one(select(func.count()).select_from(incidents)),
                 "evidence": one(select(func.count()).select_from(evidence)),
                 "failures": one(select(func.count()).select_from(ingest_failures)),
