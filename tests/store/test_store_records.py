@@ -114,3 +114,17 @@ def test_concurrent_writers_of_overlapping_batches_store_each_document_once(stor
     assert sum(r.known_documents for r in results) == sum(len(b) for b in batches) - 300
     assert store.stats()["documents"] == 300
     assert len(store.search_documents("вербовка", limit=1000)) == 300
+
+
+def test_missing_or_long_values_do_not_sink_a_batch(store, sample):
+    doc = sample.documents[0]
+    doc.published = "2023-05-14T10:30:00+03:00"  # longer than a date, still kept
+    doc.meta = {"заметка": "кириллица " * 50}
+    incident = sample.incidents[0]
+    incident.outcome = None
+    incident.tactics = ["a_very_long_code_" + "x" * 100]
+    store.save_batch([doc], [incident])
+    assert store.get_document(doc.id).published == "2023-05-14T10:30:00+03:00"
+    assert store.get_document(doc.id).meta == doc.meta
+    loaded = store.get_incident(incident.id)
+    assert loaded.outcome == "unknown" and loaded.tactics == incident.tactics

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -78,20 +79,31 @@ def describe_url(url: URL) -> str:
     return f"PostgreSQL database {url.database} on {where}{who} ({url.render_as_string(hide_password=True)})"
 
 
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)  # Cyrillic as it is, not as \uXXXX
+
+
 def create_store_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
     # prepare_threshold=None: psycopg would otherwise prepare a query run 5 times, and PostgreSQL then
     # switches to a generic plan that cannot see how common a search word is (a 20x slowdown measured
     # on common words). Planning our queries takes well under a millisecond.
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args={"prepare_threshold": None})
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        connect_args={"prepare_threshold": None},
+        json_serializer=_json_dumps,
+    )
 
 
 def _sqlite_engine(url: URL) -> Engine:
     kwargs: dict[str, Any] = {"connect_args": {"timeout": 30, "check_same_thread": False}}
     if sqlite_path(url) is None:
         kwargs["poolclass"] = StaticPool  # one shared connection, or each would see its own empty database
-    engine = create_engine(url, **kwargs)
+    engine = create_engine(url, json_serializer=_json_dumps, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:

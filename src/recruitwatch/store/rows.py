@@ -24,6 +24,9 @@ INCIDENT_FIELDS = (
     "actors", "tactics", "outcome", "summary", "verification", "sensitivity",
 )  # fmt: skip
 
+# Values stored when a required incident field is None.
+INCIDENT_DEFAULTS = {"status": "unknown", "outcome": "unknown", "summary": "", "verification": "reported", "sensitivity": "normal"}
+
 
 @dataclass(slots=True)
 class IncidentFilter:
@@ -65,6 +68,7 @@ def date_bounds(value: str | None) -> tuple[str | None, str | None]:
 
 def document_row(doc: Document, now: datetime) -> dict[str, Any]:
     row = {name: getattr(doc, name) for name in DOCUMENT_FIELDS}
+    row["kind"] = doc.kind or "news"
     row["reasons"] = list(doc.reasons or [])
     row["meta"] = dict(doc.meta or {})
     row["added_at"] = now
@@ -78,6 +82,9 @@ def document_from_row(row: Any) -> Document:
 
 def incident_row(incident: Incident, now: datetime) -> dict[str, Any]:
     row = {name: getattr(incident, name) for name in INCIDENT_FIELDS}
+    for name, default in INCIDENT_DEFAULTS.items():
+        if row[name] is None:
+            row[name] = default
     for name in CODE_FIELDS:
         row[name] = list(row[name] or [])
     try:

@@ -37,7 +37,9 @@ metadata = MetaData()
 # SQLite only gives a rowid alias (and autoincrement) to a column declared exactly INTEGER.
 PK = BigInteger().with_variant(Integer(), "sqlite")
 JSONType = JSON().with_variant(JSONB(), "postgresql")
-ID = String(64)
+ID = String()
+# Strings have no length limit: PostgreSQL would refuse a whole batch for one over-long value,
+# and SQLite ignores limits anyway, so the two behave the same.
 
 documents = Table(
     "documents",
@@ -46,17 +48,17 @@ documents = Table(
     Column("id", ID, nullable=False, unique=True),
     Column("origin", Text, nullable=False),
     Column("text", Text, nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("lang", String(16)),
+    Column("kind", String(), nullable=False),
+    Column("lang", String()),
     Column("title", Text),
-    Column("published", String(10)),
+    Column("published", String()),
     Column("url", Text),
     Column("outlet", Text),
     Column("author", Text),
     Column("relevance", Float),
     Column("relevant", Boolean),
     Column("reasons", JSONType, nullable=False),
-    Column("pipeline_version", String(32)),
+    Column("pipeline_version", String()),
     Column("meta", JSONType, nullable=False),
     Column("added_at", DateTime(timezone=True), nullable=False),
     Index("ix_documents_lang", "lang"),
@@ -71,21 +73,21 @@ incidents = Table(
     Column("pk", PK, primary_key=True, autoincrement=True),
     Column("id", ID, nullable=False, unique=True),
     Column("document_id", ID, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
-    Column("date", String(10)),
-    Column("date_precision", String(8)),
+    Column("date", String()),
+    Column("date_precision", String()),
     # First and last day the (possibly partial) date can mean, for range filters.
-    Column("date_start", String(10)),
-    Column("date_end", String(10)),
+    Column("date_start", String()),
+    Column("date_end", String()),
     Column("places", JSONType, nullable=False),
     Column("nationalities", JSONType, nullable=False),
-    Column("status", String(32), nullable=False),
+    Column("status", String(), nullable=False),
     Column("count", Integer),
     Column("actors", JSONType, nullable=False),
     Column("tactics", JSONType, nullable=False),
-    Column("outcome", String(32), nullable=False),
+    Column("outcome", String(), nullable=False),
     Column("summary", Text, nullable=False),
-    Column("verification", String(16), nullable=False),
-    Column("sensitivity", String(16), nullable=False),
+    Column("verification", String(), nullable=False),
+    Column("sensitivity", String(), nullable=False),
     Column("added_at", DateTime(timezone=True), nullable=False),
     Index("ix_incidents_document_id", "document_id"),
     Index("ix_incidents_date_start", "date_start", "pk"),  # DESC NULLS LAST, pk DESC on PostgreSQL
@@ -100,8 +102,8 @@ incident_codes = Table(
     "incident_codes",
     metadata,
     Column("incident_id", ID, ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
-    Column("field", String(16), primary_key=True),
-    Column("code", String(64), primary_key=True),
+    Column("field", String(), primary_key=True),
+    Column("code", String(), primary_key=True),
     Index("ix_incident_codes_field_code", "field", "code", "incident_id"),
 )
 
@@ -111,7 +113,7 @@ evidence = Table(
     Column("pk", PK, primary_key=True, autoincrement=True),
     Column("incident_id", ID, ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
     Column("ord", Integer, nullable=False),
-    Column("field", String(32), nullable=False),
+    Column("field", String(), nullable=False),
     Column("value", Text, nullable=False),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
@@ -124,7 +126,7 @@ evidence = Table(
 ingest_failures = Table(
     "ingest_failures",
     metadata,
-    Column("key", String(64), primary_key=True),  # hash of source and problem: a repeat is not a new row
+    Column("key", String(), primary_key=True),  # hash of source and problem: a repeat is not a new row
     Column("source", Text, nullable=False),
     Column("problem", Text, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),

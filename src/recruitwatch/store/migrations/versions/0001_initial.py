@@ -18,7 +18,7 @@ depends_on = None
 
 PK = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
-ID = sa.String(64)
+ID = sa.String()
 
 
 def upgrade() -> None:
@@ -28,17 +28,17 @@ def upgrade() -> None:
         sa.Column("id", ID, nullable=False),
         sa.Column("origin", sa.Text, nullable=False),
         sa.Column("text", sa.Text, nullable=False),
-        sa.Column("kind", sa.String(16), nullable=False),
-        sa.Column("lang", sa.String(16)),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("lang", sa.String()),
         sa.Column("title", sa.Text),
-        sa.Column("published", sa.String(10)),
+        sa.Column("published", sa.String()),
         sa.Column("url", sa.Text),
         sa.Column("outlet", sa.Text),
         sa.Column("author", sa.Text),
         sa.Column("relevance", sa.Float),
         sa.Column("relevant", sa.Boolean),
         sa.Column("reasons", JSONType, nullable=False),
-        sa.Column("pipeline_version", sa.String(32)),
+        sa.Column("pipeline_version", sa.String()),
         sa.Column("meta", JSONType, nullable=False),
         sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("id", name="uq_documents_id"),
@@ -53,20 +53,20 @@ def upgrade() -> None:
         sa.Column("pk", PK, primary_key=True, autoincrement=True),
         sa.Column("id", ID, nullable=False),
         sa.Column("document_id", ID, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("date", sa.String(10)),
-        sa.Column("date_precision", sa.String(8)),
-        sa.Column("date_start", sa.String(10)),
-        sa.Column("date_end", sa.String(10)),
+        sa.Column("date", sa.String()),
+        sa.Column("date_precision", sa.String()),
+        sa.Column("date_start", sa.String()),
+        sa.Column("date_end", sa.String()),
         sa.Column("places", JSONType, nullable=False),
         sa.Column("nationalities", JSONType, nullable=False),
-        sa.Column("status", sa.String(32), nullable=False),
+        sa.Column("status", sa.String(), nullable=False),
         sa.Column("count", sa.Integer),
         sa.Column("actors", JSONType, nullable=False),
         sa.Column("tactics", JSONType, nullable=False),
-        sa.Column("outcome", sa.String(32), nullable=False),
+        sa.Column("outcome", sa.String(), nullable=False),
         sa.Column("summary", sa.Text, nullable=False),
-        sa.Column("verification", sa.String(16), nullable=False),
-        sa.Column("sensitivity", sa.String(16), nullable=False),
+        sa.Column("verification", sa.String(), nullable=False),
+        sa.Column("sensitivity", sa.String(), nullable=False),
         sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("id", name="uq_incidents_id"),
     )
@@ -83,8 +83,8 @@ def upgrade() -> None:
     op.create_table(
         "incident_codes",
         sa.Column("incident_id", ID, sa.ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("field", sa.String(16), nullable=False),
-        sa.Column("code", sa.String(64), nullable=False),
+        sa.Column("field", sa.String(), nullable=False),
+        sa.Column("code", sa.String(), nullable=False),
         sa.PrimaryKeyConstraint("incident_id", "field", "code"),
     )
     op.create_index("ix_incident_codes_field_code", "incident_codes", ["field", "code", "incident_id"])
@@ -94,7 +94,7 @@ def upgrade() -> None:
         sa.Column("pk", PK, primary_key=True, autoincrement=True),
         sa.Column("incident_id", ID, sa.ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
         sa.Column("ord", sa.Integer, nullable=False),
-        sa.Column("field", sa.String(32), nullable=False),
+        sa.Column("field", sa.String(), nullable=False),
         sa.Column("value", sa.Text, nullable=False),
         sa.Column("start", sa.Integer, nullable=False),
         sa.Column("end", sa.Integer, nullable=False),
@@ -106,7 +106,7 @@ def upgrade() -> None:
 
     op.create_table(
         "ingest_failures",
-        sa.Column("key", sa.String(64), primary_key=True),
+        sa.Column("key", sa.String(), primary_key=True),
         sa.Column("source", sa.Text, nullable=False),
         sa.Column("problem", sa.Text, nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
