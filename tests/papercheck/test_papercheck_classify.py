@@ -1,0 +1,105 @@
+"""The classifier on page text: every type, OCR-style noise, and the known traps."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from recruitwatch.papercheck.classify import PhraseClassifier
+from recruitwatch.papercheck.generate import make_spec
+from recruitwatch.papercheck.normalise import tokens
+from recruitwatch.papercheck.results import MILITARY_TYPES, PAGE_TYPES
+
+
+@pytest.fixture(scope="module")
+def classifier() -> PhraseClassifier:
+    return PhraseClassifier.load()
+
+
+@pytest.mark.parametrize("type_", PAGE_TYPES)
+def test_each_type_is_recognised_from_its_text(classifier, type_):
+    for seed in range(6):
+        text = make_spec(type_, random.Random(seed)).text
+        verdict = classifier.classify(text)
+        assert verdict.type == type_, (seed, verdict.scores)
+        assert verdict.military == (type_ in MILITARY_TYPES)
+        if type_ != "other":
+            assert verdict.cues, "a verdict names the phrases that decided it"
+
+
+def _ocr_noise(text: str, rng: random.Random) -> str:
+    """Latin look-alikes, dropped letters and broken lines, as bad OCR produces."""
+    swap = {"о": "o", "е": "e", "а": "a", "р": "p", "с": "c", "х": "x", "й": "и", "з": "3", "В": "B", "Н": "H"}
+    out = []
+    for ch in text:
+        r = rng.random()
+        if ch in swap and r < 0.3:
+            out.append(swap[ch])
+        elif ch.isalpha() and r < 0.02:
+            continue  # a lost letter
+        elif ch == " " and r < 0.05:
+            out.append("\n")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@pytest.mark.parametrize("type_", MILITARY_TYPES)
+def test_military_pages_survive_ocr_noise(classifier, type_):
+    rng = random.Random(42)
+    for seed in range(5):
+        noisy = _ocr_noise(make_spec(type_, random.Random(seed)).text, rng)
+        verdict = classifier.classify(noisy)
+        assert verdict.military, (seed, verdict.scores)
+
+
+def test_homoglyphs_and_hyphenated_line_breaks_are_folded():
+    assert tokens("KOHTPAKT о прохож-\nдении BOEHHOЙ службы") == ["контракт", "о", "прохождении", "военнои", "службы"]
+    assert tokens("3аявление") == ["заявление"]  # digit inside a word
+    assert tokens("12.03.2024") == ["12", "03", "2024"]  # numbers stay numbers
+
+
+def test_cues_quote_the_page_text(classifier):
+    verdict = classifier.classify("Вам вручается ПОВЕСТКА. Обязаны явиться в военный комиссариат. При себе иметь паспорт.")
+    assert verdict.type == "call_up_notice"
+    assert "ПОВЕСТКА" in [c.matched for c in verdict.cues]
+
+
+def test_citizenship_question_about_foreign_military_service_is_not_military(classifier):
+    text = ("ЗАЯВЛЕНИЕ о приеме в гражданство Российской Федерации. 5. Проходите ли военную службу в "
+            "вооруженных силах, органах безопасности иностранного государства: нет")
+    verdict = classifier.classify(text)
+    assert verdict.type == "citizenship_application" and not verdict.military
+
+
+def test_citizen_oath_is_not_the_military_oath(classifier):
+    text = ("ПРИСЯГА. Я, добровольно и осознанно принимая гражданство Российской Федерации, торжественно клянусь "
+            "соблюдать Конституцию, защищать свободу и независимость Российской Федерации, быть верным России")
+    verdict = classifier.classify(text)
+    assert verdict.type == "citizenship_application" and not verdict.military
+
+
+def test_migrant_medical_check_is_not_the_military_medical_commission(classifier):
+    migrant = classifier.classify("Медицинское освидетельствование иностранного гражданина. Медицинское заключение о "
+                                  "наличии инфекционных заболеваний, представляющих опасность для окружающих. ВИЧ")
+    military = classifier.classify("Заключение военно-врачебной комиссии: медицинское освидетельствование. "
+                                   "Категория годности Б-3, годен к военной службе с незначительными ограничениями")
+    assert migrant.type == "medical_certificate" and not migrant.military
+    assert military.type == "military_medical_commission" and military.military
+
+
+def test_everyday_word_contract_is_not_military(classifier):
+    verdict = classifier.classify("Квитанция. Принято 1 500 руб. за копирование. Контракт на обслуживание № 12.")
+    assert not verdict.military
+
+
+def test_a_torn_half_of_a_contract_is_still_military(classifier):
+    text = make_spec("military_service_contract", random.Random(3)).text
+    half = text[len(text) // 2:]
+    assert classifier.classify(half).military
+
+
+def test_empty_text_is_other(classifier):
+    verdict = classifier.classify("")
+    assert verdict.type == "other" and not verdict.military and verdict.cues == []

@@ -1,0 +1,66 @@
+"""Guidance texts: complete in all six languages, every statement traceable to its source."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from recruitwatch.papercheck.guidance import COUNTRIES, LANGS, build_report, statements, texts
+from recruitwatch.papercheck.results import MILITARY_TYPES, PAGE_TYPES, FileResult, PageResult
+
+SPEC = Path("/work/shared/spec/paper-check.md")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_language_has_every_text(lang):
+    t, en = texts(lang), texts("en")
+    assert set(t["ui"]) == set(en["ui"])
+    assert set(t["types"]) == set(PAGE_TYPES)
+    assert set(t["rights"]) == set(statements()["rights"])
+    assert set(t["actions"]) == set(statements()["actions"])
+    assert set(COUNTRIES) | {"intro", "dual"} == set(t["risks"])
+    for key in ("military", "unreadable"):
+        assert "{n}" in t["verdict"][key]
+
+
+def test_every_rights_and_risk_statement_has_a_source():
+    s = statements()
+    for group in ("rights", "risks"):
+        for key, meta in s[group].items():
+            assert meta["sources"], f"{group}.{key} has no source"
+            assert meta["ref"].startswith("paper-check.md")
+    for type_ in MILITARY_TYPES:
+        assert s["type_rights"][type_]
+
+
+@pytest.mark.skipif(not SPEC.exists(), reason="the shared spec lives outside the repository")
+def test_sources_are_the_ones_cited_in_the_spec():
+    spec = SPEC.read_text("utf-8")
+    s = statements()
+    urls = [u for group in ("rights", "risks", "actions") for m in s[group].values() for u in m["sources"]]
+    urls += [u for o in s["organisations"] for u in o["sources"]]
+    missing = [u for u in urls if u not in spec]
+    assert not missing
+
+
+def page(type_, military, readable=True):
+    return PageResult(file="a.pdf", page=1, type=type_, military=military, confidence=0.9, cues=["ПОВЕСТКА"],
+                      readable=readable)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_report_for_a_call_up_notice(lang):
+    report = build_report([FileResult("a.pdf", [page("call_up_notice", True)])], lang, "kg")
+    assert report.alarm and report.military_pages[0].type == "call_up_notice"
+    assert [r.id for r in report.rights][:2] == ["foreigners_not_mobilised", "dual_citizens"]
+    assert [r.id for r in report.risks] == ["kg", "dual"]
+    assert all(r.sources for r in report.rights + report.risks)
+    assert re.search(r"\b1\b", report.verdicts[0])
+
+
+def test_report_when_nothing_military():
+    report = build_report([FileResult("a.pdf", [page("employment_contract", False), page("other", False, False)])])
+    assert not report.alarm and not report.rights and not report.risks
+    assert len(report.verdicts) == 2  # clear + one unreadable page
