@@ -13,7 +13,8 @@ from recruitwatch.extract import extract
 from recruitwatch.records import Document
 from recruitwatch.screen import screen
 
-CORPUS = Path("/work/shared/corpus")
+# The shared corpus lives beside the repository: <repo>/../shared/corpus.
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 FIXTURES = Path(__file__).parent / "fixtures" / "heldout.jsonl"
 DEV_FLOORS = {"relevance": 0.90, "tactics": 0.70, "places": 0.80, "nationalities": 0.85, "date": 0.65}
 # The held-out documents are few and written by us: a looser floor that still catches regressions.

@@ -20,10 +20,37 @@ from recruitwatch.screen.relevance import paragraph_spans, sentence_spans
 # A new case usually starts with a number, a name-like capitalised word followed by age, or an
 # enumerator ("1.", "Second,"), or the first mention of a new person.
 _NEW_CASE = re.compile(
-    r"^\s*(?:\d+[.)]\s|[-•*]\s|(?:first|second|third|another|one|in\s+another|another\s+case)\b|"
-    r"(?:ещё\s+один|еще\s+один|другой|друг\w+\s+случа\w*|во-первых|во-вторых|в\s+другом)\b|"
+    r"^\s*(?:\d+[.)]\s|[-•*]\s|(?:first|second|third|another|one|in\s+another|another\s+case|yet\s+another|"
+    r"a\s+similar|similar(?:ly)?|others?\b|among\s+(?:them|the)|meanwhile|elsewhere|also\s+in)\b|"
+    r"(?:ещё\s+один|еще\s+один|другой|друг\w+\s+случа\w*|во-первых|во-вторых|в\s+другом|похож\w+|"
+    r"аналогичн\w+|среди\s|другие\b|тем\s+временем|кроме\s+того|также\s+в)\b|"
+    r"(?:yana\s+bir|boshqa|shunga\s+o|дигар|боз\s+як|тағы\s+бір|басқа|дагы\s+бир|башка)\w*\b|"
     r"[A-ZА-ЯЁ][\w\-]+,\s+\d{2}\b|[A-ZА-ЯЁ][\w\-]+\s+\(\d{2}\))", re.IGNORECASE)
+# A heading line above a paragraph ("The detention centre", "Kaluga region, August 2023").
+_HEADING = re.compile(r"^\s*[^\n.!?:;]{2,70}\n(?=\S)")
+# A short label sentence opening a paragraph ("Uzon District Court, Surkhandarya region.", "Куба.").
+_LABEL = re.compile(r"^\s*[«\"]?[A-ZА-ЯЁЎҚҒҲӮӢҶҲӘІҢҮҰӨҺ][^.!?\n]{0,60}[.:]\s+(?=[«\"]?[A-ZА-ЯЁ0-9])")
+# The first mention of a person, with age or initials: "a 23-year-old", "Mansur H., 30", "S.B., 25",
+# "23-летний", "49 лет", "30 жаштагы", "32 жастағы", "25 yoshli", "30-сола", "in his forties".
+_PERSON_INTRO = re.compile(
+    r"(?:(?<!the\s)(?<!The\s)\b(?:a|an)\s+(?:\w+\s+)?\d{2}-year-old|\b[A-ZА-ЯЁ][\w.\-]*(?:\s+[A-ZА-ЯЁ][\w.]*)?,\s+(?:a\s+)?\d{2}\b"
+    r"|\b\d{2}-летн\w+|[A-ZА-ЯЁ]\w+,\s+\d{2}\s+(?:лет|года)|\b\d{2}\s+(?:жаштагы|жастағы|yoshli|yoshdagi|сола|солаи)\b"
+    r"|\bin\s+(?:his|her)\s+(?:twenties|thirties|forties|fifties)|\bпод\s+(?:сорок|пятьдесят)|\bодин\s+из\s+собеседник)")
+# A paragraph that opens with a pronoun or a time connective goes on with the same case.
+_CONTINUES = re.compile(
+    r"^\s*(?:he|she|his|her|him|they|their|them|then|later|afterwards|after\s+that|the\s+next|the\s+following|there|"
+    r"он|она|его|её|ее|ему|ей|они|их|там|потом|затем|после\s+этого|на\s+следующий|позже|"
+    r"u\b|uni\b|uning\b|ӯ\b|вай\b|ал\b|ол\b|оның\b|анын\b)", re.IGNORECASE)
 _BACKGROUND_NUMBER = re.compile(r"\b\d[\d,.\s]{2,}\b|\b\d+\s*(?:000|тыс|thousand|million|млн)", re.IGNORECASE)
+_BIG_NUMBER = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:[ ,.]\d{3})+|(?!(?:19|20)\d\d(?!\d))\d{4,6}|\d+(?:[.,]\d+)?\s*(?:тыс\w*|thousand|million|млн|минг|мың|миң|ҳазор))"
+                         r"(?![\d.,]*\s*(?:year|год|йил|yil|жыл|сол|roubles|руб|rubl|сом|so.m|\$|долл|dollar))", re.IGNORECASE)
+_QA = re.compile(r"^\s*(?:—|–|-|Q:|В:|Вопрос)\s*[^\n]{3,200}\?\s*$", re.MULTILINE)
+_LAW = re.compile(r"(?<!\w)(?:law|decree|bill\b|statute|criminal\s+code|article\s+\d+|закон\w*|указ\b|указом|указа|"
+                  r"законопроект\w*|поправк\w+|постановлени\w+|стать[яи]\s+\d+|qonun\w*|farmon\w*|қонун\w*|фармон\w*|"
+                  r"мыйзам\w*|заң\w*|жарлы\w*)", re.IGNORECASE)
+_DAY_DATE = re.compile(r"(?:\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|январ|феврал|март|апрел|ма[яй]|июн|июл|"
+                       r"август|сентябр|октябр|ноябр|декабр)|\b(?:on|last)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))",
+                       re.IGNORECASE)
 
 
 @dataclass
@@ -96,36 +123,81 @@ def _military(s: Sentence) -> bool:
     return s.has("relevance", "military") or s.has("relevance", "foreign_recruitment")
 
 
+# Stages that only happen in military service: in a relevant document they speak of the army
+# even when no military word is used ("he signed and was sent near Avdiivka").
+_SERVICE_OUTCOMES = ("signed_contract", "deployed", "wounded", "killed", "captured", "deserted")
+# In a document already screened as relevant, a bare "contract" is the military contract.
+_CONTRACT = re.compile(r"(?<!\w)(?:contract\w*|контракт\w*|shartnoma\w*|шартнома\w*|келісімшарт\w*|келишим\w*|"
+                       r"контракт\w*|қарордод\w*)", re.IGNORECASE)
+
+
+def _service(s: Sentence, text: str) -> bool:
+    return _military(s) or any(c.category == "outcome" and c.code in _SERVICE_OUTCOMES for c in s.cues) \
+        or bool(_CONTRACT.search(text, s.start, s.end))
+
+
 def anchor_sentence(paragraph: Paragraph, text: str) -> Sentence | None:
-    """The sentence that makes this paragraph describe a recruitment act, if any."""
-    if not any(_military(s) for s in paragraph.sentences) and not paragraph.has("tactic"):
+    """The sentence that makes this paragraph describe a recruitment act, if any: tactic cues in
+    a paragraph about military service, a military cue next to a custody or state-office setting,
+    or, in a paragraph that introduces a person, that person's path into service."""
+    service = [_service(s, text) for s in paragraph.sentences]
+    if not any(service) and not paragraph.has("tactic"):
         return None
     best: tuple[int, Sentence] | None = None
-    para_military = any(_military(s) for s in paragraph.sentences)
-    for s in paragraph.sentences:
+    para_military = any(service)
+    for s, mil in zip(paragraph.sentences, service):
         weight = 0
         tactics = s.codes("tactic")
         if tactics and para_military:
             weight += 2 * len(tactics)
-        if _military(s) and (s.has("institution", "custody") or s.has("institution", "state_office")):
+        if mil and (s.has("institution", "custody") or s.has("institution", "state_office")):
             weight += 2
-        if _military(s) and (s.has("actor") or s.has("status") or s.has("relevance", "migrant")):
+        if mil and (s.has("actor") or s.has("status") or s.has("relevance", "migrant")):
             weight += 1
         if weight and (best is None or weight > best[0]):
             best = (weight, s)
-    if best is None or best[0] < 2:
-        return None
-    return best[1]
+    if best is not None and best[0] >= 2:
+        return best[1]
+    # A described person (age, initials) whose paragraph speaks of service is a case (rule 6).
+    head = text[paragraph.start:min(paragraph.end, paragraph.start + 300)]
+    if para_military and _PERSON_INTRO.search(head):
+        return best[1] if best is not None else next(s for s, m in zip(paragraph.sentences, service) if m)
+    return None
 
 
 def is_background(paragraph: Paragraph, text: str) -> bool:
-    """Totals, trends and law: a background cue with big figures or legal language, and no
-    concrete violence, custody or individual case in the paragraph."""
+    """Totals, trends, law and explainers (coding rule 6): no concrete case in the paragraph.
+
+    A paragraph is background when it holds a background cue with big figures or legal language,
+    when it answers a question (Q&A explainers), when it is about a law or decree, or when it is
+    made of totals (several big figures), unless it describes a concrete person, violence, a
+    seized document or a dated event."""
+    body = text[paragraph.start:paragraph.end]
+    if _PERSON_INTRO.search(body) or paragraph.has("tactic", "physical_violence") \
+            or paragraph.has("tactic", "document_seizure"):
+        return False
+    big = len(_BIG_NUMBER.findall(body))
+    if _QA.search(body):
+        return True
+    if _LAW.search(body) and not paragraph.has("outcome") \
+            and not any(s.has("tactic") and s.has("actor") for s in paragraph.sentences):
+        return True
+    if big >= 2 and not any(len(s.codes("tactic")) >= 2 for s in paragraph.sentences):
+        return True
     if not paragraph.has("relevance", "background"):
         return False
-    concrete = paragraph.has("tactic", "physical_violence") or paragraph.has("tactic", "document_seizure")
-    body = text[paragraph.start:paragraph.end]
-    return not concrete and (bool(_BACKGROUND_NUMBER.search(body)) or len(paragraph.sentences) <= 3)
+    return bool(_BACKGROUND_NUMBER.search(body)) or len(paragraph.sentences) <= 3
+
+
+def opens_new_case(body: str) -> bool:
+    """Whether a paragraph's opening introduces a new case: an enumerator or "another case", a
+    heading or label line, or the first mention of a new person (age, initials)."""
+    if _CONTINUES.match(body):
+        return False
+    if _NEW_CASE.search(body) or _HEADING.match(body) or _LABEL.match(body):
+        return True
+    head = body[:220]
+    return bool(_PERSON_INTRO.search(head))
 
 
 def split(text: str, hits: list[CueHit], new_anchor) -> list[Segment]:
@@ -145,7 +217,8 @@ def split(text: str, hits: list[CueHit], new_anchor) -> list[Segment]:
             continue
         body = text[paragraph.start:paragraph.end]
         continues = (segments and segments[-1].paragraphs[-1] is paragraphs[paragraphs.index(paragraph) - 1]
-                     and not _NEW_CASE.search(body) and not new_anchor(paragraph))
+                     and not opens_new_case(body)
+                     and not (new_anchor(paragraph) and not _CONTINUES.match(body)))
         if continues:
             segments[-1].paragraphs.append(paragraph)
         else:

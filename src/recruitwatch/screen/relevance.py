@@ -85,7 +85,12 @@ def judge(text: str, lang: str | None, title: str | None = None) -> Judgement:
     tactics = {h.code for h in hits if h.category == "tactic"}
     migrant_total = sum(1 for h in hits if h.code == "migrant")
     military_total = sum(1 for h in hits if h.code == "military")
-    neg = {code: sum(1 for h in hits if h.code == code) for code in ("neg_occupied", "neg_local", "neg_sport")}
+    # Negative cues count only in paragraphs that speak of military service: a sport or
+    # local-mobilisation item elsewhere in a digest says nothing about the recruitment story.
+    military_paras = [(a, b) for a, b in paragraph_spans(full)
+                      if any(a <= h.start < b for h in hits if h.code in ("military", "foreign_recruitment"))]
+    neg = {code: sum(1 for h in hits if h.code == code and any(a <= h.start < b for a, b in military_paras))
+           for code in ("neg_occupied", "neg_local", "neg_sport")}
 
     score = 0.0
     score += min(0.8, 0.3 + 0.2 * co_sentences) if co_sentences else 0.0
