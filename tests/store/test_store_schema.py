@@ -85,7 +85,7 @@ def _table_counts(store):
 
 
 def test_an_error_mid_batch_leaves_nothing_half_written(store, sample, monkeypatch):
-    from recruitwatch.store import database
+    from recruitwatch.store import rows
 
     store.save_batch(sample.documents[:1], sample.incidents[:1])
     before = _table_counts(store)
@@ -93,8 +93,8 @@ def test_an_error_mid_batch_leaves_nothing_half_written(store, sample, monkeypat
     def boom(incident):
         raise RuntimeError("disk on fire")
 
-    # Documents and incidents are inserted by the time the incident index terms are computed.
-    monkeypatch.setattr(database, "incident_terms", boom)
+    # Documents, their index entries, incidents and codes are written by the time evidence rows are made.
+    monkeypatch.setattr(rows, "evidence_rows", boom)
     with pytest.raises(RuntimeError):
         store.save_batch(sample.documents, sample.incidents)
     assert _table_counts(store) == before

@@ -190,6 +190,10 @@ class Store:
         fails = list({(f.source, f.problem): f for f in failures}.values())
         by_id = {d.id: d for d in docs}
         inc_by_id = {i.id: i for i in incs}
+        # Lemmatise before taking the write lock, and only what is probably new (a re-run skips it).
+        known = self.known_document_ids(by_id) if docs else set()
+        doc_terms = {d.id: document_terms(d.title, d.text) for d in docs if d.id not in known}
+        inc_terms = {i.id: incident_terms(i) for i in incs}
         with self._connect(write=True) as conn:
             new_docs: list[tuple[int, str]] = []
             if docs:
@@ -197,7 +201,10 @@ class Store:
                 new_docs = [tuple(r) for r in conn.execute(stmt, [R.document_row(d, now) for d in docs])]
                 self._index(
                     conn, "documents",
-                    [{"pk": pk, "terms": document_terms(by_id[i].title, by_id[i].text)} for pk, i in new_docs],
+                    [
+                        {"pk": pk, "terms": doc_terms.get(i) or document_terms(by_id[i].title, by_id[i].text)}
+                        for pk, i in new_docs
+                    ],
                 )  # fmt: skip
             new_incs: list[tuple[int, str]] = []
             if incs:
@@ -210,7 +217,7 @@ class Store:
                 spans = [row for inc in fresh for row in R.evidence_rows(inc)]
                 if spans:
                     conn.execute(evidence.insert(), spans)
-                self._index(conn, "incidents", [{"pk": pk, "terms": incident_terms(inc_by_id[i])} for pk, i in new_incs])
+                self._index(conn, "incidents", [{"pk": pk, "terms": inc_terms[i]} for pk, i in new_incs])
             if fails:
                 conn.execute(self._insert(ingest_failures), [R.failure_row(f, now) for f in fails])
         return BatchResult(
