@@ -149,3 +149,15 @@ def test_kill_9_mid_writing_leaves_a_consistent_database(tmp_path):
     assert fts == docs
     # And the store is usable afterwards.
     assert store.save_batch([Document.create(text="ещё один", origin="after")], []).new_documents == 1
+
+
+def test_schema_module_mirrors_the_migrations(store):
+    from sqlalchemy import inspect
+
+    from recruitwatch.store.schema import metadata
+
+    with store.engine.connect() as conn:
+        inspector = inspect(conn)
+        for table in metadata.tables.values():
+            assert {c["name"] for c in inspector.get_columns(table.name)} == set(table.c.keys()), table.name
+            assert {i["name"] for i in inspector.get_indexes(table.name)} >= {i.name for i in table.indexes}, table.name

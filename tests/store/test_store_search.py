@@ -100,3 +100,20 @@ def test_incident_search_with_filters(filled):
     hits = filled.search_incidents("contract_pressure", filters=IncidentFilter(place="RU-SPE"))
     assert [i.summary for i in hits] == ["полиция задержала мигрантов из Узбекистана"]
     assert hits[0].evidence
+
+
+def test_reindex_rebuilds_the_search_index(filled, sample):
+    with filled.engine.begin() as conn:  # simulate an index out of step with the records
+        if filled.dialect == "sqlite":
+            conn.exec_driver_sql("INSERT INTO documents_fts (documents_fts) VALUES ('delete-all')")
+            conn.exec_driver_sql("INSERT INTO incidents_fts (incidents_fts) VALUES ('delete-all')")
+        else:
+            conn.exec_driver_sql("DELETE FROM document_search")
+            conn.exec_driver_sql("DELETE FROM incident_search")
+    assert found(filled, "Петербург") == []
+
+    assert filled.reindex(batch=2) == len(sample.documents)
+    assert found(filled, "Петербург") == ["https://example.org/news/1"]
+    assert [i.summary for i in filled.search_incidents("passport")] == ["officers took their passports"]
+    filled.reindex()  # twice: no duplicates
+    assert len(filled.search_documents("мигрант")) == 1

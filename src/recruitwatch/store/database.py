@@ -227,6 +227,42 @@ class Store:
             failures=len(fails),
         )
 
+    def reindex(self, batch: int = 2000) -> int:
+        """Rebuild both full-text indexes from the stored records, in one transaction.
+
+        Run it after a change to :mod:`recruitwatch.morph` or the pymorphy3 dictionaries, so old
+        records are indexed the way new queries are analysed. Returns the number of documents.
+        """
+        done = 0
+        with self._connect(write=True) as conn:
+            if self.dialect == "sqlite":
+                for name in ("documents_fts", "incidents_fts"):
+                    conn.exec_driver_sql(f"INSERT INTO {name} ({name}) VALUES ('delete-all')")
+            else:
+                conn.exec_driver_sql("TRUNCATE document_search, incident_search")
+            last = 0
+            while True:
+                stmt = (
+                    select(documents.c.pk, documents.c.title, documents.c.text)
+                    .where(documents.c.pk > last).order_by(documents.c.pk).limit(batch)
+                )  # fmt: skip
+                found = conn.execute(stmt).all()
+                if not found:
+                    break
+                self._index(conn, "documents", [{"pk": r.pk, "terms": document_terms(r.title, r.text)} for r in found])
+                done += len(found)
+                last = found[-1].pk
+            last = 0
+            while True:
+                stmt = select(incidents.c.pk, *R.INCIDENT_COLUMNS).where(incidents.c.pk > last).order_by(incidents.c.pk).limit(batch)
+                found = conn.execute(stmt).all()
+                if not found:
+                    break
+                loaded = self._with_evidence(conn, found)
+                self._index(conn, "incidents", [{"pk": r.pk, "terms": incident_terms(i)} for r, i in zip(found, loaded)])
+                last = found[-1].pk
+        return done
+
     # -- documents -------------------------------------------------------------------------
 
     def known_document_ids(self, ids: Iterable[str]) -> set[str]:
