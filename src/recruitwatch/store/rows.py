@@ -138,10 +138,13 @@ def _values(value: str | Sequence[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _has_code(field: str, condition: ColumnElement[bool]) -> ColumnElement[bool]:
-    return exists(
-        select(1).where(incident_codes.c.incident_id == incidents.c.id, incident_codes.c.field == field, condition)
-    )
+def _has_code(field: str, condition: ColumnElement[bool], correlated: bool) -> ColumnElement[bool]:
+    codes = select(incident_codes.c.incident_id).where(incident_codes.c.field == field, condition)
+    if correlated:
+        # EXISTS per incident: best when walking incidents in order and stopping at a LIMIT.
+        return exists(codes.where(incident_codes.c.incident_id == incidents.c.id))
+    # IN (...): best when counting all matches; both databases start from the (field, code) index.
+    return incidents.c.id.in_(codes)
 
 
 def _place_condition(prefix: str) -> ColumnElement[bool]:
@@ -150,8 +153,8 @@ def _place_condition(prefix: str) -> ColumnElement[bool]:
     return or_(code == prefix, and_(code >= prefix + "-", code < prefix + "."))
 
 
-def filter_conditions(filters: IncidentFilter | None) -> list[ColumnElement[bool]]:
-    """The SQL conditions on ``incidents`` for ``filters``."""
+def filter_conditions(filters: IncidentFilter | None, *, correlated: bool = True) -> list[ColumnElement[bool]]:
+    """The SQL conditions on ``incidents`` for ``filters`` (``correlated=False`` for aggregates)."""
     if filters is None:
         return []
     where: list[ColumnElement[bool]] = []
@@ -161,11 +164,11 @@ def filter_conditions(filters: IncidentFilter | None) -> list[ColumnElement[bool
         where.append(incidents.c.date_start <= date_bounds(filters.date_to)[1])
     if filters.place:
         places = [p.strip().upper() for p in _values(filters.place)]
-        where.append(_has_code("place", or_(*(_place_condition(p) for p in places))))
+        where.append(_has_code("place", or_(*(_place_condition(p) for p in places)), correlated))
     for attr, field in (("nationality", "nationality"), ("actor", "actor"), ("tactic", "tactic")):
         value = getattr(filters, attr)
         if value:
-            where.append(_has_code(field, incident_codes.c.code.in_(_values(value))))
+            where.append(_has_code(field, incident_codes.c.code.in_(_values(value)), correlated))
     if filters.status:
         where.append(incidents.c.status.in_(_values(filters.status)))
     if filters.outcome:

@@ -90,6 +90,7 @@ incidents = Table(
     Column("sensitivity", String(), nullable=False),
     Column("added_at", DateTime(timezone=True), nullable=False),
     Index("ix_incidents_document_id", "document_id"),
+    Index("ix_incidents_date", "date"),  # month/year breakdowns read only this index
     Index("ix_incidents_date_start", "date_start", "pk"),  # DESC NULLS LAST, pk DESC on PostgreSQL
     Index("ix_incidents_date_end", "date_end"),
     Index("ix_incidents_status", "status"),

@@ -70,7 +70,7 @@ def upgrade() -> None:
         sa.Column("added_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("id", name="uq_incidents_id"),
     )
-    for column in ("document_id", "date_end", "status", "outcome", "verification"):
+    for column in ("document_id", "date", "date_end", "status", "outcome", "verification"):
         op.create_index(f"ix_incidents_{column}", "incidents", [column])
     # Serves list_incidents' order (newest date first, undated last) and date_to filters.
     if op.get_bind().dialect.name == "sqlite":  # SQLite puts NULLs last in DESC order anyway
