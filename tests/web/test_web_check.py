@@ -48,6 +48,12 @@ def test_form_in_six_languages(client, lang, title):
     assert f'<html lang="{lang}">' in response.text
 
 
+def test_form_follows_the_browser_language(client):
+    response = client.get("/check", headers={"Accept-Language": "ky-KG,ky;q=0.9,ru;q=0.8"})
+    assert '<html lang="ky">' in response.text
+    assert '<html lang="en">' in client.get("/check", headers={"Accept-Language": "fr"}).text
+
+
 def test_page_uses_only_its_own_assets(client):
     html = client.get("/check").text
     assert "http://" not in html.replace('"http://', "") and "https://" not in html

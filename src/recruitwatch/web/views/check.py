@@ -27,8 +27,16 @@ def _checker(request: Request):
     return state.checker
 
 
-def _lang(value: str | None) -> str:
-    return value if value in LANGS else "en"
+def _lang(value: str | None, request: Request | None = None) -> str:
+    """The language asked for, else the browser's first known language, else English."""
+    if value in LANGS:
+        return value
+    if request is not None:
+        for part in request.headers.get("accept-language", "").split(","):
+            code = part.split(";")[0].strip().lower()[:2]
+            if code in LANGS:
+                return code
+    return "en"
 
 
 def _context(request: Request, lang: str, **extra) -> dict:
@@ -38,7 +46,7 @@ def _context(request: Request, lang: str, **extra) -> dict:
 
 @router.get("/check", response_class=HTMLResponse)
 def check_form(request: Request, lang: str | None = None) -> HTMLResponse:
-    lang = _lang(lang)
+    lang = _lang(lang, request)
     return request.app.state.templates.TemplateResponse(request, "check.html", _context(request, lang))
 
 
