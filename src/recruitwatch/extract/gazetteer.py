@@ -20,7 +20,7 @@ How a name becomes a key: the name is cut into word tokens; every token is case-
 words pymorphy3 does not know are stripped at look-up time (:func:`token_forms`).
 
 When several places share a key the curated alias wins, then a country, then a region,
-then the most populous city.
+then a city (the most populous), then a region.
 """
 
 from __future__ import annotations
@@ -61,7 +61,9 @@ _ENGLISH = ("'s", "'")
 _RUSSIAN_ENDINGS = tuple(sorted("е у ы а ом ой ою и ю ем ам ах ями ами".split(), key=len, reverse=True))
 _RUSSIAN_NOMINATIVE = ("", "а", "о", "ы", "ь", "я", "и", "е")
 
-_PRIORITY = {"alias": 4, "block": 4, "country": 3, "region": 2, "city": 1}
+# A city outranks a region of the same name: they share a code except for federal cities,
+# where "Moscow" alone means the city (RU-MOW), not Moscow Oblast.
+_PRIORITY = {"alias": 4, "block": 4, "country": 3, "city": 2, "region": 1}
 
 
 @dataclass(slots=True, frozen=True)

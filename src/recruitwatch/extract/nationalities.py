@@ -42,14 +42,20 @@ _PLURAL_CASE = tuple(sorted(
 _TRIGGERS_BEFORE = frozenset(
     """гражданин гражданка граждане гражданство уроженец уроженка выходец подданный
     citizen citizens national nationals native natives passport passports
+    родиться вернуться депортировать выдворить депортированный выдворенный посольство консульство
+    born returned return deported sent embassy consulate
     шаҳрванд шаҳрванди шаҳрвандони шаҳрвандон муҳоҷир муҳоҷири муҳоҷирони""".split()
 )
 # Words after a place name that make it the person's origin (Turkic languages).
 _TRIGGER_PREFIX_AFTER = ("fuqaro", "фуқаро", "азамат", "жаран", "citizen", "national", "migrant", "мигрант",
-                         "muhojir", "муҳожир", "мигрант", "kelgan", "келген", "келгән", "келган")
+                         "muhojir", "муҳожир", "мигрант", "kelgan", "келген", "келгән", "келган",
+                         "embass", "consul", "elchixona", "элчихона", "элчилиг", "елшіліг", "консулдуг", "сафорат",
+                         "qaytgan", "қайтган", "оралған", "оралды", "кайткан", "кайтты", "депорт", "deport")
 _FROM = frozenset({"из", "from", "аз"})
 _BORN = frozenset({"born"})
-_SKIP = frozenset({"республика", "republic", "of", "the", "кыргызской", "киргизской"})
+_SKIP = frozenset({"республика", "республики", "republic", "of", "the", "to", "in", "в", "во", "на", "родину",
+                   "home", "back", "кыргызской", "киргизской"})
+_LIST = frozenset({"and", "or", "и", "или", "va", "ва", "жана", "және", "ham", "ҳам", "also"})
 _CENTRAL_ASIA = ("TJ", "UZ", "KG", "KZ", "TM")
 
 _NON_PERSON = frozenset(
@@ -134,6 +140,7 @@ def find_nationalities(text: str, lang: str | None = None) -> list[Mention]:
     toks = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
     out: list[Mention] = []
     n = len(toks)
+    listing_until = -1  # a trigger carries over a list: "citizens of Armenia, Belarus and Tajikistan"
     for i, (s, e, word) in enumerate(toks):
         folded = fold(word)
         hit = _demonym(word, lang)
@@ -157,7 +164,9 @@ def find_nationalities(text: str, lang: str | None = None) -> list[Mention]:
         prev = fold(toks[j][2]) if j >= 0 else ""
         prev_lemmas = set(token_forms(toks[j][2], lang).primary) if j >= 0 else set()
         code = None
-        if prev in _TRIGGERS_BEFORE or prev_lemmas & _TRIGGERS_BEFORE:
+        if i == listing_until:
+            code = _place_country(info, word, True)
+        elif prev in _TRIGGERS_BEFORE or prev_lemmas & _TRIGGERS_BEFORE:
             code = _place_country(info, word, True)
         elif prev in _FROM and j >= 1 and (fold(toks[j - 1][2]) in _TRIGGERS_BEFORE
                                             or set(token_forms(toks[j - 1][2], lang).primary) & _TRIGGERS_BEFORE):
@@ -172,4 +181,10 @@ def find_nationalities(text: str, lang: str | None = None) -> list[Mention]:
             code = _place_country(info, word, True)
         if code and code != "RU":
             out.append(Mention(s, e, word, code, "nationality"))
+            k = i + 1
+            while k < n and (fold(toks[k][2]) in _LIST) and toks[k][0] - toks[k - 1][1] <= 3:
+                k += 1
+            if k < n and toks[k][0] - e <= 6 and text[e : toks[k][0]].strip(" ,") in ("",) or \
+                    (k < n and k > i + 1 and toks[k][0] - toks[k - 1][1] <= 3):
+                listing_until = k
     return out

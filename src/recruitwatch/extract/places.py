@@ -84,8 +84,10 @@ def _accept(entry: Entry, info: TokenInfo, prev: str | None, n_tokens: int, surf
     after_preposition = prev is not None and prev in _PREPOSITIONS
     if info.person >= 0.25 and not after_preposition:
         return False  # "Алишер Королёв", "Сахаров" the surname
-    if info.common and entry.source == "city" and not after_preposition:
-        return False  # a common word that is also a small town
+    if info.common and entry.source != "alias" and not after_preposition:
+        return False  # a common word that is also a small town ("Мир", "Те")
+    if len(surface) < 3 and entry.source != "alias":
+        return False
     return True
 
 
@@ -126,6 +128,9 @@ def find_places(text: str, lang: str | None = None) -> list[Mention]:
                     break
                 continue
             s, e = start, span[-1][1]
+            if length == 1 and entry.source == "city" and i + 1 < n and _joined_loose(text, e, toks[i + 1][0]) \
+                    and _capitalised(toks[i + 1][2]) and not _is_place_word(toks[i + 1][2], lang):
+                break  # "Vladimir Putin", "Valentina Chupik": a first name, not a town
             if fold(word) in _METONYMS and _METONYMY_AFTER.match(text, e):
                 matched = True
                 i += length
@@ -150,6 +155,14 @@ def _region_of(head: TokenInfo) -> Entry | None:
             code = _CITY_TO_REGION.get(hit.code, hit.code)
             return Entry(code, "region", 0)
     return None
+
+
+def _is_place_word(word: str, lang: str | None) -> bool:
+    info = token_forms(word, lang)
+    if info.primary == (REGION,):
+        return True
+    g = gazetteer()
+    return any(g.get((f,)) is not None for f in info.primary + info.variants)
 
 
 def _joined_loose(text: str, a_end: int, b_start: int) -> bool:
