@@ -122,13 +122,28 @@ def status_of(segment: Segment, doc_hits: list[CueHit]) -> tuple[str, CueHit | N
         return "unknown", None
     status, hit = pick(segment.cues)
     if status == "unknown":
-        status, hit = pick(doc_hits)
+        # The document's other statuses, but never custody: a prison or detention centre named
+        # elsewhere in the text does not put this person in it (rule 3).
+        status, hit = pick([c for c in doc_hits if not (c.category == "institution" and c.code == "prison")
+                            and not (c.category == "status" and c.code == "detainee")])
+    if status == "unknown":
+        # A migrant or a national of another country with no Russian status stated is a foreign
+        # national (patent, work permit, visa-free stay).
+        hit = next((c for c in segment.cues if c.category == "relevance" and c.code == "migrant"), None)
+        if hit is not None:
+            status = "foreign_national"
     return status, hit
 
 
 def outcome_of(segment: Segment) -> tuple[str, CueHit | None]:
     best: tuple[int, CueHit] | None = None
+    threats = [c for c in segment.cues if c.category == "tactic"
+               and c.code in ("threat_to_status", "threat_of_prosecution", "false_job_offer", "financial_incentive")]
     for c in segment.cues:
+        # "would be deported unless he signed" is a threat, not an outcome: an outcome cue inside
+        # a threat or offer cue is not a stage the person reached (rule 2).
+        if c.category == "outcome" and any(t.start <= c.start < t.end for t in threats):
+            continue
         if c.category == "outcome":
             rank = OUTCOME_RANK.get(c.code, 0)
             if best is None or rank > best[0]:

@@ -81,6 +81,20 @@ def judge(text: str, lang: str | None, title: str | None = None) -> Judgement:
             co_sentences += 1
             if len(reasons) < 4:
                 reasons.append(f"military cue '{mil.text.lower()}' + migrant cue '{mig.text.lower()}' in one sentence")
+    # Weaker: military and migrant cues in one paragraph but not in neighbouring sentences
+    # ("A worker from Kyrgyzstan ... Officers told him ... he signed a contract"). It counts
+    # fully only when the paragraph also describes a recruitment tactic.
+    para_co = para_tactic = 0
+    if not co_sentences:
+        for a, b in paragraph_spans(full):
+            inside = [h for h in hits if a <= h.start < b]
+            if any(h.code in ("military", "foreign_recruitment") for h in inside) \
+                    and any(h.code == "migrant" for h in inside):
+                para_co += 1
+                if {h.code for h in inside if h.category == "tactic"} - {"financial_incentive"}:
+                    para_tactic += 1
+        if para_co:
+            reasons.append("military and migrant cues in one paragraph")
     foreign = [h for h in hits if h.code == "foreign_recruitment"]
     tactics = {h.code for h in hits if h.category == "tactic"}
     migrant_total = sum(1 for h in hits if h.code == "migrant")
@@ -94,6 +108,8 @@ def judge(text: str, lang: str | None, title: str | None = None) -> Judgement:
 
     score = 0.0
     score += min(0.8, 0.3 + 0.2 * co_sentences) if co_sentences else 0.0
+    if para_co:
+        score += 0.5 if para_tactic else 0.3
     if foreign:
         score += 0.3
         reasons.append(f"foreign-recruitment cue '{foreign[0].text.lower()}'")
@@ -105,7 +121,7 @@ def judge(text: str, lang: str | None, title: str | None = None) -> Judgement:
     for code, label in (("neg_occupied", "occupied-territory"), ("neg_local", "citizens-only mobilisation"),
                         ("neg_sport", "sport")):
         n = neg[code]
-        if n and (co_sentences == 0 or n >= 3 * co_sentences):
+        if n and (co_sentences == 0 or n >= 3 * co_sentences):  # para_co alone is weak: penalise
             penalty = min(0.5, 0.15 * n) if co_sentences <= 1 else 0.1
             score -= penalty
             reasons.append(f"negative: {label} cues ({n})")
