@@ -9,6 +9,7 @@ from typing import Annotated, Iterator, Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from recruitwatch.cli import EXIT_FAILED, EXIT_PARTIAL, EXIT_USAGE, app
 from recruitwatch.cli.output import console, err_console, error, progress
@@ -164,7 +165,7 @@ def _documents_table(docs) -> Table:
         table.add_column(name, overflow="fold" if name == "title" else "ellipsis", no_wrap=name != "title")
     for d in docs:
         table.add_row(d.id[:12], d.lang or "", d.published or "", "yes" if d.relevant else "no",
-                      (d.title or d.text[:80]).replace("\n", " "))
+                      Text((d.title or d.text[:80]).replace("\n", " ")))
     return table
 
 
@@ -204,8 +205,8 @@ def documents_show(
         return
     table = Table(show_header=False)
     for key, value in _document_row(doc).items():
-        table.add_row(key, "" if value is None else str(value))
-    table.add_row("reasons", "; ".join(doc.reasons))
+        table.add_row(key, Text("" if value is None else str(value)))
+    table.add_row("reasons", Text("; ".join(doc.reasons)))
     table.add_row("incidents", ", ".join(i.id[:12] for i in incidents))
     console.print(table)
     console.print(doc.text, highlight=False, markup=False)
@@ -229,9 +230,10 @@ def documents_search(
         return
     table = Table()
     for name in ("id", "lang", "published", "title", "snippet"):
-        table.add_column(name, overflow="fold")
-    for h in hits:
-        table.add_row(h.document.id[:12], h.document.lang or "", h.document.published or "", h.document.title or "", h.snippet)
+        table.add_column(name, overflow="fold", no_wrap=name in ("id", "lang", "published"))
+    for h in hits:  # report text is shown as plain Text: never interpreted as console markup
+        table.add_row(h.document.id[:12], h.document.lang or "", h.document.published or "",
+                      Text(h.document.title or ""), Text(h.snippet))
     console.print(table)
 
 
@@ -286,10 +288,10 @@ def incidents_list(
         return
     table = Table()
     for name in ("id", "date", "places", "from", "status", "tactics", "outcome", "state"):
-        table.add_column(name, overflow="fold")
+        table.add_column(name, no_wrap=name in ("id", "date", "places", "from"), overflow="fold")
     for i in incidents:
-        table.add_row(i.id[:12], i.date or "", " ".join(i.places), " ".join(i.nationalities), i.status,
-                      ", ".join(i.tactics), i.outcome, i.verification)
+        table.add_row(i.id[:8], i.date or "", "\n".join(i.places), "\n".join(i.nationalities), i.status,
+                      "\n".join(i.tactics), i.outcome, i.verification)
     console.print(table)
     if not incidents:
         err_console.print("No incidents match.")
@@ -315,11 +317,11 @@ def incidents_show(
     for key, value in _incident_row(incident).items():
         if key != "evidence":
             table.add_row(key, ", ".join(value) if isinstance(value, list) else "" if value is None else str(value))
-    table.add_row("source", f"{doc.title or ''} ({doc.origin})" if doc else incident.document_id)
+    table.add_row("source", Text(f"{doc.title or ''} ({doc.origin})" if doc else incident.document_id))
     console.print(table)
     evidence = Table(title="Evidence", title_justify="left")
     for name in ("field", "value", "span", "text"):
         evidence.add_column(name, overflow="fold")
     for e in incident.evidence:
-        evidence.add_row(e.field, e.value, f"{e.start}-{e.end}", e.text)
+        evidence.add_row(e.field, e.value, f"{e.start}-{e.end}", Text(e.text))
     console.print(evidence)
