@@ -114,32 +114,47 @@ class OcrEngine:
             return None
         return int(result["orient_deg"]) % 360
 
-    def _rotation_by_confidence(self, image: Image.Image) -> int:
-        """Fallback when OSD is unsure: OCR a middle strip four ways, keep the most confident."""
+    def _upside_down_by_confidence(self, image: Image.Image) -> bool:
+        """Fallback when OSD is unsure: read a middle band both ways up and keep the reading with
+        more confidently recognised words (mean confidence alone rewards a few lucky specks)."""
         w, h = image.size
-        strip = image.crop((w // 10, h * 3 // 10, w * 9 // 10, h * 6 // 10))
-        best, best_conf = 0, -1.0
-        for angle in (0, 180, 90, 270):
-            _, conf = self._ocr(strip.rotate(angle, expand=True))
-            if conf > best_conf + 5:
-                best, best_conf = angle, conf
-        return best
+        band = image.crop((w // 10, h * 3 // 10, w * 9 // 10, h * 6 // 10))
+        scores = []
+        for angle in (0, 180):
+            self._api.SetPageSegMode(self._tesserocr.PSM.AUTO)
+            self._api.SetImage(band.rotate(angle) if angle else band)
+            self._api.Recognize()
+            scores.append(sum(c for c in self._api.AllWordConfidences() if c >= 60))
+        return scores[1] > scores[0]
 
     def read(self, image: Image.Image) -> OcrText:
-        """Text of a page image, after making it upright and straight."""
+        """Text of a page image, after making it upright and straight.
+
+        1. clean up: grey, rescale, flatten the light;
+        2. straighten: turn by a quarter and deskew until text lines are horizontal (projection
+           profile, any angle);
+        3. upright: Tesseract OSD says whether the page is upside down; if it is unsure, compare
+           readings of a band of the page both ways up;
+        4. OCR.
+        """
         page = imageprep.rescale(imageprep.to_gray(image))
         page = imageprep.flatten_illumination(page)
         if imageprep.ink_fraction(page) < 0.001:
             return OcrText("", 0.0, 0, 0.0, blank=True)
+        quarter, skew = imageprep.estimate_alignment(page)
+        if quarter:
+            page = page.rotate(quarter, expand=True, fillcolor=255)
+        page = imageprep.deskew(page, skew)
         with self._lock:
-            rotation = self._osd_rotation(page)
-            if rotation is None:
-                rotation = self._rotation_by_confidence(page)
-            if rotation:
-                page = page.rotate(rotation, expand=True, fillcolor=255)
-            skew = imageprep.estimate_skew(page)
-            page = imageprep.deskew(page, skew)
+            osd = self._osd_rotation(page)
+            if osd in (0, 180):
+                flip = osd == 180
+            else:  # unsure, or a quarter turn after straightening (OSD misread)
+                flip = self._upside_down_by_confidence(page)
+            if flip:
+                page = page.rotate(180)
             text, confidence = self._ocr(page)
+        rotation = (quarter + (180 if flip else 0)) % 360
         blank = len(text.strip()) < 3
         return OcrText(text, confidence if not blank else 0.0, rotation, skew, blank, page)
 
