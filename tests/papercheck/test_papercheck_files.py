@@ -98,3 +98,30 @@ def test_heic_photos_are_read(checker, tmp_path):
     result = checker.check_file("IMG_0001.HEIC", buffer.getvalue())
     assert result.ok, result.error
     assert result.pages[0].type == "call_up_notice"
+
+
+def test_small_print_scan_is_not_taken_for_a_blank_page(checker):
+    # regression: shrinking the page to measure ink turned 9-point print into light grey
+    from recruitwatch.papercheck.generate import generate_page
+
+    page = generate_page("military_service_contract", 1, "scan", index=6)
+    result = checker.check_file("small-print.jpg", _jpeg(page.image))
+    assert result.pages[0].readable and result.pages[0].military
+
+
+@pytest.mark.parametrize("turn,tilt", [(90, 20), (270, -15), (0, 25), (180, 8)])
+def test_pages_at_steep_angles_are_straightened(turn, tilt):
+    from recruitwatch.papercheck import imageprep
+    from recruitwatch.papercheck.generate import generate_page
+
+    image = generate_page("employment_contract", 2, "clean").image.convert("L")
+    image = image.rotate(tilt, expand=True, fillcolor=255).rotate(turn, expand=True, fillcolor=255)
+    quarter, skew = imageprep.estimate_alignment(image)
+    assert quarter == (90 if turn in (90, 270) else 0)
+    assert abs(abs(skew) - abs(tilt)) < 1.0
+
+
+def _jpeg(image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
@@ -168,7 +169,7 @@ class PhraseClassifier:
             matched, first, last = hit
             weight = phrase.weight * matched / len(phrase.tokens)
             scores[phrase.type] += weight
-            quote = " ".join(text[spans[first][1] : spans[last][2]].split())
+            quote = _clean_quote(text[spans[first][1] : spans[last][2]])
             cues[phrase.type].append(Cue(phrase.text, quote, round(weight, 2), phrase.type))
         return self._decide(scores, cues)
 
@@ -189,6 +190,14 @@ class PhraseClassifier:
         confidence = strength * (0.5 + 0.5 * margin)
         chosen = sorted(cues[best_type], key=lambda c: c.weight, reverse=True)
         return Classification(best_type, best_type in MILITARY_TYPES, round(confidence, 2), chosen, _rounded(scores))
+
+
+_OCR_JUNK = re.compile(r"[^\w\s.,:;()«»\"№/-]")
+
+
+def _clean_quote(quote: str) -> str:
+    """The page text a phrase matched, without OCR specks (| ` ‘ ©) and broken lines."""
+    return " ".join(_OCR_JUNK.sub(" ", quote).split())
 
 
 def _min(a, b):
