@@ -47,7 +47,7 @@ def postgres_schema_url(postgres_url):
     admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store_url(request, tmp_path) -> str:
     """The URL of a fresh, empty database of each kind."""
     if request.param == "sqlite":
