@@ -16,9 +16,9 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import Callable
 
+from recruitwatch.extract import geo_select
 from recruitwatch.extract.cues import CueHit
 from recruitwatch.extract.segment import Segment, Sentence
 from recruitwatch.records import Document, Evidence, Incident
@@ -87,17 +87,37 @@ def _military(s: Sentence) -> CueHit | None:
     return next((c for c in s.cues if c.category == "relevance" and c.code in ("military", "foreign_recruitment")), None)
 
 
-def tactics_of(segment: Segment) -> dict[str, CueHit]:
+# Offers and threats: when one is made in custody (same sentence, or the sentence after the
+# custody setting) it is pressure applied in custody (rule 4).
+_PRESSURE = ("threat_of_prosecution", "threat_to_status", "financial_incentive", "citizenship_promise")
+# In a document already screened as relevant, a bare "contract" is the military contract.
+_CONTRACT_WORD = re.compile(r"(?<!\w)(?:contract\w*|контракт\w*|shartnoma\w*|шартнома\w*|келісімшарт\w*|келишим\w*|"
+                            r"қарордод\w*|kontrakt\w*)", re.IGNORECASE)
+
+
+def _mil_or_contract(s: Sentence, text: str | None) -> bool:
+    return _military(s) is not None or (text is not None and bool(_CONTRACT_WORD.search(text, s.start, s.end)))
+
+
+def tactics_of(segment: Segment, text: str | None = None) -> dict[str, CueHit]:
     found: dict[str, CueHit] = {}
-    military_anywhere = any(_military(s) for s in segment.sentences)
-    for s in segment.sentences:
-        mil = _military(s)
+    sentences = segment.sentences
+    military_anywhere = any(_mil_or_contract(s, text) for s in sentences)
+    for i, s in enumerate(sentences):
+        mil = _mil_or_contract(s, text)
+        pressure_here = any(s.has("tactic", code) for code in _PRESSURE)
+        pressure_next = i + 1 < len(sentences) and any(sentences[i + 1].has("tactic", code) for code in _PRESSURE)
         for c in s.cues:
             if c.category == "tactic" and military_anywhere:
                 if c.code == "financial_incentive" and s.has("tactic", "false_job_offer"):
                     continue  # the promised wage of a fake job is false_job_offer (rule 4)
                 found.setdefault(c.code, c)
-            if c.category == "institution" and c.code in _COMBOS and mil is not None:
+            if c.category == "institution" and c.code == "custody" and military_anywhere:
+                arrest = bool(_ARREST_VERB.match(c.text))
+                if pressure_here or (pressure_next and not arrest):
+                    found.setdefault("detention_pressure", c)  # an offer or threat made in custody
+                    continue
+            if c.category == "institution" and c.code in _COMBOS and mil:
                 if c.code == "online" and not (s.has("institution", "advert") or s.has("tactic", "financial_incentive")
                                                or s.has("tactic", "citizenship_promise")):
                     continue  # a channel alone is not a solicitation
@@ -135,20 +155,86 @@ def status_of(segment: Segment, doc_hits: list[CueHit]) -> tuple[str, CueHit | N
     return status, hit
 
 
-def outcome_of(segment: Segment) -> tuple[str, CueHit | None]:
+# An outcome word governed by a condition, a modal or a negation is not a stage reached:
+# "unless he signed a contract", "would be deported", "не подписал контракт", "если подпишет".
+_NOT_REACHED = re.compile(r"(?<!\w)(?:unless|if|whether|would|will|could|might|must|should|or\s+else|otherwise|to|not|never|n't|"
+                          r"going|если|чтобы|иначе|или|либо|не|будет|будут|могут|может|хотели|хотят|грозит|"
+                          r"agar|aks\s+holda|агар|вагарна|эгер|болбосо|егер|әйтпесе)\s+(?:[\w'’]+\s+){0,2}$", re.IGNORECASE)
+# A sentence handed down by a court: in a document about prosecution at home (a prosecuted_at_home
+# cue anywhere in it), the case's own verdict is prosecution at home (rules 2 and 9).
+_VERDICT = re.compile(r"(?<!\w)(?:sentence[ds]?\b|sentencing|convicted|found\s+guilty|verdict|приговор\w*|осужд[её]н\w*|"
+                      r"осудил\w*|лишени\w+\s+свободы|hukm\w*|ozodlikdan|jazo\w*|ҳукм\w*|маҳкум\w*|ҷазо\w*|өкүм\w*|"
+                      r"соттол\w*|соттолд\w*|үкім\w*|сотталд\w*|бас\s+бостандығ\w*|эркинен\s+ажыра\w*)", re.IGNORECASE)
+
+
+def outcome_of(segment: Segment, text: str | None = None,
+               doc_hits: list[CueHit] | None = None) -> tuple[str, CueHit | None]:
     best: tuple[int, CueHit] | None = None
     threats = [c for c in segment.cues if c.category == "tactic"
-               and c.code in ("threat_to_status", "threat_of_prosecution", "false_job_offer", "financial_incentive")]
-    for c in segment.cues:
-        # "would be deported unless he signed" is a threat, not an outcome: an outcome cue inside
-        # a threat or offer cue is not a stage the person reached (rule 2).
-        if c.category == "outcome" and any(t.start <= c.start < t.end for t in threats):
-            continue
-        if c.category == "outcome":
+               and c.code in ("threat_to_status", "threat_of_prosecution", "false_job_offer", "financial_incentive",
+                              "citizenship_promise", "detention_pressure")]
+    for s in segment.sentences:
+        for c in s.cues:
+            if c.category != "outcome":
+                continue
+            # "would be deported unless he signed" is a threat, not an outcome: an outcome cue inside
+            # a threat or offer cue is not a stage the person reached (rule 2).
+            if any(t.start <= c.start < t.end for t in threats):
+                continue
+            if text is not None and _NOT_REACHED.search(text[max(s.start, c.start - 40):c.start]):
+                continue
             rank = OUTCOME_RANK.get(c.code, 0)
             if best is None or rank > best[0]:
                 best = (rank, c)
+    if text is not None and doc_hits and (best is None or best[1].code != "prosecuted_at_home") \
+            and any(c.category == "outcome" and c.code == "prosecuted_at_home" for c in doc_hits):
+        m = _VERDICT.search(text, segment.start, segment.end)
+        if m is not None:
+            lang = best[1].lang if best else (segment.cues[0].lang if segment.cues else "en")
+            best = (OUTCOME_RANK["prosecuted_at_home"],
+                    CueHit("outcome", "prosecuted_at_home", m.start(), m.end(), m.group(0), lang))
     return (best[1].code, best[1]) if best else ("unknown", None)
+
+
+# Generic words for staff ("officers", "officials", "сотрудники") name no body of their own when
+# they stand next to a named one ("FSB officers", "migration officials", "officers of the enlistment office").
+_GENERIC_ACTOR = re.compile(r"^(?:officers?|officials?|staff|employees|guards|сотрудник\w*|чиновник\w*|xodim\w*|"
+                            r"кызматкер\w*|қызметкер\w*|кормандон\w*|корманд\w*)$", re.IGNORECASE)
+_OF_LINK = re.compile(r"^\s*(?:of|from|at|with|in)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$|^\s*$", re.IGNORECASE)
+_COURT_WORD = re.compile(r"^(?:(?:a|the)\s+court|judges?|суд\w*|судь\w+|sud\w*|суди\w*|сот\w*)$", re.IGNORECASE)
+
+
+def actors_of(segment: Segment, tactics: dict[str, CueHit], outcome: str,
+              text: str | None = None) -> dict[str, CueHit]:
+    hits = [c for c in segment.cues if c.category == "actor"]
+    kept: list[CueHit] = []
+    for c in hits:
+        others = [o for o in hits if o.code != c.code]
+        # "officials" inside "migration officials": the longer, named body wins.
+        if any(o.start <= c.start and c.end <= o.end and (o.end - o.start) > (c.end - c.start) for o in others):
+            continue
+        if text is not None and _GENERIC_ACTOR.match(c.text.strip()):
+            if any(0 <= c.start - o.end <= 2 for o in others):  # "FSB officers"
+                continue
+            if any(o.start >= c.end and _OF_LINK.match(text[c.end:o.start]) for o in others):  # "officers of the FSB"
+                continue
+        if c.code == "investigative_or_court" and _COURT_WORD.match(c.text.strip()):
+            sentence = _sentence_of(segment, c.start)
+            if sentence is None or not sentence.has("tactic"):
+                continue  # a court that only rules (expulsion, verdict) recruits nobody
+        kept.append(c)
+    actors: dict[str, CueHit] = {}
+    for c in kept:
+        actors.setdefault(c.code, c)
+    # Recruiters reaching people through social media, messages, calls or ads are online
+    # recruiters; a channel that only reports news is not one.
+    if "online_or_phone_solicitation" in tactics:
+        actors.setdefault("online_recruiter", tactics["online_or_phone_solicitation"])
+    else:
+        actors.pop("online_recruiter", None)
+    if outcome == "prosecuted_at_home":
+        actors.pop("investigative_or_court", None)  # the court at home tries, it did not recruit
+    return actors
 
 
 def count_of(text: str, segment: Segment) -> tuple[int | None, tuple[int, int] | None]:
@@ -175,14 +261,12 @@ def build(doc: Document, segment: Segment, doc_hits: list[CueHit], lang: str, co
     evidence: list[Evidence] = []
     anchor = segment.anchor
 
-    tactics = tactics_of(segment)
+    tactics = tactics_of(segment, text)
     for code, hit in tactics.items():
         evidence.append(_ev("tactics", code, hit.start, hit.end, doc))
 
-    actors: dict[str, CueHit] = {}
-    for c in segment.cues:
-        if c.category == "actor":
-            actors.setdefault(c.code, c)
+    outcome, o_hit = outcome_of(segment, text, doc_hits)
+    actors = actors_of(segment, tactics, outcome, text)
     for code, hit in actors.items():
         evidence.append(_ev("actors", code, hit.start, hit.end, doc))
 
@@ -190,7 +274,6 @@ def build(doc: Document, segment: Segment, doc_hits: list[CueHit], lang: str, co
     if s_hit is not None:
         evidence.append(_ev("status", status, s_hit.start, s_hit.end, doc))
 
-    outcome, o_hit = outcome_of(segment)
     if o_hit is not None:
         evidence.append(_ev("outcome", outcome, o_hit.start, o_hit.end, doc))
 
@@ -241,58 +324,13 @@ class DocContext:
         return bool(ps) and bool(ds)
 
     def places_for(self, segment: Segment) -> dict[str, tuple[int, int]]:
-        chosen: dict[str, tuple[int, int]] = {}
-        for m in self._in(self.places, segment.start, segment.end):
-            if m.kind not in ("place", None, ""):
-                continue
-            sentence = _sentence_of(segment, m.start)
-            sent_text = self.text[sentence.start:sentence.end] if sentence else ""
-            if sentence is not None and _AFTER_SIGNING.search(sent_text) and not sentence.has("tactic") \
-                    and not sentence.has("institution"):
-                continue
-            if m.value.startswith("UA") and not (sentence and (sentence.has("tactic") or sentence.has("actor"))):
-                continue
-            chosen.setdefault(m.value, (m.start, m.end))
-        # Drop a bare country when a subdivision of it is known.
-        for code in list(chosen):
-            if "-" not in code and any(c.startswith(code + "-") for c in chosen):
-                del chosen[code]
-        if not chosen:
-            body = self.text[segment.start:segment.end]
-            m = _RUSSIA.search(body) or _RUSSIA.search(self.text)
-            if m is not None:
-                base = segment.start if _RUSSIA.search(body) else 0
-                chosen["RU"] = (base + m.start(), base + m.end())
-        return chosen
+        """Where the act happened (rules 1, 9): see :mod:`recruitwatch.extract.geo_select`."""
+        return geo_select.places_for(self, segment)
 
     def nationalities_for(self, segment: Segment) -> dict[str, tuple[int, int]]:
-        chosen: dict[str, tuple[int, int]] = {}
-        for m in self._in(self.nationalities, segment.start, segment.end):
-            if m.value != "RU":
-                chosen.setdefault(m.value, (m.start, m.end))
-        if not chosen:
-            counts = Counter(m.value for m in self.nationalities if m.value != "RU")
-            if counts:
-                top = counts.most_common(1)[0][0]
-                first = next(m for m in self.nationalities if m.value == top)
-                chosen[top] = (first.start, first.end)
-        return chosen
+        """The victims' origin: see :mod:`recruitwatch.extract.geo_select`."""
+        return geo_select.nationalities_for(self, segment)
 
     def date_for(self, segment: Segment) -> tuple[str | None, str | None, tuple[int, int] | None]:
-        published = self.doc.published or ""
-        def ok(m) -> bool:
-            return not published or m.value[:len(published)] <= published or m.value[:4] <= published[:4]
-        inside = [m for m in self._in(self.dates, segment.start, segment.end) if ok(m)]
-        if inside:
-            anchor = segment.anchor
-            before = [m for m in inside if m.start <= anchor.end]
-            m = before[-1] if before else inside[0]
-            return m.value, getattr(m, "precision", None), (m.start, m.end)
-        earlier = [m for m in self.dates if m.start < segment.start and ok(m)]
-        if earlier:
-            m = earlier[-1]
-            return m.value[:4], "year", (m.start, m.end)
-        if self.published_year:
-            a = segment.anchor
-            return self.published_year, "year", (a.start, a.end)
-        return None, None, None
+        """When the act happened (rule 10): see :mod:`recruitwatch.extract.geo_select`."""
+        return geo_select.date_for(self, segment)
