@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from recruitwatch.extract.regate import Gate
 from recruitwatch.taxonomy import ACTORS, OUTCOMES, STATUSES, TACTICS
 
 LANGUAGES = ("en", "ru", "uz", "tg", "ky", "kk")
@@ -99,15 +100,29 @@ def load_lexicon(lang: str) -> Lexicon:
     return Lexicon(lang, tuple(cues), prefilter)
 
 
+@cache
+def _cue_gate() -> tuple[Gate, dict[str, int]]:
+    """One literal gate over the cues of all lexicons, and where each language's cues start."""
+    patterns: list[re.Pattern[str]] = []
+    offsets: dict[str, int] = {}
+    for lang in LANGUAGES:
+        offsets[lang] = len(patterns)
+        patterns.extend(cue.regex for cue in load_lexicon(lang).cues)
+    return Gate(patterns), offsets
+
+
 def find_cues(text: str, langs: tuple[str, ...] | list[str], categories: tuple[str, ...] | None = None) -> list[CueHit]:
     """Every cue of the given languages (and categories) found in text, by position."""
     hits: list[CueHit] = []
     seen: set[tuple[str, str, int, int]] = set()
+    gate, offsets = _cue_gate()
+    mask = gate.mask(text)  # cues whose required words do not occur cannot match: skip them
     for lang in langs:
         if lang not in LANGUAGES:
             continue
-        for cue in load_lexicon(lang).cues:
-            if categories is not None and cue.category not in categories:
+        base = offsets[lang]
+        for k, cue in enumerate(load_lexicon(lang).cues):
+            if not mask[base + k] or categories is not None and cue.category not in categories:
                 continue
             for m in cue.regex.finditer(text):
                 if m.end() == m.start():

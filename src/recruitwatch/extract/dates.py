@@ -34,8 +34,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import cache
 
 from .mentions import DateMention
+from .regate import Gate
 
 _MIN_YEAR = 1990
 _MAX_YEAR = 2039
@@ -319,6 +321,11 @@ def _resolve(name: str, m: re.Match[str], pub: date | None) -> tuple[str, str, s
     return None
 
 
+@cache
+def _gate() -> Gate:
+    return Gate([pattern for _, pattern in _PATTERNS])
+
+
 def _is_birth(text: str, start: int, end: int) -> bool:
     return bool(_BIRTH_AFTER.match(text, end) or _BIRTH_BEFORE.search(text[max(0, start - 25) : start]))
 
@@ -332,7 +339,10 @@ def find_dates(text: str, lang: str | None, published: str | None) -> list[DateM
     """
     pub = _pub(published)
     found: list[tuple[int, int, str, str, str]] = []
-    for name, pattern in _PATTERNS:
+    mask = _gate().mask(text)  # patterns whose words (years, month names, ...) do not occur are skipped
+    for (name, pattern), may_match in zip(_PATTERNS, mask):
+        if not may_match:
+            continue
         for m in pattern.finditer(text):
             if m.end() == m.start():
                 continue
