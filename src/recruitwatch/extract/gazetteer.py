@@ -171,6 +171,9 @@ class Gazetteer:
     def __init__(self) -> None:
         self.index: dict[tuple[str, ...], Entry] = {}
         self.max_len = 1
+        # The longest key that starts with a given token form (for keys of two tokens or more):
+        # a name that starts with a token no key starts with is at most one token long.
+        self.longest_from: dict[str, int] = {}
 
     # -- building -------------------------------------------------------------------------
     def name_keys(self, name: str) -> list[tuple[str, ...]]:
@@ -195,6 +198,8 @@ class Gazetteer:
             if old is None or (_PRIORITY[entry.source], entry.population) > (_PRIORITY[old.source], old.population):
                 self.index[key] = entry
             self.max_len = max(self.max_len, len(key))
+            if len(key) > 1 and self.longest_from.get(key[0], 1) < len(key):
+                self.longest_from[key[0]] = len(key)
 
     # -- look-up --------------------------------------------------------------------------
     def get(self, key: tuple[str, ...]) -> Entry | None:

@@ -99,11 +99,17 @@ def find_places(text: str, lang: str | None = None) -> list[Mention]:
     i, n = 0, len(toks)
     while i < n:
         start, end, word = toks[i]
-        if not (word[:1].isupper() or word[:1].isalpha() and fold(word) in _LOWER_OK):
+        # (Only "р" among lowercase letters folds to the initial of the lowercase adjectives.)
+        if not (word[:1].isupper() or word[:1] == _LOWER_OK_INITIAL and fold(word) in _LOWER_OK):
             i += 1
             continue
         matched = False
-        for length in range(min(g.max_len, n - i), 0, -1):
+        # Keys of two or more tokens start with a primary form of their first token; beyond the
+        # longest such key only "<name> region" (two tokens) can still match.
+        longest = max([g.longest_from.get(f, 1) for f in token_forms(word, lang).primary])
+        if longest < 2 and i + 1 < n and token_forms(toks[i + 1][2], lang).primary == (REGION,):
+            longest = 2
+        for length in range(min(longest, n - i), 0, -1):
             span = toks[i : i + length]
             if any(not _joined(text, span[k][1], span[k + 1][0]) for k in range(length - 1)):
                 continue
@@ -171,3 +177,5 @@ def _joined_loose(text: str, a_end: int, b_start: int) -> bool:
 
 _LOWER_OK = frozenset({"российский", "российская", "российское", "российские", "российского", "российской",
                        "российскому", "российским", "российских", "российском", "российскую", "российскими"})
+_LOWER_OK_INITIAL = "р"
+assert all(w[0] == _LOWER_OK_INITIAL for w in _LOWER_OK)

@@ -1,0 +1,510 @@
+"""Choosing an incident's places, nationalities and date among the mentions the finders return.
+
+The finders (:mod:`.places`, :mod:`.nationalities`, :mod:`.dates`) return every mention of a
+document; this module decides which of them belong to one incident (one :class:`Segment`).
+It works clause by clause: a mention's *clause* is the part of its sentence between commas,
+semicolons, dashes or brackets, and the nearest cue word in that clause says what the mention
+is about:
+
+* an **act** cue (detained, raid, offered, signed, summons, recruited, enlistment office,
+  migration centre, advert, ...) ties the mention to the recruitment act;
+* an **after** cue (killed, buried, wounded, fought, trained, sent to the front, court,
+  sentenced, returned home, ...) ties it to what happened after the act (rule 1);
+* a **before** cue (came to work, lived, studied, born, obtained citizenship, ...) ties it to the
+  person's history, not to the act (rules 1 and 10);
+* a **report** cue (said, reported, learned) ties a date to the report, not to the act.
+
+Places (taxonomy rule 1 and 9): the place of the act. Origins ("a native of Uzbekistan",
+"гражданин Таджикистана") are nationalities, never places. Russian places are kept unless
+their clause is about service, death, trial or the person's history; Ukrainian (front-line,
+occupied) places only when the clause ties them to hiring or signing; the home country only
+when an offer, advert or recruiter reached the person there; other foreign countries when the
+clause or sentence ties them to recruitment. A bare country code is dropped when a more
+specific code of that country is kept. With nothing in the segment, the lead paragraph and
+the paragraph just before the segment (the scene-setting text) are tried, then ``RU`` when
+Russia is mentioned.
+
+Nationalities: the nationality mentions of the segment (never ``RU``; ``UA`` only from a word
+about people, not from "sent to Ukraine"); else the country of a Central Asian place named in
+the segment (the victim's home town or region); else the document's most frequent nationality;
+else the most frequent foreign country of the document.
+
+Date (rule 10): the best-scored date of the segment: mentions in act clauses and in the
+anchor sentence first, the more precise of two that agree; mentions of the person's history,
+of later events or of the report are not the act's date. When only later events are dated, the
+year is kept only if all of them fall in one year (never the month); then the last date before
+the segment (its year), then the publication year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from recruitwatch.extract.mentions import Mention
+from recruitwatch.screen.relevance import paragraph_spans
+
+if TYPE_CHECKING:  # pragma: no cover
+    from recruitwatch.extract.segment import Segment, Sentence
+
+Span = tuple[int, int]
+
+CENTRAL_ASIA = frozenset({"TJ", "UZ", "KG", "KZ", "TM"})
+
+# ---- cue words (word starts, case-insensitive; stems for inflected languages) --------------------
+_W = r"(?<![^\W\d_])"  # a word start
+
+_ACT = re.compile(_W + r"(?:"
+    # en
+    r"detain\w*|arrest\w*|raid\w*|round(?:ed|ing)?[\s-]+up|checks?\b|checked|checking|stopp?ed|held\b|hold\b|"
+    r"summon\w*|call-up|draft\s+(?:notice|office)|enlist\w*|recruit\w*|offer\w*|sign\w*|contract\w*|"
+    r"persuad\w*|press(?:ed|ured?|uring)\b|pressure\w*|forc(?:ed|ing)\b|coerc\w*|threat\w*|promis\w*|"
+    r"hired?\b|hiring|job\b|jobs\b|vacanc\w*|advert\w*|ads?\b|poster\w*|leaflet\w*|billboard\w*|banner\w*|"
+    r"office\b|offices\b|centre\b|center\b|facility|colony|prison\b|jail\w*|cell\b|station\b|"
+    r"migration|registration|commissariat\w*|tent\b|stand\b|"
+    # ru
+    r"задерж\w*|арест\w*|рейд\w*|облав\w*|провер\w*|повестк\w*|вручи\w*|вруча\w*|военкомат\w*|комиссариат\w*|"
+    r"вербов\w*|заверб\w*|вербу\w*|предлож\w*|предлага\w*|подпис\w*|контракт\w*|уговор\w*|уговар\w*|"
+    r"застав\w*|принужд\w*|принуд\w*|угрож\w*|обещ\w*|ваканс\w*|объявлени\w*|реклам\w*|листовк\w*|плакат\w*|"
+    r"баннер\w*|пункт\w*|центр\w*|сизо|ивс|колони\w*|изолятор\w*|отдел\w*|мвд|увм|гувм|миграц\w*|"
+    r"мобилиз\w*|призыв\w*|набор\w*|отбор\w*|"
+    # uz, tg, ky, kk
+    r"ushla\w*|ushlan\w*|shartnoma\w*|taklif\w*|reklama\w*|e['‘’ʻ]lon\w*|komissariat\w*|yollan\w*|yolla\w*|"
+    r"vada\b|va['‘’ʻ]da\w*|"
+    r"ұста\w*|ұстал\w*|келісімшарт\w*|көндір\w*|жарнам\w*|жарияланым\w*|шақыр\w*|комиссариат\w*|"
+    r"кармал\w*|кармаш\w*|келишим\w*|сунуш\w*|чакыр\w*|убада\w*|"
+    r"боздошт\w*|қарордод\w*|даъватнома\w*|пешниҳод\w*|ваъда\w*"
+    r")", re.IGNORECASE)
+
+_AFTER = re.compile(_W + r"(?:"
+    r"killed|died|dies|death|dead\b|body\b|bodies|buried|burial|funeral\w*|grave\b|wounded|injur\w*|"
+    r"fought|fight(?:ing)?\b|front\b|frontline|front-line|trench\w*|served\b|serving\s+in|deployed|"
+    r"sent\s+(?:to|into)\b|train(?:ed|ing)\b|unit\b|battle\w*|shell\w*|drone\w*|"
+    r"(?<!told\s)(?<!told\sthe\s)(?<!said\s)court\b|sentenced|sentence\b|convicted|trial\b|verdict|"
+    r"return(?:ed|ing|s)?\s+(?:home|to\s+(?:his|her|their)\s+(?:home|country|homeland))|came\s+(?:back|home)|"
+    r"flew\s+(?:home|to|back)|hospital\w*|embass\w*|consulate\w*|bunker\w*|fortification\w*|dug\b|digging|"
+    r"deported\s+to|reached\b|captured|prisoner\s+of\s+war|"
+    r"погиб\w*|убит\w*|простил\w*\s+с|прощани\w*|гибел\w*|смерт\w*|тело\b|тела\b|похорон\w*|похорон\w*|могил\w*|ранен\w*|"
+    r"воева\w*|воюе\w*|сражал\w*|сража\w*|подготовк\w*|блиндаж\w*|укреплени\w*|госпитал\w*|больниц\w*|"
+    r"посольств\w*|консульств\w*|фронт\w*|окоп\w*|служил\w*|служб\w+\s+в|обучени\w*|полигон\w*|част[иьей]\b|"
+    r"отправ\w*\s+(?:на\s+фронт|в\s+зону|на\s+войну)|суд\b|суда\b|судом\b|приговор\w*|осужд\w*|осуди\w*|"
+    r"вернул\w*|вернуть\w*|возвращ\w*|прилет\w*|плен\w*|"
+    r"tayyorgarlik\w*|shifoxona\w*|elchixona\w*|elchilig\w*|элчихона\w*|елшіліг\w*|сафорат\w*|"
+    r"halok\w*|ҳалок\w*|қаза\b|каза\b|жерлен\w*|дафн\w*|jarohat\w*|jang\w*|yuborilgan|sud\w*|"
+    r"qaytgan|qayt\w*|сот\b|сотт\w*|соты\w*|суди\w*|кайт\w*|қайт\w*|оралғ\w*|"
+    r"фронтто|согуш\w*|соғыс\w*"
+    r")", re.IGNORECASE)
+
+_BEFORE = re.compile(_W + r"(?:"
+    r"(?-i:(?:came|went|moved|travel+ed|gone)\s+to\s+(?:the\s+)?(?=[A-Z])|arrived\s+in\s+(?=[A-Z]))|born\b|native\s+of|grew\s+up|"
+    r"obtained|got\s+(?:a\s+)?(?:russian\s+)?(?:citizenship|passport)|received\s+(?:russian\s+)?citizenship|"
+    r"married|since\b|"
+    r"(?:приехал|переехал|уехал|прибыл)\w*\s+(?:в|во|на)\s+(?-i:(?=[А-ЯЁ]))|родил\w*|уроженец\w*|уроженк\w*|"
+    r"получил\w*\s+(?:российское\s+)?(?:гражданство|паспорт)|женил\w*|"
+    r"tug['‘’ʻ]il\w*|туғил\w*|туулган|туған|таваллуд\w*"
+    r")", re.IGNORECASE)
+# The person's life in Russia (worked, lived, studied): the period in which the act may fall.
+_PERIOD = re.compile(_W + r"(?:"
+    r"worked\b|working\b|work\s+in|for\s+work|lived|living|studied|study(?:ing)?\b|"
+    r"работал\w*|работа\w*|жил\b|жила\b|жили\b|живёт|живет|проживал\w*|учил\w*|учит\w*|заработ\w*|"
+    r"ishlagan|ishla\w*|yashagan|иштеген|иште\w*|жұмыс\s+ист\w*|кор\s+мекард\w*"
+    r")", re.IGNORECASE)
+
+_REPORT = re.compile(_W + r"(?:"
+    r"said|says|told\s+(?:the\s+)?(?:bbc|reporters|journalists|media|radio|outlet|court)|reported|learn(?:ed|t)|"
+    r"published|report\b|confirmed|announced|phoned|called\s+(?:his|her|their|home)|circulat\w*|footage|video\w*|"
+    r"interview\w*|"
+    r"сообщил\w*|сообща\w*|рассказал\w*|заявил\w*|узнал\w*|узнала|подтвердил\w*|опубликова\w*|позвонил\w*|"
+    r"звонил\w*|сказал\w*|телефонн\w*|видео\w*|интервью|"
+    r"xabar\w*|билдир\w*|хабарла\w*|білді|гуфт\w*"
+    r")", re.IGNORECASE)
+
+# An offer, advert or recruiter that reaches a person where they are (rule 9).
+_OFFER = re.compile(_W + r"(?:offer\w*|recruit\w*|advert\w*|ads?\b|posts?\b|agent\w*|agenc\w*|job\w*|vacanc\w*|"
+                    r"предлож\w*|вербов\w*|заверб\w*|вербу\w*|реклам\w*|объявлени\w*|ваканс\w*|посредник\w*|агент\w*|"
+                    r"taklif\w*|reklama\w*|e['‘’ʻ]lon\w*|yolla\w*|жарнам\w*|жарияланым\w*|шақыр\w*|сунуш\w*|чакыр\w*|"
+                    r"пешниҳод\w*|эълон\w*)", re.IGNORECASE)
+# Origin words right before a place: "a native of", "from", "уроженец", "выходец из", "родом из".
+_ORIGIN_BEFORE = re.compile(r"(?:native\s+of|natives\s+of|born\s+in|hails?\s+from|from|уроженц?\w*(?:\s+из)?|"
+                            r"выход\w+\s+из|родом\s+из|родил\w*\s+в|из|аз)\s+(?:the\s+)?$", re.IGNORECASE)
+_CITY_ADJECTIVE = re.compile(r"(?<!\w)(моск|петерб|питер)(?:овск|ургск|ск)\w*(?!\s+(?:област|обл\.|регион|время|времени))",
+                             re.IGNORECASE)
+_CITY_ADJECTIVE_CODES = {"моск": "RU-MOW", "пете": "RU-SPE", "пите": "RU-SPE"}
+_BARE = re.compile(r"\s*(?:(?:on|in|at|by|since|early|late|mid|the|of|в|во|на|с|к|по|в\s+начале|в\s+конце|"
+                   r"в\s+середине)[\s-]+)*", re.IGNORECASE)
+_LANGUAGE_AFTER = re.compile(r"(?:[\s,]+(?:and|or|и|или|va|ва|жана|және|[^\W\d_]+(?:ском|ском|ский|ской|cha)))*"
+                             r"[\s,]+(?:language|языке|языках|языку|язык|tilida|tilidagi|tili|тилинде|тілінде|забони|забон)",
+                             re.IGNORECASE)
+_TRANSIT = re.compile(r"(?:через|via|through|orqali|аркылуу|арқылы)\s+$", re.IGNORECASE)
+_GOVERNMENT = re.compile(r"(?:authorities|government|ministry|minister|ambassador|embassy|consulate|president|"
+                         r"власт\w*|правительств\w*|министр\w*(?:\s+\w+){0,3}|посол\w*|посольств\w*|президент\w*)\s+"
+                         r"(?:of\s+)?(?:the\s+)?$", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]«»\"“”]|\s[—–-]\s")
+_RUSSIA_WORD = re.compile(r"(?<!\w)(?:russia\w*|росси\w*|рф\b|rossiya\w*|русия\w*|орусия\w*|ресей\w*)", re.IGNORECASE)
+_ACT_CUE_CATEGORIES = ("tactic", "actor", "institution")
+_ACT_REACH = 60  # an act word further away in the clause says nothing about the mention
+_UA_REACH = 30  # a front-line place counts only right next to the hiring or signing
+# Motion towards a place: "sent to Ukraine", "go to Donbas", "в Украину" (accusative): a destination.
+_REACH = re.compile(r"\b(?:reach|reached|reaching|cross|crossed)\s+(?:the\s+)?$", re.IGNORECASE)
+_TOWARDS = re.compile(r"(?:\b(?:to|into|towards)\s+(?:the\s+)?|(?<!\w)(?:на|в)\s+(?=\w+[ую]\b))$", re.IGNORECASE)
+_UA_PEOPLE = re.compile(r"(?:украин(?:ец|ц|к)|ukrainian|украин\w*\s+граждан|граждан\w*\s+украин|citizens?\s+of\s+ukraine|"
+                        r"nationals?\s+of\s+ukraine|беженц\w*|refugee)", re.IGNORECASE)
+
+
+# ---- helpers ---------------------------------------------------------------------------------------
+
+def _clause(text: str, start: int, end: int, lo: int, hi: int) -> Span:
+    """The clause of ``text[start:end]`` inside the sentence ``[lo, hi)``."""
+    left = lo
+    for m in _CLAUSE_BREAK.finditer(text, lo, start):
+        left = m.end()
+    m = _CLAUSE_BREAK.search(text, end, hi)
+    right = m.start() if m else hi
+    if m is not None and _BARE.fullmatch(text, left, start) and not text[end:right].strip(" .,"):
+        # "On 27 September, police stopped him": the clause of a fronted date or place is the
+        # clause it introduces.
+        n = _CLAUSE_BREAK.search(text, m.end(), hi)
+        right = n.start() if n else hi
+    return left, right
+
+
+def _nearest(pattern: re.Pattern[str], text: str, lo: int, hi: int, start: int, end: int) -> int | None:
+    """Distance in characters from the mention to the nearest match of ``pattern`` in [lo, hi)."""
+    best: int | None = None
+    for m in pattern.finditer(text, lo, hi):
+        if m.start() < end and m.end() > start:
+            continue  # the mention itself
+        d = start - m.end() if m.end() <= start else m.start() - end
+        d = max(d, 0)
+        if best is None or d < best:
+            best = d
+    return best
+
+
+class _Where:
+    """What a mention's clause says about it."""
+
+    __slots__ = ("act", "after", "before", "report", "period", "sentence", "clause")
+
+    def __init__(self, act: int | None, after: int | None, before: int | None, report: int | None,
+                 period: int | None, sentence: "Sentence | None", clause: Span):
+        self.act, self.after, self.before, self.report, self.period = act, after, before, report, period
+        self.sentence, self.clause = sentence, clause
+
+    def _kind(self) -> str | None:
+        """The nearest cue decides; an act cue wins ties."""
+        best: tuple[int, int, str] | None = None
+        for rank, (name, d) in enumerate((("act", self.act), ("after", self.after), ("before", self.before),
+                                          ("period", self.period))):
+            if d is not None and (best is None or (d, rank) < best[:2]):
+                best = (d, rank, name)
+        return best[2] if best else None
+
+    @property
+    def is_act(self) -> bool:
+        return self._kind() == "act"
+
+    @property
+    def is_after(self) -> bool:
+        return self._kind() == "after"
+
+    @property
+    def is_before(self) -> bool:
+        return self._kind() == "before"
+
+    @property
+    def is_period(self) -> bool:
+        return self._kind() == "period"
+
+    @property
+    def neutral(self) -> bool:
+        return self.act is None and self.after is None and self.before is None
+
+
+def _sentence_at(sentences: Sequence["Sentence"], pos: int) -> "Sentence | None":
+    return next((s for s in sentences if s.start <= pos < s.end), None)
+
+
+def _cue_act(sentence: "Sentence | None", lo: int, hi: int) -> bool:
+    return sentence is not None and any(c.category in _ACT_CUE_CATEGORIES and lo <= c.start < hi for c in sentence.cues)
+
+
+class Selector:
+    """Per-document choices; ``ctx`` is the :class:`~recruitwatch.extract.incidents.DocContext`."""
+
+    def __init__(self, ctx) -> None:  # noqa: ANN001
+        self.ctx = ctx
+        self.text: str = ctx.text
+        self._paragraphs: list[Span] | None = None
+        self._nat_spans = [(m.start, m.end) for m in ctx.nationalities]
+
+    # -- shared ---------------------------------------------------------------------------------
+    @property
+    def paragraphs(self) -> list[Span]:
+        if self._paragraphs is None:
+            self._paragraphs = paragraph_spans(self.text)
+        return self._paragraphs
+
+    def _where(self, m: Mention, sentences: Sequence["Sentence"]) -> _Where:
+        text = self.text
+        s = _sentence_at(sentences, m.start)
+        lo, hi = (s.start, s.end) if s is not None else self._sentence_bounds(m.start)
+        c_lo, c_hi = _clause(text, m.start, m.end, lo, hi)
+        act = _nearest(_ACT, text, c_lo, c_hi, m.start, m.end)
+        if act is not None and act > _ACT_REACH:
+            act = None
+        if act is None and _cue_act(s, c_lo, c_hi):
+            act = _ACT_REACH
+        return _Where(act, _nearest(_AFTER, text, c_lo, c_hi, m.start, m.end),
+                      _nearest(_BEFORE, text, c_lo, c_hi, m.start, m.end),
+                      _nearest(_REPORT, text, c_lo, c_hi, m.start, m.end),
+                      _nearest(_PERIOD, text, c_lo, c_hi, m.start, m.end), s, (c_lo, c_hi))
+
+    def _sentence_bounds(self, pos: int) -> Span:
+        text = self.text
+        lo = max(text.rfind(". ", 0, pos) + 2, text.rfind("\n", 0, pos) + 1, 0)
+        ends = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0]
+        return lo, (min(ends) + 1 if ends else len(text))
+
+    def _context_spans(self, segment: "Segment") -> list[Span]:
+        """Scene-setting text before a segment: the paragraph just before it and the lead."""
+        spans: list[Span] = []
+        before = [p for p in self.paragraphs if p[1] <= segment.start]
+        if before:
+            spans.append(before[-1])
+            if before[0] != before[-1]:
+                spans.append(before[0])  # the lead sets the scene of the cases right after it
+        return spans
+
+    def _is_origin(self, m: Mention) -> bool:
+        if any(s < m.end and m.start < e for s, e in self._nat_spans):
+            return True
+        return bool(_ORIGIN_BEFORE.search(self.text, max(0, m.start - 25), m.start))
+
+    # -- places ---------------------------------------------------------------------------------
+    def _place_ok(self, m: Mention, sentences: Sequence["Sentence"], anchor: "Sentence") -> bool:
+        return self._place_tier(m, sentences) == 1
+
+    def _place_tier(self, m: Mention, sentences: Sequence["Sentence"]) -> int:
+        """1: a place of the act; 2: a Russian place of the person's life there (where they lived
+        or worked: the act's place when nothing more specific is named); 0: not a place of the act."""
+        if m.kind != "place":
+            return 0
+        if self._is_origin(m):
+            return 0
+        w = self._where(m, sentences)
+        country = m.value.split("-", 1)[0]
+        if w.is_after:
+            return 0
+        if w.is_before or w.is_period:
+            return 2 if country == "RU" else 0
+        clause_text = self.text[w.clause[0]:w.clause[1]]
+        if country == "RU":
+            return 1
+        towards = _TOWARDS.search(self.text, max(0, m.start - 20), m.start)
+        if country != "RU" and (_REACH.search(self.text, max(0, m.start - 20), m.start)
+                                or _GOVERNMENT.search(self.text, max(0, m.start - 40), m.start)):
+            return 0  # a destination ("tried to reach Finland") or a government ("власти Танзании")
+        if country == "UA":
+            return int(w.is_act and w.act <= _UA_REACH and not towards and not _AFTER.search(clause_text))
+        sentence_text = self.text[w.sentence.start:w.sentence.end] if w.sentence is not None else clause_text
+        if country in CENTRAL_ASIA:
+            # The home country only when an offer, advert or recruiter reached the person there.
+            return int(w.is_act and bool(_OFFER.search(clause_text) or _OFFER.search(sentence_text))
+                       and not _AFTER.search(clause_text))
+        # Another foreign country: where the person was recruited or the offer reached them.
+        if w.is_act:
+            return 1
+        return int(w.neutral and w.sentence is not None and (w.sentence.has("tactic") or w.sentence.has("actor"))
+                   and bool(_OFFER.search(sentence_text)))
+
+    def places(self, segment: "Segment") -> dict[str, Span]:
+        ctx = self.ctx
+        sentences = segment.sentences
+        chosen: dict[str, Span] = {}
+        lived: dict[str, Span] = {}
+        for m in ctx._in(ctx.places, segment.start, segment.end):
+            tier = self._place_tier(m, sentences)
+            if tier == 1:
+                chosen.setdefault(m.value, (m.start, m.end))
+            elif tier == 2:
+                lived.setdefault(m.value, (m.start, m.end))
+        if not any(c.startswith("RU-") for c in chosen):
+            # "He has lived in St Petersburg for ten years ... was handed a summons": the act
+            # happened where the person lived or worked when nothing more specific is named.
+            specific = {c: sp for c, sp in lived.items() if c.startswith("RU-")}
+            if specific and not any(c.split("-")[0] not in ("RU",) and c not in CENTRAL_ASIA for c in chosen):
+                chosen.update(specific)
+        _drop_bare_countries(chosen)
+        if not chosen or set(chosen) == {"RU"}:
+            # The scene-setting paragraph before the case ("Police in St Petersburg went hunting
+            # for migrants.") when the case itself names no more specific place.
+            for lo, hi in self._context_spans(segment):
+                found: dict[str, Span] = {}
+                for m in ctx._in(ctx.places, lo, hi):
+                    if m.value.startswith("RU") and self._place_tier(m, ()) == 1:
+                        found.setdefault(m.value, (m.start, m.end))
+                _drop_bare_countries(found)
+                if found and (not chosen or any(c.startswith("RU-") for c in found)):
+                    chosen = {c: sp for c, sp in found.items() if not chosen or c.startswith("RU")} or chosen
+                    break
+        if not chosen:
+            # "В московском метро": a city named only by its adjective.
+            for lo, hi in [(segment.start, segment.end)] + self._context_spans(segment):
+                m = _CITY_ADJECTIVE.search(self.text, lo, hi)
+                if m is not None:
+                    chosen[_CITY_ADJECTIVE_CODES[m.group(1).casefold()[:4]]] = (m.start(), m.end())
+                    break
+        if not chosen:
+            body = self.text[segment.start:segment.end]
+            m = _RUSSIA_WORD.search(body)
+            base = segment.start
+            if m is None:
+                m = _RUSSIA_WORD.search(self.text)
+                base = 0
+            if m is not None:
+                chosen["RU"] = (base + m.start(), base + m.end())
+        return chosen
+
+    # -- nationalities --------------------------------------------------------------------------
+    def _nationality_ok(self, m: Mention) -> bool:
+        if m.value == "RU":
+            return False
+        if m.value == "UA":
+            # "sent to Ukraine" is a destination; Ukrainians are people words.
+            window = self.text[max(0, m.start - 30):m.end + 15]
+            return bool(_UA_PEOPLE.search(window))
+        return True
+
+    def nationalities(self, segment: "Segment") -> dict[str, Span]:
+        ctx = self.ctx
+        chosen: dict[str, Span] = {}
+        languages: dict[str, Span] = {}
+        for m in ctx._in(ctx.nationalities, segment.start, segment.end):
+            if self._nationality_ok(m):
+                # "posters in Tajik, Uzbek and Kyrgyz": a language names the audience, weaker
+                # than a word about the people themselves.
+                target = languages if _LANGUAGE_AFTER.match(self.text, m.end) else chosen
+                target.setdefault(m.value, (m.start, m.end))
+        if chosen or languages:
+            return chosen or languages
+        # Foreign countries the case names other than as the place of the act: the victims' home
+        # towns, their families' funerals, their governments ("near Dushanbe, the family buried
+        # him", "власти Танзании подтвердили гибель студента").
+        home: dict[str, Span] = {}
+        for m in ctx._in(ctx.places, segment.start, segment.end):
+            country = m.value.split("-", 1)[0]
+            if m.kind != "place" or country in ("RU", "UA") or self._place_tier(m, segment.sentences) != 0:
+                continue
+            if _TRANSIT.search(self.text, max(0, m.start - 15), m.start):
+                continue  # "через Казахстан вернулся домой": a country passed through
+            if country in CENTRAL_ASIA or not ctx.nationalities:
+                home.setdefault(country, (m.start, m.end))
+        if home:
+            return home
+        doc_nats = [m for m in ctx.nationalities if self._nationality_ok(m)]
+        if doc_nats:
+            top = Counter(m.value for m in doc_nats).most_common(1)[0][0]
+            first = next(m for m in doc_nats if m.value == top)
+            return {top: (first.start, first.end)}
+        foreign = [m for m in ctx.places if m.kind == "place" and "-" not in m.value and m.value not in ("RU", "UA")]
+        if foreign:
+            top = Counter(m.value for m in foreign).most_common(1)[0][0]
+            first = next(m for m in foreign if m.value == top)
+            return {top: (first.start, first.end)}
+        return {}
+
+    # -- date -----------------------------------------------------------------------------------
+    def _date_score(self, m: Mention, segment: "Segment") -> tuple[float, _Where]:
+        w = self._where(m, segment.sentences)
+        score = 0.0
+        if w.is_act:
+            score += 3
+        elif w.is_after:
+            score -= 4
+        elif w.is_before:
+            score -= 3
+        if w.report is not None and (not w.is_act or w.report < w.act):
+            score -= 4  # the date of a report, a call or an interview, not of the act (rule 10)
+        if m.kind == "date_relative" and getattr(m, "precision", "") == "day" and not w.is_act \
+                and not any(ch.isdigit() for ch in m.text):
+            score -= 2  # "on Thursday", "yesterday": usually the report's day
+        s = w.sentence
+        if s is not None:
+            if s is segment.anchor:
+                score += 2
+            if any(c.category in _ACT_CUE_CATEGORIES for c in s.cues):
+                score += 1
+        if m.kind == "date_relative" and getattr(m, "precision", "") == "year":
+            score -= 1.5  # "recently", "this year": a fallback
+        return score, w
+
+    def date(self, segment: "Segment") -> tuple[str | None, str | None, Span | None]:
+        ctx = self.ctx
+        published = ctx.doc.published or ""
+
+        def ok(m) -> bool:  # noqa: ANN001
+            return not published or m.value[:len(published)] <= published or m.value[:4] <= published[:4]
+
+        inside = [m for m in ctx._in(ctx.dates, segment.start, segment.end) if ok(m)]
+        scored = [(self._date_score(m, segment)[0], m) for m in inside]
+        good = [(sc, m) for sc, m in scored if sc >= 0]
+        if good:
+            best_score = max(sc for sc, _ in good)
+            top = [m for sc, m in good if sc == best_score]
+            # Prefer dates at or before the anchor, then the earliest.
+            anchor_end = segment.anchor.end
+            before = [m for m in top if m.start < anchor_end]
+            m = (before or top)[0]
+            # A more precise mention that agrees with the chosen one ("April 2025" ... "on 3 April").
+            for sc, other in good:
+                if other is not m and other.value.startswith(m.value + "-") and sc >= 0:
+                    m = other
+            return m.value, getattr(m, "precision", None), (m.start, m.end)
+        later = [m for m in inside if self._where(m, segment.sentences).is_after]
+        if later:
+            # Only later events (deployment, death) are dated: the act happened by then; keep
+            # the year of the first of them, never its month (rule 10).
+            m = later[0]
+            return m.value[:4], "year", (m.start, m.end)
+        earlier = [m for m in ctx.dates if m.start < segment.start and ok(m)
+                   and not (self._where(m, ()).is_before or self._where(m, ()).is_after)]
+        if earlier:
+            m = earlier[-1]
+            return m.value[:4], "year", (m.start, m.end)
+        if ctx.published_year:
+            a = segment.anchor
+            return ctx.published_year, "year", (a.start, a.end)
+        return None, None, None
+
+
+def _drop_bare_countries(chosen: dict[str, Span]) -> None:
+    """``RU`` beside ``RU-MOW``: the specific code is kept (it also matches a gold ``RU``)."""
+    for code in list(chosen):
+        if "-" not in code and any(c.startswith(code + "-") for c in chosen):
+            del chosen[code]
+
+
+def selector(ctx) -> Selector:  # noqa: ANN001
+    """The document's selector, created once and kept on the context."""
+    sel = getattr(ctx, "_geo_selector", None)
+    if sel is None:
+        sel = Selector(ctx)
+        ctx._geo_selector = sel
+    return sel
+
+
+def places_for(ctx, segment: "Segment") -> dict[str, Span]:  # noqa: ANN001
+    return selector(ctx).places(segment)
+
+
+def nationalities_for(ctx, segment: "Segment") -> dict[str, Span]:  # noqa: ANN001
+    return selector(ctx).nationalities(segment)
+
+
+def date_for(ctx, segment: "Segment") -> tuple[str | None, str | None, Span | None]:  # noqa: ANN001
+    return selector(ctx).date(segment)
+
+
+__all__: Iterable[str] = ("places_for", "nationalities_for", "date_for", "Selector", "CENTRAL_ASIA")
