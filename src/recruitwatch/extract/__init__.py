@@ -24,4 +24,5 @@ def extract(doc: Document) -> list[Incident]:
     hits = find_cues(doc.text, cue_langs(lang, doc.text))
     context = DocContext(doc, lang)
     segments = split(doc.text, hits, context.has_new_anchor)
+    context.segments = segments
     return [build(doc, segment, hits, lang, context) for segment in segments]

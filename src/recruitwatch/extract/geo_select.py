@@ -84,12 +84,13 @@ _AFTER = re.compile(_W + r"(?:"
     r"(?<!told\s)(?<!told\sthe\s)(?<!said\s)court\b|sentenced|sentence\b|convicted|trial\b|verdict|"
     r"return(?:ed|ing|s)?\s+(?:home|to\s+(?:his|her|their)\s+(?:home|country|homeland))|came\s+(?:back|home)|"
     r"flew\s+(?:home|to|back)|hospital\w*|embass\w*|consulate\w*|bunker\w*|fortification\w*|dug\b|digging|"
-    r"deported\s+to|reached\b|captured|prisoner\s+of\s+war|"
+    r"deported\s+to|reached\b|captured|prisoner\s+of\s+war|camp\b|visit\w*|summit\w*|talks\b|"
     r"погиб\w*|убит\w*|простил\w*\s+с|прощани\w*|гибел\w*|смерт\w*|тело\b|тела\b|похорон\w*|похорон\w*|могил\w*|ранен\w*|"
     r"воева\w*|воюе\w*|сражал\w*|сража\w*|подготовк\w*|блиндаж\w*|укреплени\w*|госпитал\w*|больниц\w*|"
     r"посольств\w*|консульств\w*|фронт\w*|окоп\w*|служил\w*|служб\w+\s+в|обучени\w*|полигон\w*|част[иьей]\b|"
     r"отправ\w*\s+(?:на\s+фронт|в\s+зону|на\s+войну)|суд\b|суда\b|судом\b|приговор\w*|осужд\w*|осуди\w*|"
-    r"вернул\w*|вернуть\w*|возвращ\w*|прилет\w*|плен\w*|"
+    r"вернул\w*|вернуть\w*|возвращ\w*|прилет\w*|плен\w*|учебн\w*|лагер\w*|готови\w*\s+к\s+бо\w*|визит\w*|"
+    r"саммит\w*|переговор\w*|"
     r"tayyorgarlik\w*|shifoxona\w*|elchixona\w*|elchilig\w*|элчихона\w*|елшіліг\w*|сафорат\w*|"
     r"halok\w*|ҳалок\w*|қаза\b|каза\b|жерлен\w*|дафн\w*|jarohat\w*|jang\w*|yuborilgan|sud\w*|"
     r"qaytgan|qayt\w*|сот\b|сотт\w*|соты\w*|суди\w*|кайт\w*|қайт\w*|оралғ\w*|"
@@ -106,7 +107,8 @@ _BEFORE = re.compile(_W + r"(?:"
     r")", re.IGNORECASE)
 # The person's life in Russia (worked, lived, studied): the period in which the act may fall.
 _PERIOD = re.compile(_W + r"(?:"
-    r"worked\b|working\b|work\s+in|for\s+work|lived|living|studied|study(?:ing)?\b|"
+    r"worked\b|working\b|work\s+in|for\s+work|lived|living|studied|study(?:ing)?\b|look(?:ed|ing)\s+for\s+(?:a\s+)?(?:job|work)|"
+    r"иск\w*\s+работ\w*|"
     r"работал\w*|работа\w*|жил\b|жила\b|жили\b|живёт|живет|проживал\w*|учил\w*|учит\w*|заработ\w*|"
     r"ishlagan|ishla\w*|yashagan|иштеген|иште\w*|жұмыс\s+ист\w*|кор\s+мекард\w*"
     r")", re.IGNORECASE)
@@ -140,6 +142,14 @@ _TRANSIT = re.compile(r"(?:через|via|through|orqali|аркылуу|арқы
 _GOVERNMENT = re.compile(r"(?:authorities|government|ministry|minister|ambassador|embassy|consulate|president|"
                          r"власт\w*|правительств\w*|министр\w*(?:\s+\w+){0,3}|посол\w*|посольств\w*|президент\w*)\s+"
                          r"(?:of\s+)?(?:the\s+)?$", re.IGNORECASE)
+# A country named in an enumeration ("citizens of Armenia, Belarus, Kazakhstan ...") names an
+# audience or a membership, not a place where something happened.
+_LIST_GAP = re.compile(r"\s*(?:,|и|and|or|или|va|ва|жана|және)\s*$|^\s*(?:,|и|and|or|или|va|ва|жана|және)\s*", re.IGNORECASE)
+# "near Moscow", "под Москвой", "east of St Petersburg": the region around a federal city.
+_AROUND = re.compile(r"(?:\b(?:near|outside|(?:north|south|east|west)\s+of)\s+|(?<!\w)(?:под|около|возле|близ|"
+                     r"(?:к|в)\s+(?:\d+\s+\w+\s+)?(?:северу|югу|востоку|западу|северо-\w+|юго-\w+)\s+от)\s+)$",
+                     re.IGNORECASE)
+_AROUND_CITY = {"RU-MOW": "RU-MOS", "RU-SPE": "RU-LEN"}
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]«»\"“”]|\s[—–-]\s")
 _RUSSIA_WORD = re.compile(r"(?<!\w)(?:russia\w*|росси\w*|рф\b|rossiya\w*|русия\w*|орусия\w*|ресей\w*)", re.IGNORECASE)
 _ACT_CUE_CATEGORIES = ("tactic", "actor", "institution")
@@ -270,7 +280,10 @@ class Selector:
     def _context_spans(self, segment: "Segment") -> list[Span]:
         """Scene-setting text before a segment: the paragraph just before it and the lead."""
         spans: list[Span] = []
-        before = [p for p in self.paragraphs if p[1] <= segment.start]
+        # Paragraphs of another case are not scene-setting for this one.
+        taken = [(o.start, o.end) for o in getattr(self.ctx, "segments", ()) if o is not segment]
+        before = [p for p in self.paragraphs if p[1] <= segment.start
+                  and not any(lo <= p[0] < hi for lo, hi in taken)]
         if before:
             spans.append(before[-1])
             if before[0] != before[-1]:
@@ -302,6 +315,8 @@ class Selector:
         clause_text = self.text[w.clause[0]:w.clause[1]]
         if country == "RU":
             return 1
+        if "-" not in m.value and self._in_country_list(m):
+            return 0
         towards = _TOWARDS.search(self.text, max(0, m.start - 20), m.start)
         if country != "RU" and (_REACH.search(self.text, max(0, m.start - 20), m.start)
                                 or _GOVERNMENT.search(self.text, max(0, m.start - 40), m.start)):
@@ -319,6 +334,25 @@ class Selector:
         return int(w.neutral and w.sentence is not None and (w.sentence.has("tactic") or w.sentence.has("actor"))
                    and bool(_OFFER.search(sentence_text)))
 
+    def _in_country_list(self, m: Mention) -> bool:
+        """Whether a country name stands in an enumeration of three or more countries."""
+        countries = [o for o in self.ctx.places if o.kind == "place" and "-" not in o.value]
+        k = next((i for i, o in enumerate(countries) if o.start == m.start), None)
+        if k is None:
+            return False
+        lo = hi = k
+        while lo > 0 and _LIST_GAP.fullmatch(self.text, countries[lo - 1].end, countries[lo].start):
+            lo -= 1
+        while hi + 1 < len(countries) and _LIST_GAP.fullmatch(self.text, countries[hi].end, countries[hi + 1].start):
+            hi += 1
+        return hi - lo >= 2
+
+    def _value(self, m: Mention) -> str:
+        """The code of a place mention, "near Moscow" being the Moscow region."""
+        if m.value in _AROUND_CITY and _AROUND.search(self.text, max(0, m.start - 40), m.start):
+            return _AROUND_CITY[m.value]
+        return m.value
+
     def places(self, segment: "Segment") -> dict[str, Span]:
         ctx = self.ctx
         sentences = segment.sentences
@@ -327,9 +361,9 @@ class Selector:
         for m in ctx._in(ctx.places, segment.start, segment.end):
             tier = self._place_tier(m, sentences)
             if tier == 1:
-                chosen.setdefault(m.value, (m.start, m.end))
+                chosen.setdefault(self._value(m), (m.start, m.end))
             elif tier == 2:
-                lived.setdefault(m.value, (m.start, m.end))
+                lived.setdefault(self._value(m), (m.start, m.end))
         if not any(c.startswith("RU-") for c in chosen):
             # "He has lived in St Petersburg for ten years ... was handed a summons": the act
             # happened where the person lived or worked when nothing more specific is named.

@@ -124,6 +124,15 @@ def tactics_of(segment: Segment, text: str | None = None) -> dict[str, CueHit]:
                 if c.code == "custody" and _ARREST_VERB.match(c.text):
                     continue  # being detained is not yet pressure in custody
                 found.setdefault(_COMBOS[c.code], c)
+    # "They took the citizenship oath. Right after, officers handed each a summons": the office
+    # set in one sentence is the setting of the military act in the next one of the paragraph.
+    if "summons_at_state_office" not in found:
+        for p in segment.paragraphs:
+            for prev, s in zip(p.sentences, p.sentences[1:]):
+                office = next((c for c in prev.cues if c.category == "institution" and c.code == "state_office"), None)
+                if office is not None and _military(s) is not None and not _military(prev):
+                    found["summons_at_state_office"] = office
+                    break
     # An advert whose medium is not stated gets neither advertising tactic (rule 8).
     return found
 
@@ -313,6 +322,7 @@ class DocContext:
         self.nationalities = sorted(find_nationalities(doc.text, lang), key=lambda m: m.start)
         self.dates = sorted(find_dates(doc.text, lang, doc.published), key=lambda m: m.start)
         self.published_year = (doc.published or "")[:4] if doc.published else None
+        self.segments: list[Segment] = []  # every incident segment of the document, once split
 
     def _in(self, mentions, start: int, end: int):
         return [m for m in mentions if start <= m.start < end]

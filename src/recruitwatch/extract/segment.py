@@ -145,13 +145,16 @@ def anchor_sentence(paragraph: Paragraph, text: str) -> Sentence | None:
         return None
     best: tuple[int, Sentence] | None = None
     para_military = any(service)
+    previous: Sentence | None = None
     for s, mil in zip(paragraph.sentences, service):
         weight = 0
         tactics = s.codes("tactic")
         if tactics and para_military:
             weight += 2 * len(tactics)
-        if mil and (s.has("institution", "custody") or s.has("institution", "state_office")):
-            weight += 2
+        if mil and (s.has("institution", "custody") or s.has("institution", "state_office")
+                    or previous is not None and previous.has("institution", "state_office")):
+            weight += 2  # the setting may be given by the sentence before ("took the oath. Then ...")
+        previous = s
         if mil and (s.has("actor") or s.has("status") or s.has("relevance", "migrant")):
             weight += 1
         if weight and (best is None or weight > best[0]):
