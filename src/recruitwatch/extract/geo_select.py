@@ -101,7 +101,8 @@ _BEFORE = re.compile(_W + r"(?:"
     r"(?-i:(?:came|went|moved|travel+ed|gone)\s+to\s+(?:the\s+)?(?=[A-Z])|arrived\s+in\s+(?=[A-Z]))|born\b|native\s+of|grew\s+up|"
     r"obtained|got\s+(?:a\s+)?(?:russian\s+)?(?:citizenship|passport)|received\s+(?:russian\s+)?citizenship|"
     r"married|since\b|"
-    r"(?:приехал|переехал|уехал|прибыл)\w*\s+(?:в|во|на)\s+(?-i:(?=[А-ЯЁ]))|родил\w*|уроженец\w*|уроженк\w*|"
+    r"(?:приехал|переехал|уехал|прибыл)\w*\s+(?:в|во|на)\s+(?-i:(?=[А-ЯЁ]))|(?:при|у|пере)ехал\w*\s+на\s+заработк\w*|"
+    r"родил\w*|уроженец\w*|уроженк\w*|"
     r"получил\w*\s+(?:российское\s+)?(?:гражданство|паспорт)|женил\w*|"
     r"tug['‘’ʻ]il\w*|туғил\w*|туулган|туған|таваллуд\w*"
     r")", re.IGNORECASE)
@@ -150,6 +151,8 @@ _AROUND = re.compile(r"(?:\b(?:near|outside|(?:north|south|east|west)\s+of)\s+|(
                      r"(?:к|в)\s+(?:\d+\s+\w+\s+)?(?:северу|югу|востоку|западу|северо-\w+|юго-\w+)\s+от)\s+)$",
                      re.IGNORECASE)
 _AROUND_CITY = {"RU-MOW": "RU-MOS", "RU-SPE": "RU-LEN"}
+_COURT = re.compile(_W + r"(?:court|sentenc\w*|convict\w*|trial|verdict|суд\w*|приговор\w*|осуд\w*|осужд\w*|"
+                    r"sud\w*|hukm\w*|сот\w*)", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]«»\"“”]|\s[—–-]\s")
 _RUSSIA_WORD = re.compile(r"(?<!\w)(?:russia\w*|росси\w*|рф\b|rossiya\w*|русия\w*|орусия\w*|ресей\w*)", re.IGNORECASE)
 _ACT_CUE_CATEGORIES = ("tactic", "actor", "institution")
@@ -496,7 +499,9 @@ class Selector:
                 if other is not m and other.value.startswith(m.value + "-") and sc >= 0:
                     m = other
             return m.value, getattr(m, "precision", None), (m.start, m.end)
-        later = [m for m in inside if self._where(m, segment.sentences).is_after]
+        # (A conviction or trial is not a later stage here: prisoners are recruited after it.)
+        later = [m for m in inside if self._where(m, segment.sentences).is_after
+                 and not _COURT.search(self.text, *self._where(m, segment.sentences).clause)]
         if later:
             # Only later events (deployment, death) are dated: the act happened by then; keep
             # the year of the first of them, never its month (rule 10).

@@ -45,6 +45,9 @@ _BACKGROUND_NUMBER = re.compile(r"\b\d[\d,.\s]{2,}\b|\b\d+\s*(?:000|тыс|thous
 _BIG_NUMBER = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:[ ,.]\d{3})+|(?!(?:19|20)\d\d(?!\d))\d{4,6}|\d+(?:[.,]\d+)?\s*(?:тыс\w*|thousand|million|млн|минг|мың|миң|ҳазор))"
                          r"(?![\d.,]*\s*(?:year|год|йил|yil|жыл|сол|roubles|руб|rubl|сом|so.m|\$|долл|dollar))", re.IGNORECASE)
 _QA = re.compile(r"^\s*(?:—|–|-|Q:|В:|Вопрос)\s*[^\n]{3,200}\?\s*$", re.MULTILINE)
+# Answers in the first person (an interview transcript, not an explainer).
+_FIRST_PERSON = re.compile(r"(?<!\w)(?:я|меня|мне|мной|мой|моя|мою|мои|(?-i:I)\s+(?:was|had|went|signed|refused|came|got|did|told)|"
+                           r"me|my|men|meni|menga|man|манро|ман|мен|мени|мага|маған)(?!\w)", re.IGNORECASE)
 _LAW = re.compile(r"(?<!\w)(?:law|decree|bill\b|statute|criminal\s+code|article\s+\d+|закон\w*|указ\b|указом|указа|"
                   r"законопроект\w*|поправк\w+|постановлени\w+|стать[яи]\s+\d+|qonun\w*|farmon\w*|қонун\w*|фармон\w*|"
                   r"мыйзам\w*|заң\w*|жарлы\w*)", re.IGNORECASE)
@@ -180,8 +183,8 @@ def is_background(paragraph: Paragraph, text: str) -> bool:
             or paragraph.has("tactic", "document_seizure"):
         return False
     big = len(_BIG_NUMBER.findall(body))
-    if _QA.search(body):
-        return True
+    if _QA.search(body) and not _FIRST_PERSON.search(_QA.sub("", body)):
+        return True  # an explainer's questions and answers; an interview's answers tell a story
     if _LAW.search(body) and not paragraph.has("outcome") \
             and not any(s.has("tactic") and s.has("actor") for s in paragraph.sentences):
         return True
