@@ -117,9 +117,9 @@ _PERIOD = re.compile(_W + r"(?:"
 _REPORT = re.compile(_W + r"(?:"
     r"said|says|told\s+(?:the\s+)?(?:bbc|reporters|journalists|media|radio|outlet|court)|reported|learn(?:ed|t)|"
     r"published|report\b|confirmed|announced|phoned|called\s+(?:his|her|their|home)|circulat\w*|footage|video\w*|"
-    r"interview\w*|"
+    r"interview\w*|wrote|writes|posted|blog\w*|"
     r"сообщил\w*|сообща\w*|рассказал\w*|заявил\w*|узнал\w*|узнала|подтвердил\w*|опубликова\w*|позвонил\w*|"
-    r"звонил\w*|сказал\w*|телефонн\w*|видео\w*|интервью|"
+    r"звонил\w*|сказал\w*|телефонн\w*|видео\w*|интервью|написал\w*|пишет|блог\w*|объявил\w*|"
     r"xabar\w*|билдир\w*|хабарла\w*|білді|гуфт\w*"
     r")", re.IGNORECASE)
 
@@ -153,6 +153,8 @@ _AROUND = re.compile(r"(?:\b(?:near|outside|(?:north|south|east|west)\s+of)\s+|(
 _AROUND_CITY = {"RU-MOW": "RU-MOS", "RU-SPE": "RU-LEN"}
 _COURT = re.compile(_W + r"(?:court|sentenc\w*|convict\w*|trial|verdict|суд\w*|приговор\w*|осуд\w*|осужд\w*|"
                     r"sud\w*|hukm\w*|сот\w*)", re.IGNORECASE)
+# A dateline: a place name in capitals, a comma or dash, the date, at the top of the text.
+_DATELINE = re.compile(r"\s*[A-ZА-ЯЁ][A-ZА-ЯЁ.\- ]{1,30}(?:\s*\([^)\n]{1,30}\))?\s*[,—–-]\s*[^\n.]{0,20}\d[^\n.]{0,20}[.—–-]")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]«»\"“”]|\s[—–-]\s")
 _RUSSIA_WORD = re.compile(r"(?<!\w)(?:russia\w*|росси\w*|рф\b|rossiya\w*|русия\w*|орусия\w*|ресей\w*)", re.IGNORECASE)
 _ACT_CUE_CATEGORIES = ("tactic", "actor", "institution")
@@ -464,6 +466,8 @@ class Selector:
             score -= 3
         if w.report is not None and (not w.is_act or w.report < w.act):
             score -= 4  # the date of a report, a call or an interview, not of the act (rule 10)
+        if _DATELINE.match(self.text) and m.start < _DATELINE.match(self.text).end():
+            score -= 6  # "NEW DELHI, 13 September." opens the report: its date, not the act's
         if m.kind == "date_relative" and getattr(m, "precision", "") == "day" and not w.is_act \
                 and not any(ch.isdigit() for ch in m.text):
             score -= 2  # "on Thursday", "yesterday": usually the report's day
