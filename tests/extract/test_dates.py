@@ -27,6 +27,8 @@ def got(text, lang, published="2023-11-06"):
         ("Recruiters came last spring.", "en", [("2022", "year")]),
         ("This autumn the pressure grew.", "en", [("2023", "year")]),
         ("Two months ago he left.", "en", [("2023-09", "month")]),
+        ("remember in december they gave out leaflets", "en", [("2022-12", "month")]),
+        ("they march in may to the office", "en", []),
         ("2022-yil 22-sentyabr kuni chaqirilgan.", "uz", [("2022-09-22", "day")]),
         ("2024 yil iyun oyida Moskvaga borgan.", "uz", [("2024-06", "month")]),
         ("U 22-sentyabrda qaytgan.", "uz", [("2023-09-22", "day")]),

@@ -32,6 +32,10 @@ def codes(text, lang=None, kind="place"):
         ("Ӯ дар Маскав кор мекард.", "tg", ["RU-MOW"]),
         ("Ал Бишкекте жашап, Москвада иштеген.", "ky", ["KG", "RU-MOW"]),
         ("Ол Мәскеуде ұсталды.", "kk", ["RU-MOW"]),
+        ("Он много лет жил в Пермском крае.", "ru", ["RU-PER"]),
+        ("На стройке в Краснодарском крае не платили.", "ru", ["RU-KDA"]),
+        ("Его вызвали в отдел в Свердловском районе Перми.", "ru", ["RU-PER"]),
+        ("They met on Sofia street in Kazan.", "en", ["RU-TA"]),
     ],
 )
 def test_places_resolve(text, lang, expected):

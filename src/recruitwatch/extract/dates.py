@@ -65,7 +65,9 @@ _MONTH_WORD = (
     r"мамыр|маусым|шілде|тамыз|қыркүйек|қараша|желтоқсан)[" + _CYR_LETTERS + r"]*"
     r"|(?:yanvar|fevral|mart|aprel|iyun|iyul|avgust|sent(?:y)?abr|okt(?:y)?abr|noyabr|dekabr)[a-z'‘’ʻ]*"
     r"|(?-i:January|February|March|April|June|July|August|September|October|November|December"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
+    # informal writing ("in december"): lowercase names that are never other words
+    r"|(?-i:january|february|april|june|july|september|october|november|december)\b)"
 )
 _MONTH_STRICT = r"(?:ма[йяею]|маем|майда|майында|may(?:da|dan|ning|ga)?|(?-i:May)|қазан[" + _CYR_LETTERS + r"]*)"
 _MONTH_ANY = rf"(?:{_MONTH_WORD}|{_MONTH_STRICT})"

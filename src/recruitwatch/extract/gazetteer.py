@@ -157,7 +157,7 @@ def token_forms(token: str, lang: str | None = None) -> TokenInfo:
             variants.extend(_strip(stem, table))  # two suffixes: Moskva-dagi-lar, Бишкек-тен-ги
     if lang in (None, "en") or not _CYRILLIC.search(f):
         variants.extend(_strip(f, _ENGLISH, 2))
-    if _region_word(f) or any(_region_word(v) for v in variants):
+    if _region_word(f) or any(_region_word(v) for v in variants) or any(_region_word(p) for p in primary):
         primary = [REGION]
         variants = []
     seen = set(primary)

@@ -143,6 +143,8 @@ def find_places(text: str, lang: str | None = None) -> list[Mention]:
                 break
             if text[e : e + 1] == "-" and length == 1 and entry.source != "alias":
                 break  # "Moscow-backed", "Kremlin-linked"
+            if length == 1 and _NAMED_AFTER.match(text, e):
+                break  # "в Свердловском районе Перми", "Sofia street": a district or street named after it
             out.append(Mention(s, e, text[s:e], entry.code, entry.kind))
             i += length
             matched = True
@@ -175,6 +177,9 @@ def _joined_loose(text: str, a_end: int, b_start: int) -> bool:
     return b_start - a_end <= 2 and not text[a_end:b_start].strip()
 
 
+# A district, street or square named after a place is not that place.
+_NAMED_AFTER = re.compile(r"\s+(?:район\w*|микрорайон\w*|улиц\w*|проспект\w*|переул\w*|площад\w*|district|street|avenue|"
+                          r"square|tuman\w*|ko['‘’ʻ]chasi)\b", re.IGNORECASE)
 _LOWER_OK = frozenset({"российский", "российская", "российское", "российские", "российского", "российской",
                        "российскому", "российским", "российских", "российском", "российскую", "российскими"})
 _LOWER_OK_INITIAL = "р"
