@@ -122,3 +122,20 @@ def test_extract_writes_one_line_per_input(tmp_path):
     assert [r["id"] for r in rows] == ["a", "b"]
     assert rows[0]["relevant"] is True and rows[0]["incidents"]
     assert rows[1]["relevant"] is False and rows[1]["incidents"] == []
+
+
+@pytest.mark.parametrize("value", ["banana", "2024-13", "2024-02-31", "2024-06-01-x"])
+def test_a_bad_date_filter_is_a_usage_error(db, value):
+    run("init", "--db", db)
+    result = run("incidents", "list", "--db", db, "--from", value)
+    assert result.exit_code == 2
+    assert "is not a date" in result.output
+
+
+def test_extract_to_an_unwritable_output_says_so(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": REPORT_EN}) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(source), "--output", str(tmp_path / "missing" / "pred.jsonl")])
+    assert result.exit_code == 3
+    assert "cannot write" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -60,7 +60,12 @@ def extract(
     failures: list[str] = []
     total = _count_lines(input)
     written = 0
-    with output.open("w", encoding="utf-8") as out, Analyser(workers) as analyser, progress() as bar:
+    try:
+        out_file = output.open("w", encoding="utf-8")
+    except OSError as exc:
+        error(f"cannot write {output}: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_FAILED)
+    with out_file as out, Analyser(workers) as analyser, progress() as bar:
         task = bar.add_task("Extracting", total=total)
         for batch in batched(_input_documents(input, failures), batch_size):
             for analysis in analyser.map(batch):

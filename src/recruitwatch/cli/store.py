@@ -76,8 +76,7 @@ def ingest(
 ) -> None:
     """Read reports, find the relevant ones, extract incidents and store everything.
 
-    Ingesting the same material twice adds nothing. Unreadable inputs are reported with the
-    reason and the rest of the batch goes on (exit code 1 when any input failed).
+    Ingesting the same material twice adds nothing. Unreadable inputs are reported with the reason and the rest of the batch goes on (exit code 1 when any input failed).
     """
     from recruitwatch.ingest import read_sources
     from recruitwatch.pipeline import run_ingest
@@ -150,6 +149,9 @@ def summary(
         for value, count in rows:
             table.add_row(label(BREAKDOWNS[b], value, lang), str(count))
         console.print(table)
+        undated = total - sum(count for _, count in rows) if b in ("month", "year") else 0
+        if undated > 0:
+            console.print(f"{undated} incidents have no known {b} and are not in this table.", highlight=False)
 
 
 # -- documents ----------------------------------------------------------------------------
@@ -178,13 +180,15 @@ def documents_list(
     offset: OffsetOption = 0,
     as_json: JsonOption = False,
 ) -> None:
-    """List stored documents, newest first."""
+    """List stored documents, most recently added first."""
     with opened(db) as store:
         docs = store.list_documents(limit=limit, offset=offset, lang=lang, relevant=relevant)
     if as_json:
         _emit_json([_document_row(d) for d in docs])
     else:
         console.print(_documents_table(docs))
+        if not docs:
+            err_console.print("No documents match.")
 
 
 @documents_app.command("show")
@@ -253,6 +257,24 @@ def _check_code(field: str, code: str | None) -> None:
         raise typer.Exit(EXIT_USAGE)
 
 
+def _check_date(option: str, value: str | None) -> None:
+    """A usage error (exit 2) for a --from/--to value that is not YYYY, YYYY-MM or YYYY-MM-DD."""
+    import datetime as dt
+
+    from recruitwatch.store.rows import date_bounds
+
+    if not value:
+        return
+    try:
+        if len(value.split("-")) > 3:
+            raise ValueError(value)
+        for bound in date_bounds(value):
+            dt.date.fromisoformat(bound)
+    except (StoreError, ValueError):
+        error(f"{option} {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+        raise typer.Exit(EXIT_USAGE)
+
+
 def _incident_row(i) -> dict:
     row = i.to_gold()
     row.update({"id": i.id, "document_id": i.document_id, "date_precision": i.date_precision,
@@ -278,6 +300,8 @@ def incidents_list(
     """List incidents, filtered by date range, place, nationality, status, actor, tactic or outcome."""
     for field, code in (("status", status), ("actors", actor), ("tactics", tactic), ("outcome", outcome)):
         _check_code(field, code)
+    _check_date("--from", date_from)
+    _check_date("--to", date_to)
     filters = _filter(date_from=date_from, date_to=date_to, place=place.upper() if place else None,
                       nationality=nationality.upper() if nationality else None, status=status, actor=actor,
                       tactic=tactic, outcome=outcome)
