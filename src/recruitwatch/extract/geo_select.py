@@ -481,6 +481,15 @@ class Selector:
             score -= 1.5  # "recently", "this year": a fallback
         return score, w
 
+    def _opens_story(self, m: Mention) -> bool:
+        """Whether a date stands in the first sentence of the text, a sentence about the act."""
+        first = self.paragraphs[0] if self.paragraphs else (0, 0)
+        if not first[0] <= m.start < first[1]:
+            return False
+        lo, hi = self._sentence_bounds(m.start)
+        return lo <= first[0] + 1 and _ACT.search(self.text, lo, hi) is not None \
+            and _REPORT.search(self.text, lo, hi) is None
+
     def date(self, segment: "Segment") -> tuple[str | None, str | None, Span | None]:
         ctx = self.ctx
         published = ctx.doc.published or ""
@@ -515,6 +524,10 @@ class Selector:
                    and not (self._where(m, ()).is_before or self._where(m, ()).is_after)]
         if earlier:
             m = earlier[-1]
+            if self._opens_story(m):
+                # The date that opens the story ("Friday prayers on 20 October ended at the
+                # enlistment office"): the people of the later paragraphs were taken that day.
+                return m.value, getattr(m, "precision", None), (m.start, m.end)
             return m.value[:4], "year", (m.start, m.end)
         if ctx.published_year:
             a = segment.anchor
