@@ -9,17 +9,19 @@
   first citizenship was kept), from the segment, else from the whole document;
 * outcome: the latest stage reported (rule 2);
 * count: the stated number of people, 1 for an individual case, else null (rule 6);
-* places, nationalities, date: the geo engineer's finders, filtered to the segment and to
+* places, nationalities, date: the finders' mentions, chosen for the segment and for
   the recruitment act (rule 1: not where the person served or died; rule 10: the act's date).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Callable
 
 from recruitwatch.extract import geo_select
 from recruitwatch.extract.cues import CueHit
+from recruitwatch.extract.dates import find_dates
+from recruitwatch.extract.nationalities import find_nationalities
+from recruitwatch.extract.places import find_places
 from recruitwatch.extract.segment import Segment, Sentence
 from recruitwatch.records import Document, Evidence, Incident
 
@@ -53,26 +55,6 @@ _AFTER_SIGNING = re.compile(r"(?<!\w)(?:front|trench|killed|died|buried|wounded|
                             r"бахмут|halok|ҳалок|каза|қаза|жерлен|дафн)", re.IGNORECASE)
 _ARREST_VERB = re.compile(r"(?:detain|arrest|задерж|арест|ұсталған|кармалган|боздошт)", re.IGNORECASE)
 _OCCUPIED_CODES = {"UA-14", "UA-09", "UA-23", "UA-65", "UA-43", "UA-40"}
-
-
-def geo_finders() -> tuple[Callable, Callable, Callable]:
-    """(find_places, find_nationalities, find_dates) of the geo modules."""
-    try:
-        from recruitwatch.extract.places import find_places
-    except ImportError:  # the geo modules are being written alongside this one
-        def find_places(text, lang):  # noqa: ANN001
-            return []
-    try:
-        from recruitwatch.extract.nationalities import find_nationalities
-    except ImportError:
-        def find_nationalities(text, lang):  # noqa: ANN001
-            return []
-    try:
-        from recruitwatch.extract.dates import find_dates
-    except ImportError:
-        def find_dates(text, lang, published):  # noqa: ANN001
-            return []
-    return find_places, find_nationalities, find_dates
 
 
 def _ev(field: str, value: str, start: int, end: int, doc: Document) -> Evidence:
@@ -315,7 +297,6 @@ class DocContext:
     """Geo mentions of a whole document, computed once, and the per-segment choices."""
 
     def __init__(self, doc: Document, lang: str):
-        find_places, find_nationalities, find_dates = geo_finders()
         self.doc = doc
         self.text = doc.text
         self.places = sorted(find_places(doc.text, lang), key=lambda m: m.start)

@@ -23,6 +23,8 @@ from itertools import product
 from re import _constants as C  # noqa: N812 - the sre opcode names
 from re import _parser
 
+from recruitwatch.textutil import trie_pattern
+
 import _sre
 
 try:  # CPython 3.11+
@@ -33,7 +35,10 @@ except ImportError:  # pragma: no cover
 #: Characters whose ``str.lower()`` is not the folding ``re`` uses for IGNORECASE (or that
 #: ``re`` treats as equivalent to another lowercase letter). Computed over all of Unicode by
 #: ``tests/extract/test_regate.py``; documents that contain any of them are not gated.
-SPECIAL = "İıſΙΜΣιμσϐϑϕϖϰϱϵᲀᲁᲂᲃᲄᲅᲆᲇẛιΐΰꙊꙋﬆ"
+SPECIAL = (  # escaped: normalising editors would turn some of these into other characters
+    "\u0130\u0131\u017f\u0399\u039c\u03a3\u03b9\u03bc\u03c3\u03d0\u03d1\u03d5\u03d6\u03f0\u03f1\u03f5"
+    "\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85\u1c86\u1c87\u1e9b\u1fbe\u1fd3\u1fe3\ua64a\ua64b\ufb06"
+)
 _SPECIAL_RE = re.compile("[" + SPECIAL + "]")
 
 _LIMIT = 64  # largest literal set kept for one piece of a pattern
@@ -175,34 +180,13 @@ def clauses_of(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
     return tuple(unique[:_MAX_CLAUSES])
 
 
-def _trie(words: set[str]) -> str:
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch != ""]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:
-            return "(?:" + body + ")?"
-        return body
-
-    return build(trie)
-
-
 class Gate:
     """Which of a list of patterns may match a text (see the module docstring)."""
 
     def __init__(self, patterns: list[re.Pattern[str]]) -> None:
         self.clauses = [clauses_of(p) for p in patterns]
         words = {w for cl in self.clauses for clause in cl for w in clause}
-        self._regex = re.compile(_trie(words)) if words else None
+        self._regex = re.compile(trie_pattern(words)) if words else None
         # A match at a position is the longest gate string there: the shorter ones that are
         # its prefixes occur too.
         self._prefixes = {w: frozenset(w[:k] for k in range(1, len(w) + 1) if w[:k] in words) for w in words}

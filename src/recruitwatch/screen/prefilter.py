@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from recruitwatch.extract.cues import LANGUAGES, load_lexicon
+from recruitwatch.textutil import trie_pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,31 +32,6 @@ class Prefilter:
             if len(kinds) == 2:
                 return True, stems
         return False, stems
-
-
-def trie_pattern(words: set[str]) -> str:
-    """One regex for a set of literal stems, factored as a prefix trie. Python's ``re`` tries
-    the branches of a flat alternation one by one at every position; sharing prefixes lets a
-    failing position be rejected after one character test, which makes the pass several times
-    faster (the Aho-Corasick idea within the regex engine). Longer matches are preferred."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch != ""]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:
-            return "(?:" + body + ")?" if len(branches) > 1 or len(branches[0]) > 1 else body + "?"
-        return body
-
-    return build(trie)
 
 
 @cache
