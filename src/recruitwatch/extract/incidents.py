@@ -149,8 +149,11 @@ def status_of(segment: Segment, doc_hits: list[CueHit]) -> tuple[str, CueHit | N
 # An outcome word governed by a condition, a modal or a negation is not a stage reached:
 # "unless he signed a contract", "would be deported", "не подписал контракт", "если подпишет".
 _NOT_REACHED = re.compile(r"(?<!\w)(?:unless|if|whether|would|will|could|might|must|should|or\s+else|otherwise|to|not|never|n't|"
-                          r"going|если|чтобы|иначе|или|либо|не|будет|будут|могут|может|хотели|хотят|грозит|"
+                          r"going|если|чтобы|иначе|или|либо|не|будет|будут|могут|может|хотели|хотят|грозит|назначит|назначат|"
                           r"agar|aks\s+holda|агар|вагарна|эгер|болбосо|егер|әйтпесе)\s+(?:[\w'’]+\s+){0,2}$", re.IGNORECASE)
+# ... or negated after it: "выдворение назначено не было", "a deportation that never happened".
+_NOT_REACHED_AFTER = re.compile(r"\s*(?:[\w'’]+\s+){0,1}(?:не\s+(?:было|был|была|были|состоял\w*)|was\s+not|were\s+not|"
+                                r"never\s+happened|did\s+not\s+happen)\b", re.IGNORECASE)
 # A sentence handed down by a court: in a document about prosecution at home (a prosecuted_at_home
 # cue anywhere in it), the case's own verdict is prosecution at home (rules 2 and 9).
 _VERDICT = re.compile(r"(?<!\w)(?:sentence[ds]?\b|sentencing|convicted|found\s+guilty|verdict|приговор\w*|осужд[её]н\w*|"
@@ -172,7 +175,8 @@ def outcome_of(segment: Segment, text: str | None = None,
             # a threat or offer cue is not a stage the person reached (rule 2).
             if any(t.start <= c.start < t.end for t in threats):
                 continue
-            if text is not None and _NOT_REACHED.search(text[max(s.start, c.start - 40):c.start]):
+            if text is not None and (_NOT_REACHED.search(text[max(s.start, c.start - 40):c.start])
+                                     or _NOT_REACHED_AFTER.match(text, c.end)):
                 continue
             rank = OUTCOME_RANK.get(c.code, 0)
             if best is None or rank > best[0]:
