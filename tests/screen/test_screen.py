@@ -10,6 +10,9 @@ def test_languages_by_script_and_cld2():
     assert detect_language("Toshkent viloyatida yigitga hukm o‘qildi, u Rossiya armiyasi safida bo‘lgan.") == "uz"
     assert detect_language("Тошкент вилоятида йигитга ҳукм ўқилди, у Россия армияси сафида бўлган.") == "uz"
     assert detect_language("") == "und"
+    assert detect_language("Мигрант Бишкектен келип, Москвада курулушта иштеген. Аны аскерге жазылууга үгүттөштү.") == "ky"
+    assert detect_language("Ол Мәскеуде құрылыста жұмыс істеді, оны әскерге келісімшартқа қол қоюға көндірді.") == "kk"
+    assert detect_language("He was told to sign a contract with the army at the migration centre.") == "en"
     assert detect_language("bad \x00 bytes \ud800 here, but still an English sentence about work") == "en"
 
 

@@ -52,6 +52,11 @@ def _by_script(text: str) -> str:
         return UNDETERMINED
     if lat > cyr:
         return "uz" if len(_UZ_LATIN.findall(text)) >= 2 else "en"
+    return _by_cyrillic_letters(text)
+
+
+def _by_cyrillic_letters(text: str) -> str:
+    """Which Cyrillic orthography a text uses, from the letters Russian never uses."""
     if _TG_ONLY.search(text):
         return "tg"
     if _KK_ONLY.search(text):
@@ -78,9 +83,11 @@ def detect_language(text: str) -> str:
     if not clean.strip():
         return UNDETERMINED
     lang, percent, reliable = _cld(clean)
-    script_guess = _by_script(clean)
     if lang == UNDETERMINED or not reliable or percent < 50:
+        script_guess = _by_script(clean)
         return script_guess if script_guess != UNDETERMINED else lang
+    # (Counting letters is costly on a stream of news; only a "Russian" verdict needs the check.)
+    script_guess = _by_cyrillic_letters(clean) if lang == "ru" else lang
     if lang == "ru" and script_guess in ("tg", "kk", "ky", "uz"):
         # cld2 often calls a short Central Asian Cyrillic text Russian; letters Russian never
         # uses settle it when they are frequent enough.
