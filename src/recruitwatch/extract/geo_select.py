@@ -253,6 +253,7 @@ class Selector:
         self.text: str = ctx.text
         self._paragraphs: list[Span] | None = None
         self._nat_spans = [(m.start, m.end) for m in ctx.nationalities]
+        self._where_cache: dict[tuple[int, int, int], _Where] = {}
 
     # -- shared ---------------------------------------------------------------------------------
     @property
@@ -262,8 +263,15 @@ class Selector:
         return self._paragraphs
 
     def _where(self, m: Mention, sentences: Sequence["Sentence"]) -> _Where:
-        text = self.text
         s = _sentence_at(sentences, m.start)
+        key = (m.start, m.end, id(s))  # the sentences live as long as the document's segments
+        where = self._where_cache.get(key)
+        if where is None:
+            where = self._where_cache[key] = self._where_in(m, s)
+        return where
+
+    def _where_in(self, m: Mention, s: "Sentence | None") -> _Where:
+        text = self.text
         lo, hi = (s.start, s.end) if s is not None else self._sentence_bounds(m.start)
         c_lo, c_hi = _clause(text, m.start, m.end, lo, hi)
         act = _nearest(_ACT, text, c_lo, c_hi, m.start, m.end)
