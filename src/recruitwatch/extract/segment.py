@@ -211,16 +211,28 @@ def split(text: str, hits: list[CueHit], new_anchor) -> list[Segment]:
     paragraph introduces its own place, date or person (the caller knows the geo mentions)."""
     paragraphs = annotate(text, hits)
     segments: list[Segment] = []
+    last_story: Paragraph | None = None  # the last paragraph that is not background
     for paragraph in paragraphs:
         anchor = anchor_sentence(paragraph, text)
-        if anchor is not None and is_background(paragraph, text):
+        background = is_background(paragraph, text)
+        if anchor is not None and background:
             anchor = None
         if anchor is None:
-            # Outcome-only follow-up paragraphs belong to the incident before them.
-            if segments and paragraph.has("outcome") and not paragraph.has("relevance", "background") \
-                    and segments[-1].paragraphs[-1] is paragraphs[paragraphs.index(paragraph) - 1]:
+            previous, last_story = last_story, (last_story if background else paragraph)
+            if not segments or previous is not segments[-1].paragraphs[-1]:
+                continue
+            # Follow-up paragraphs belong to the incident before them (background in between
+            # is skipped): outcomes only ("He refused. Two weeks later he was deported."), or
+            # more of the same offer without a military word ("Within days the offer was in
+            # migrants' hands: leaflets promised 190,000 roubles").
+            outcome_only = paragraph.has("outcome") and not paragraph.has("relevance", "background")
+            more_tactics = paragraph.has("tactic") and not background \
+                and not opens_new_case(text[paragraph.start:paragraph.end])
+            if outcome_only and previous is paragraphs[paragraphs.index(paragraph) - 1] or more_tactics:
                 segments[-1].paragraphs.append(paragraph)
+                last_story = paragraph
             continue
+        last_story = paragraph
         body = text[paragraph.start:paragraph.end]
         continues = (segments and segments[-1].paragraphs[-1] is paragraphs[paragraphs.index(paragraph) - 1]
                      and not opens_new_case(body)
