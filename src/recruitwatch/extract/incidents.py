@@ -105,6 +105,8 @@ def tactics_of(segment: Segment, text: str | None = None) -> dict[str, CueHit]:
                     continue  # a channel alone is not a solicitation
                 if c.code == "custody" and _ARREST_VERB.match(c.text):
                     continue  # being detained is not yet pressure in custody
+                if c.code == "state_office" and s.has("tactic", "recruitment_drive"):
+                    continue  # a recruitment point set up at a migration centre is a drive (not a summons)
                 found.setdefault(_COMBOS[c.code], c)
     # "They took the citizenship oath. Right after, officers handed each a summons": the office
     # set in one sentence is the setting of the military act in the next one of the paragraph.
@@ -112,7 +114,8 @@ def tactics_of(segment: Segment, text: str | None = None) -> dict[str, CueHit]:
         for p in segment.paragraphs:
             for prev, s in zip(p.sentences, p.sentences[1:]):
                 office = next((c for c in prev.cues if c.category == "institution" and c.code == "state_office"), None)
-                if office is not None and _military(s) is not None and not _military(prev):
+                if office is not None and _mil_or_contract(s, text) and not _mil_or_contract(prev, text) \
+                        and not s.has("tactic", "recruitment_drive"):
                     found["summons_at_state_office"] = office
                     break
     # An advert whose medium is not stated gets neither advertising tactic (rule 8).
