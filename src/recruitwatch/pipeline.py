@@ -4,19 +4,29 @@ Each stage is a plain function over typed records; resources load once per proce
 same code runs in one process or in a local process pool (``workers > 1``) with the same
 results. Every batch is written in one transaction: a crash or ``kill -9`` mid-run loses at
 most the batch in flight, and a re-run skips what is already stored.
+
+Progress: :func:`plan_sources` expands files, folders and URLs into the inputs to read (one per
+file or feed URL) before anything is read, so the number of inputs is known up front;
+:func:`run_ingest` then reports an :class:`IngestProgress` snapshot to ``on_progress`` as inputs
+are opened and as each document is screened and extracted (in this process or from the pool).
+The library draws nothing: the CLI renders the snapshots.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from recruitwatch import PIPELINE_VERSION
 from recruitwatch.records import Document, Incident, ReadFailure
 
 DEFAULT_BATCH_SIZE = 50
+_ingest_log = logging.getLogger("recruitwatch.ingest")  # where read_source logs skipped files
 
 
 @dataclass(slots=True)
@@ -60,11 +70,15 @@ class Analyser:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
 
-    def map(self, documents: list[Document]) -> list[Analysis]:
+    def imap(self, documents: list[Document]) -> Iterator[Analysis]:
+        """Analyses in input order, each as soon as it (and those before it) is done."""
         if self._pool is None or len(documents) < 2:
-            return [analyse(d) for d in documents]
+            return map(analyse, documents)
         chunk = max(1, len(documents) // (self.workers * 4))
-        return list(self._pool.map(analyse, documents, chunksize=chunk))
+        return self._pool.map(analyse, documents, chunksize=chunk)
+
+    def map(self, documents: list[Document]) -> list[Analysis]:
+        return list(self.imap(documents))
 
 
 @dataclass
@@ -93,36 +107,196 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+# -- inputs and progress ------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class SourceInput:
+    """One input to read: a file, or a feed URL. ``label`` is its absolute path or the URL."""
+
+    label: str
+    read: Callable[[], Iterator[Document | ReadFailure]] = field(repr=False, compare=False)
+
+
+@dataclass(slots=True)
+class SourcePlan:
+    """The inputs that sources expand to, in reading order; nothing has been read yet.
+
+    Iterating a plan reads it (each time) and gives the same items as ``read_sources``.
+    """
+
+    inputs: list[SourceInput]
+
+    def __len__(self) -> int:
+        return len(self.inputs)
+
+    def __iter__(self) -> Iterator[Document | ReadFailure]:
+        for source in self.inputs:
+            yield from source.read()
+
+
+def plan_sources(sources: Iterable[str | os.PathLike], *, max_bytes: int | None = None) -> SourcePlan:
+    """Expand files, folders (recursively) and feed URLs into inputs, without reading them.
+
+    A folder is scanned once, here (the scan sniffs ``.json``/``.xml`` files): each readable file
+    in it becomes an input, skipped files are logged as ``read_source`` logs them. A file, a URL
+    or a missing path is one input, read by ``read_source`` (so its failures are the same).
+    """
+    from recruitwatch.ingest import folder, read_file, read_source
+
+    inputs: list[SourceInput] = []
+    for source in sources:
+        raw = os.fsdecode(os.fspath(source))
+        label = raw if "://" in raw else os.path.abspath(raw)
+        scan = None
+        if "://" not in raw and Path(raw).is_dir():
+            try:
+                scan = folder.scan(Path(raw))
+            except OSError:
+                pass  # read_source reports the folder as unreadable
+        if scan is None:
+            inputs.append(SourceInput(label, partial(read_source, raw, max_bytes=max_bytes)))
+            continue
+        for skipped, reason in scan.skipped:
+            _ingest_log.info("skipped %s: %s", os.path.abspath(skipped), reason)
+        inputs.extend(SourceInput(os.path.abspath(file), partial(read_file, file, max_bytes=max_bytes))
+                      for file in scan.files)
+    return SourcePlan(inputs)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestProgress:
+    """A snapshot of an ingest run, given to ``run_ingest(on_progress=...)`` whenever it changes.
+
+    ``files_total`` is the number of inputs (files, feed URLs) when ``run_ingest`` got a
+    :class:`SourcePlan`, else ``None`` (unknown). ``files_done`` counts inputs read to the end
+    whose documents have all been screened and extracted. ``documents`` counts documents done:
+    screened and extracted, or found already stored (at the end it equals ``IngestSummary.read``).
+    ``failed`` counts read failures; ``current`` is the input being read (``None`` once done).
+    A batch is committed to the store after its documents are done.
+    """
+
+    files_total: int | None = None
+    files_done: int = 0
+    documents: int = 0
+    failed: int = 0
+    current: str | None = None
+
+
+ProgressCallback = Callable[[IngestProgress], None]
+
+
+class _Progress:
+    """Counts progress and hands snapshots to the callback."""
+
+    def __init__(self, callback: ProgressCallback | None, files_total: int | None):
+        self._callback = callback
+        self.files_total = files_total
+        self.files_done = self.documents = self.failed = 0
+        self.current: str | None = None
+
+    def emit(self) -> None:
+        if self._callback is not None:
+            self._callback(IngestProgress(self.files_total, self.files_done, self.documents, self.failed, self.current))
+
+    def reading(self, label: str | None) -> None:
+        self.current = label
+        self.emit()
+
+    def advance(self, *, files: int = 0, documents: int = 0, failed: int = 0) -> None:
+        if files or documents or failed:
+            self.files_done += files
+            self.documents += documents
+            self.failed += failed
+            self.emit()
+
+
+class _EndOfInput:
+    """Marks, in the item stream, that the input before it has been read to the end."""
+
+
+_END = _EndOfInput()
+_Entry = Document | ReadFailure | _EndOfInput
+
+
+def _entries(plan: SourcePlan, progress: _Progress) -> Iterator[_Entry]:
+    for source in plan.inputs:
+        progress.reading(source.label)
+        yield from source.read()
+        yield _END
+
+
+def _batches(entries: Iterable[_Entry], size: int) -> Iterator[list[_Entry]]:
+    """Batches of ``size`` items; an end-of-input marker goes with the items before it.
+
+    A full batch is handed on when the next item arrives (or the stream ends), so the marker of
+    an input whose last item fills a batch travels in that batch.
+    """
+    batch: list[_Entry] = []
+    count = 0
+    for entry in entries:
+        if entry is not _END:
+            if count >= size:
+                yield batch
+                batch, count = [], 0
+            count += 1
+        batch.append(entry)
+    if batch:
+        yield batch
+
+
 def run_ingest(
-    items: Iterable[Document | ReadFailure],
+    items: SourcePlan | Iterable[Document | ReadFailure],
     store,
     *,
     workers: int = 1,
     batch_size: int = DEFAULT_BATCH_SIZE,
-    on_item: Callable[[Document | ReadFailure], None] | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> IngestSummary:
-    """Analyse and store documents batch by batch, one transaction per batch."""
+    """Analyse and store documents batch by batch, one transaction per batch.
+
+    ``items`` is a :class:`SourcePlan` (progress then counts files against a known total) or any
+    iterable of documents and read failures (the total is unknown). ``on_progress`` gets an
+    :class:`IngestProgress` snapshot at the start, when an input is opened, as each document is
+    done and at the end.
+    """
     from recruitwatch.link import link_incidents
 
     summary = IngestSummary()
+    if isinstance(items, SourcePlan):
+        progress = _Progress(on_progress, len(items))
+        entries: Iterable[_Entry] = _entries(items, progress)
+    else:
+        progress = _Progress(on_progress, None)
+        entries = items
+    progress.emit()
     with Analyser(workers) as analyser:
-        for batch in batched(items, batch_size):
+        for batch in _batches(entries, batch_size):
             documents: dict[str, Document] = {}
             failures: list[ReadFailure] = []
-            read = 0
-            for item in batch:
-                if on_item is not None:
-                    on_item(item)
-                if isinstance(item, ReadFailure):
-                    failures.append(item)
+            order: list[str | None] = []  # a document id per document, None per end of input
+            for entry in batch:
+                if entry is _END:
+                    order.append(None)
+                elif isinstance(entry, ReadFailure):
+                    failures.append(entry)
                 else:
-                    read += 1
-                    documents.setdefault(item.id, item)  # the same material twice in one batch
+                    order.append(entry.id)
+                    documents.setdefault(entry.id, entry)  # the same material twice in one batch
+            read = len(order) - order.count(None)
+            if not documents and not failures:  # only ends of inputs that gave nothing
+                progress.advance(files=len(order))
+                continue
             known = store.known_document_ids(documents)
             fresh = [d for i, d in documents.items() if i not in known]
             summary.read += read
             summary.known += read - len(fresh)
-            analyses = analyser.map(fresh)
+            # An input is done once every fresh document before its end marker is analysed.
+            ends_now, ends_after = _ends(order, {d.id for d in fresh}, len(fresh))
+            progress.advance(files=ends_now, documents=read - len(fresh), failed=len(failures))
+            analyses: list[Analysis] = []
+            for analysis in analyser.imap(fresh):
+                progress.advance(files=ends_after[len(analyses)], documents=1)
+                analyses.append(analysis)
             incidents = link_incidents([i for a in analyses for i in a.incidents], store)
             result = store.save_batch([a.document for a in analyses], incidents, failures)
             summary.new += result.new_documents
@@ -130,4 +304,20 @@ def run_ingest(
             summary.relevant += sum(1 for a in analyses if a.document.relevant)
             summary.incidents += result.new_incidents
             summary.failures.extend(failures)
+    progress.reading(None)
     return summary
+
+
+def _ends(order: list[str | None], fresh: set[str], count: int) -> tuple[int, list[int]]:
+    """End markers before the first fresh document, and after each fresh document (up to the next)."""
+    ends_now, ends_after = 0, [0] * count
+    seen: set[str] = set()
+    for doc_id in order:
+        if doc_id is None:
+            if seen:
+                ends_after[len(seen) - 1] += 1
+            else:
+                ends_now += 1
+        elif doc_id in fresh:
+            seen.add(doc_id)
+    return ends_now, ends_after

@@ -46,9 +46,9 @@ _BIG_NUMBER = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:[ ,.]\d{3})+|(?!(?:19|20)\d\d
                          r"(?![\d.,]*\s*(?:year|год|йил|yil|жыл|сол|roubles|руб|rubl|сом|so.m|\$|долл|dollar))", re.IGNORECASE)
 _QA = re.compile(r"^\s*(?:—|–|-|Q:|В:|Вопрос)\s*[^\n]{3,200}\?\s*$", re.MULTILINE)
 # Answers in the first person (an interview transcript, not an explainer).
-_FIRST_PERSON = re.compile(r"(?<!\w)(?:я|меня|мне|мной|мой|моя|мою|мои|(?-i:I)\s+(?:was|had|went|signed|refused|came|got|did|told)|"
+_FIRST_PERSON = re.compile(r"(?<!\w)(?:я|меня|мне|мной|мой|моя|мою|мои|буду|могу|хочу|знаю|помню|(?-i:I)\s+(?:was|had|went|signed|refused|came|got|did|told)|"
                            r"me|my|men|meni|menga|man|манро|ман|мен|мени|мага|маған)(?!\w)", re.IGNORECASE)
-_LAW = re.compile(r"(?<!\w)(?:law|decree|bill\b|statute|criminal\s+code|article\s+\d+|закон\w*|указ\b|указом|указа|"
+_LAW = re.compile(r"(?<!\w)(?:law|decree|bill\b|statute|criminal\s+code|article\s+\d+|закон(?!ч)\w*|указ\b|указом|указа|"
                   r"законопроект\w*|поправк\w+|постановлени\w+|стать[яи]\s+\d+|qonun\w*|farmon\w*|қонун\w*|фармон\w*|"
                   r"мыйзам\w*|заң\w*|жарлы\w*)", re.IGNORECASE)
 _DAY_DATE = re.compile(r"(?:\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|январ|феврал|март|апрел|ма[яй]|июн|июл|"
@@ -179,8 +179,12 @@ def is_background(paragraph: Paragraph, text: str) -> bool:
     made of totals (several big figures), unless it describes a concrete person, violence, a
     seized document or a dated event."""
     body = text[paragraph.start:paragraph.end]
-    if _PERSON_INTRO.search(body) or paragraph.has("tactic", "physical_violence") \
-            or paragraph.has("tactic", "document_seizure"):
+    if _PERSON_INTRO.search(body):
+        return False
+    # Violence or a seized passport makes a concrete case, unless the sentence that tells it
+    # is itself a generalisation ("others tell similar stories: first an offer, then beatings").
+    if any((s.has("tactic", "physical_violence") or s.has("tactic", "document_seizure"))
+           and not s.has("relevance", "background") for s in paragraph.sentences):
         return False
     big = len(_BIG_NUMBER.findall(body))
     if _QA.search(body) and not _FIRST_PERSON.search(_QA.sub("", body)):
