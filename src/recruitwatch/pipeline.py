@@ -171,14 +171,16 @@ class IngestProgress:
     :class:`SourcePlan`, else ``None`` (unknown). ``files_done`` counts inputs read to the end
     whose documents have all been screened and extracted. ``documents`` counts documents done:
     screened and extracted, or found already stored (at the end it equals ``IngestSummary.read``).
-    ``failed`` counts read failures; ``current`` is the input being read (``None`` once done).
-    A batch is committed to the store after its documents are done.
+    ``failed`` counts read failures. ``stage`` is what the run is doing: ``reading`` a batch,
+    ``analysing`` it (screening, extracting), ``storing`` it (one transaction), or ``done``;
+    ``current`` is the input last opened for reading (``None`` when done).
     """
 
     files_total: int | None = None
     files_done: int = 0
     documents: int = 0
     failed: int = 0
+    stage: str = "reading"
     current: str | None = None
 
 
@@ -192,14 +194,19 @@ class _Progress:
         self._callback = callback
         self.files_total = files_total
         self.files_done = self.documents = self.failed = 0
+        self.stage = "reading"
         self.current: str | None = None
 
     def emit(self) -> None:
         if self._callback is not None:
-            self._callback(IngestProgress(self.files_total, self.files_done, self.documents, self.failed, self.current))
+            self._callback(IngestProgress(self.files_total, self.files_done, self.documents, self.failed,
+                                          self.stage, self.current))
 
-    def reading(self, label: str | None) -> None:
-        self.current = label
+    def at(self, stage: str, current: str | None = None) -> None:
+        """Enter a stage; ``current`` (when given) is the input now being read."""
+        self.stage = stage
+        if current is not None or stage == "done":
+            self.current = current
         self.emit()
 
     def advance(self, *, files: int = 0, documents: int = 0, failed: int = 0) -> None:
@@ -220,7 +227,7 @@ _Entry = Document | ReadFailure | _EndOfInput
 
 def _entries(plan: SourcePlan, progress: _Progress) -> Iterator[_Entry]:
     for source in plan.inputs:
-        progress.reading(source.label)
+        progress.at("reading", source.label)
         yield from source.read()
         yield _END
 
@@ -294,17 +301,21 @@ def run_ingest(
             ends_now, ends_after = _ends(order, {d.id for d in fresh}, len(fresh))
             progress.advance(files=ends_now, documents=read - len(fresh), failed=len(failures))
             analyses: list[Analysis] = []
+            if fresh:
+                progress.at("analysing")
             for analysis in analyser.imap(fresh):
                 progress.advance(files=ends_after[len(analyses)], documents=1)
                 analyses.append(analysis)
+            progress.at("storing")
             incidents = link_incidents([i for a in analyses for i in a.incidents], store)
             result = store.save_batch([a.document for a in analyses], incidents, failures)
+            progress.at("reading")
             summary.new += result.new_documents
             summary.known += result.known_documents
             summary.relevant += sum(1 for a in analyses if a.document.relevant)
             summary.incidents += result.new_incidents
             summary.failures.extend(failures)
-    progress.reading(None)
+    progress.at("done")
     return summary
 
 

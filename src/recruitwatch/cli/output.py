@@ -77,14 +77,26 @@ class _EtaColumn(ProgressColumn):
 
 
 class _IngestProgress(Progress):
-    """The bar on one line and, under it while reading, the name of the file (or URL) being read."""
+    """The bar on one line and, under it, what the run is doing (the file being read, ...)."""
 
     def get_renderables(self):
         yield self.make_tasks_table(self.tasks)
-        current = next((t.fields.get("current") for t in self.tasks if t.fields.get("current")), None)
-        if current:
-            name = current if "://" in current else os.path.basename(current)
-            yield Text(f"  reading {name}", style="dim", no_wrap=True, overflow="ellipsis")
+        for task in self.tasks:
+            line = _activity(task.fields.get("stage"), task.fields.get("current"))
+            if line:
+                yield Text(f"  {line}", style="dim", no_wrap=True, overflow="ellipsis")
+
+
+def _activity(stage: str | None, current: str | None) -> str:
+    if stage == "finding":
+        return "finding files…"
+    if stage == "reading" and current:
+        return f"reading {current if '://' in current else os.path.basename(current)}"
+    if stage == "analysing":
+        return "screening and extracting…"
+    if stage == "storing":
+        return "storing…"
+    return ""
 
 
 class IngestBar:
@@ -110,17 +122,19 @@ class IngestBar:
                 console=console,
                 transient=False,
             )
+
     def __enter__(self) -> "IngestBar":
         if self._progress is not None:
             self._progress.start()
-            self._task = self._progress.add_task("Ingesting", total=None, documents=0, failed=0, current=None)
+            self._task = self._progress.add_task("Ingesting", total=None, documents=0, failed=0, stage="finding",
+                                                 current=None)
         return self
 
     def update(self, state: "IngestProgress") -> None:
         if self._progress is None:
             return
         changes = {"completed": state.files_done, "documents": state.documents, "failed": state.failed,
-                   "current": state.current}
+                   "stage": state.stage, "current": state.current}
         if state.files_total is not None:
             changes["total"] = state.files_total
         self._progress.update(self._task, **changes)
@@ -128,5 +142,5 @@ class IngestBar:
     def __exit__(self, exc_type, *exc: object) -> None:
         if self._progress is None:
             return
-        self._progress.update(self._task, description="Ingested" if exc_type is None else "Stopped", current=None)
+        self._progress.update(self._task, description="Ingested" if exc_type is None else "Stopped", stage=None)
         self._progress.stop()
