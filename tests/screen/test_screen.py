@@ -37,3 +37,22 @@ def test_screen_sets_reasons_and_relevance():
     neg = screen(Document(id="b", origin="t", text="Putin announced partial mobilisation; reservists received "
                           "call-up papers across the country."))
     assert not neg.relevant
+
+
+def test_prefilter_lets_through_every_relevance_cue():
+    # The first tier must never reject what the second would accept: the text every military
+    # or migrant cue matches in its own test sentence holds a prefilter stem of that kind.
+    from recruitwatch.extract.cues import LANGUAGES, load_lexicon
+    from recruitwatch.screen.prefilter import get_prefilter
+
+    prefilter = get_prefilter()
+    missing = []
+    for lang in LANGUAGES:
+        for cue in load_lexicon(lang).cues:
+            if cue.category != "relevance" or cue.code not in ("military", "migrant"):
+                continue
+            matched = cue.regex.search(cue.test).group(0).lower()
+            kinds = {prefilter.kinds[m.group(0)] for m in prefilter.regex.finditer(matched)}
+            if cue.code not in kinds:
+                missing.append((lang, cue.code, matched))
+    assert not missing, missing

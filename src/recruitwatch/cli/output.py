@@ -51,8 +51,8 @@ class _CountsColumn(ProgressColumn):
 
     def render(self, task: Task) -> Text:
         text = Text(no_wrap=True)
-        if task.total is not None:
-            text.append(f"{int(task.completed):,}/{int(task.total):,} files", style="progress.download")
+        if task.fields.get("files_known"):
+            text.append(f"{int(task.completed):,}/{int(task.total or 0):,} files", style="progress.download")
             text.append(" · ")
         text.append(_plural(task.fields.get("documents", 0), "document"))
         failed = task.fields.get("failed", 0)
@@ -69,7 +69,7 @@ class _EtaColumn(ProgressColumn):
 
     def render(self, task: Task) -> Text:
         remaining = task.time_remaining
-        if task.finished or task.total is None or remaining is None:
+        if task.finished or not task.fields.get("files_known") or remaining is None:
             return Text("")
         minutes, seconds = divmod(int(remaining), 60)
         hours, minutes = divmod(minutes, 60)
@@ -111,6 +111,7 @@ class IngestBar:
         self.enabled = console.is_terminal if enabled is None else enabled
         self._progress: Progress | None = None
         self._task = None
+        self._files_known = False
         if self.enabled:
             self._progress = _IngestProgress(
                 SpinnerColumn(finished_text="[green]✓[/]"),
@@ -126,8 +127,8 @@ class IngestBar:
     def __enter__(self) -> "IngestBar":
         if self._progress is not None:
             self._progress.start()
-            self._task = self._progress.add_task("Ingesting", total=None, documents=0, failed=0, stage="finding",
-                                                 current=None)
+            self._task = self._progress.add_task("Ingesting", total=None, files_known=False, documents=0, failed=0,
+                                                 stage="finding", current=None)
         return self
 
     def update(self, state: "IngestProgress") -> None:
@@ -136,11 +137,17 @@ class IngestBar:
         changes = {"completed": state.files_done, "documents": state.documents, "failed": state.failed,
                    "stage": state.stage, "current": state.current}
         if state.files_total is not None:
-            changes["total"] = state.files_total
+            self._files_known = True
+            changes.update(total=state.files_total, files_known=True)
         self._progress.update(self._task, **changes)
 
     def __exit__(self, exc_type, *exc: object) -> None:
         if self._progress is None:
             return
-        self._progress.update(self._task, description="Ingested" if exc_type is None else "Stopped", stage=None)
+        if exc_type is not None:
+            self._progress.update(self._task, description="Stopped", stage=None)
+        elif self._files_known:
+            self._progress.update(self._task, description="Ingested", stage=None)
+        else:  # no total: show the bar full once the run is over
+            self._progress.update(self._task, description="Ingested", stage=None, total=1, completed=1)
         self._progress.stop()
