@@ -139,3 +139,69 @@ def test_extract_to_an_unwritable_output_says_so(tmp_path):
     assert result.exit_code == 3
     assert "cannot write" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# -- ingest progress ----------------------------------------------------------------------
+
+def test_ingest_keeps_stderr_clean_when_it_is_not_a_terminal(db, tmp_path):
+    folder = tmp_path / "clean"
+    folder.mkdir()
+    (folder / "ru.txt").write_text(REPORT_RU, encoding="utf-8")
+    result = run("ingest", str(folder), "--db", db, "--json")
+    assert result.exit_code == 0
+    assert result.stderr == ""  # no progress bar, not even an empty line
+    assert json.loads(result.stdout)["read"] == 1
+
+
+def _render(states, *, width=100):
+    """What the ingest bar leaves on a terminal after these snapshots (escape codes removed)."""
+    import io
+    import re
+
+    from rich.console import Console
+
+    from recruitwatch.cli.output import IngestBar
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=width, color_system=None)
+    with IngestBar(console) as bar:
+        for state in states:
+            bar.update(state)
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buffer.getvalue()).replace("\r", "\n")
+
+
+def test_ingest_bar_renders_files_documents_and_failures():
+    from recruitwatch.pipeline import IngestProgress
+
+    output = _render([
+        IngestProgress(files_total=1200),
+        IngestProgress(files_total=1200, files_done=3, documents=5, stage="reading", current="/data/a [1].json"),
+        IngestProgress(files_total=1200, files_done=1200, documents=4321, failed=2, stage="done"),
+    ])
+    final = [line for line in output.splitlines() if line.strip()][-1]
+    assert final.startswith("✓ Ingested")
+    assert "1,200/1,200 files · 4,321 documents · 2 failed" in final
+    assert "reading" not in final
+
+
+def test_ingest_bar_works_without_a_total():
+    from recruitwatch.pipeline import IngestProgress
+
+    output = _render([IngestProgress(), IngestProgress(documents=1, stage="analysing"),
+                      IngestProgress(documents=7, stage="done")])
+    final = [line for line in output.splitlines() if line.strip()][-1]
+    assert "Ingested" in final and "7 documents" in final and "files" not in final
+
+
+def test_ingest_bar_is_silent_on_a_console_that_is_not_a_terminal():
+    import io
+
+    from rich.console import Console
+
+    from recruitwatch.cli.output import IngestBar
+    from recruitwatch.pipeline import IngestProgress
+
+    buffer = io.StringIO()
+    with IngestBar(Console(file=buffer, force_terminal=False)) as bar:
+        bar.update(IngestProgress(files_total=2, files_done=2, documents=2, stage="done"))
+    assert not bar.enabled and buffer.getvalue() == ""
