@@ -47,7 +47,7 @@ class PaperChecker:
         return PageResult(
             file=file, page=page, type=verdict.type, military=verdict.military, confidence=verdict.confidence,
             cues=_unique([c.matched for c in verdict.cues]), source=source, readable=letters >= MIN_READABLE_LETTERS,
-            chars=len(text.strip()), scores=verdict.scores,
+            chars=len(text.strip()), scores=verdict.scores, mentions_military=verdict.mentions_military,
         )
 
     def check_page(self, page: PageInput) -> PageResult:

@@ -10,6 +10,16 @@ Matching is robust to OCR noise:
 3. phrase tokens must appear in order, with at most one stray word between them, and long
    phrases (four tokens or more) may miss one token after the first (a garbled or cut-off word)
    for a proportional share of the weight.
+
+A page that *talks about* these papers is not one of them. News stories, a rights group's memo
+or a leaflet say "повестка", "пункт отбора", "контракт о прохождении военной службы" as readily as
+the forms do, but they tell what happened (past-tense narrative: "предлагали подписать",
+"рассказал адвокату") and carry reporting words ("по словам", "правозащитники"), while a form
+has things to fill in or sign ("подпись", blanks, "М.П.", "именуемый", "обязуется", "прошу").
+:func:`PhraseClassifier.classify` weighs the two (``prose_rule`` in the data file): a page whose
+prose evidence clearly outweighs its form evidence is ``other``, flagged ``mentions_military``
+when it would otherwise have been read as a military paper. Real forms have almost no past-tense
+narrative (yes/no questions such as "Проходил ли ..." are not counted), so this costs no recall.
 """
 
 from __future__ import annotations
@@ -22,6 +32,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import threading
+
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
@@ -29,6 +41,8 @@ from recruitwatch.papercheck.normalise import fold_token, tokens_with_spans
 from recruitwatch.papercheck.results import MILITARY_TYPES, OTHER, Classification, Cue
 
 GAP = 1  # stray words allowed between two tokens of a phrase
+PROSE = "_prose"  # pseudo-types of the phrases that tell prose from forms (not page types)
+FORM = "_form"
 
 
 def max_edits(length: int) -> int:
@@ -76,11 +90,14 @@ def parse_phrase(text: str, type_: str, weight: float) -> Phrase:
 class PhraseClassifier:
     """Classifies page text by type. Build once per process (:meth:`load`) and reuse."""
 
-    def __init__(self, phrases: list[Phrase], threshold: float = 3.0, military_bias: float = 0.8):
+    def __init__(self, phrases: list[Phrase], threshold: float = 3.0, military_bias: float = 0.8,
+                 prose_min: float = 5.0, prose_per_form: float = 3.0):
         self.phrases = phrases
         self.threshold = threshold
         self.military_bias = military_bias
-        self.types = sorted({p.type for p in phrases})
+        self.prose_min = prose_min
+        self.prose_per_form = prose_per_form
+        self.types = sorted({p.type for p in phrases} - {PROSE, FORM})
         self._tokens = sorted({t for p in phrases for t in p.tokens}, key=lambda t: (t.text, t.prefix))
         self._token_index = {t: i for i, t in enumerate(self._tokens)}
         # tokens grouped for vectorised matching: (prefix, length) -> [token ids]
@@ -100,7 +117,11 @@ class PhraseClassifier:
             for type_, items in data["types"].items()
             for text, weight in items
         ]
-        return cls(phrases, data.get("threshold", 3.0), data.get("military_bias", 0.8))
+        phrases += [parse_phrase(text, PROSE, weight) for text, weight in data.get("prose", [])]
+        phrases += [parse_phrase(text, FORM, weight) for text, weight in data.get("form", [])]
+        rule = data.get("prose_rule", {})
+        return cls(phrases, data.get("threshold", 3.0), data.get("military_bias", 0.8),
+                   rule.get("min", 5.0), rule.get("per_form", 3.0))
 
     # -- matching ---------------------------------------------------------------------------
 
@@ -160,8 +181,8 @@ class PhraseClassifier:
         spans = tokens_with_spans(text)
         words = [w for w, _, _ in spans]
         positions = self._token_positions(words)
-        scores = {t: 0.0 for t in self.types}
-        cues: dict[str, list[Cue]] = {t: [] for t in self.types}
+        scores = {t: 0.0 for t in [*self.types, PROSE, FORM]}
+        cues: dict[str, list[Cue]] = {t: [] for t in scores}
         for phrase in self.phrases:
             hit = self._find(phrase, positions)
             if hit is None:
@@ -171,7 +192,27 @@ class PhraseClassifier:
             scores[phrase.type] += weight
             quote = _clean_quote(text[spans[first][1] : spans[last][2]])
             cues[phrase.type].append(Cue(phrase.text, quote, round(weight, 2), phrase.type))
-        return self._decide(scores, cues)
+        prose_cues, form_cues = cues.pop(PROSE), cues.pop(FORM)
+        scores.pop(PROSE), scores.pop(FORM)
+        verdict = self._decide(scores, cues)
+        if verdict.type != OTHER:
+            verdict = self._unless_prose(text, verdict, prose_cues, form_cues)
+        return verdict
+
+    def _unless_prose(self, text: str, verdict: Classification, prose_cues: list[Cue],
+                      form_cues: list[Cue]) -> Classification:
+        """``verdict``, or ``other`` if the page reads as a text about papers rather than a paper."""
+        narrative = narrative_verbs(text)
+        prose = len(narrative) + sum(c.weight for c in prose_cues)
+        form = sum(c.weight for c in form_cues) + min(3, len(_BLANK.findall(text))) + (1 if _STAMP.search(text) else 0)
+        needed = self.prose_min + self.prose_per_form * form
+        if prose < needed:
+            return verdict
+        mentions = any(s >= self.threshold for t, s in verdict.scores.items() if t in MILITARY_TYPES)
+        evidence = [Cue(c.phrase, c.matched, c.weight, OTHER) for c in prose_cues]
+        evidence += [Cue("(narrative verb)", w, 1.0, OTHER) for w in narrative]
+        confidence = 0.5 + 0.5 * (1.0 - needed / prose)
+        return Classification(OTHER, False, round(confidence, 2), evidence[:8], verdict.scores, mentions)
 
     def _decide(self, scores: dict[str, float], cues: dict[str, list[Cue]]) -> Classification:
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
@@ -193,6 +234,51 @@ class PhraseClassifier:
 
 
 _OCR_JUNK = re.compile(r"[^\w\s.,:;()«»\"№/-]")
+#: Something to fill in: a run of underscores or dots (OCR keeps some of them).
+_BLANK = re.compile(r"_{3,}|\.{6,}|…{2,}")
+#: "М.П." (место печати, the place for the stamp), in Cyrillic or Latin look-alike letters.
+_STAMP = re.compile(r"(?<!\w)[мm]\.\s?[пn]\.?(?!\w)", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+")
+_PAST_ENDING = re.compile(r"[а-яё]+[аеёиоуыэюя](?:л|ла|ло|ли|лся|лась|лось|лись)")
+_morph = None
+_morph_lock = threading.Lock()
+
+
+def _analyzer():
+    global _morph
+    if _morph is None:
+        with _morph_lock:
+            if _morph is None:
+                import pymorphy3
+
+                _morph = pymorphy3.MorphAnalyzer(lang="ru")
+    return _morph
+
+
+def narrative_verbs(text: str) -> list[str]:
+    """Past-tense verbs that tell a story: Russian finite past forms, and English words in -ed.
+
+    Yes/no questions on forms ("Проходил ли военную службу") are not narrative and are skipped,
+    and so are words the Russian dictionary does not know (OCR garbage that merely ends in -ли).
+    """
+    words = _WORD.findall(unicodedata.normalize("NFKC", text))
+    lower = [w.lower() for w in words]
+    out = []
+    for i, w in enumerate(lower):
+        if len(w) >= 5 and w.isascii() and w.endswith("ed"):
+            out.append(words[i])
+            continue
+        if len(w) < 4 or not _PAST_ENDING.fullmatch(w):
+            continue
+        if (i + 1 < len(lower) and lower[i + 1] == "ли") or (i > 0 and lower[i - 1] == "ли"):
+            continue
+        morph = _analyzer()
+        if not morph.word_is_known(w):
+            continue
+        tag = morph.parse(w)[0].tag
+        if tag.POS == "VERB" and "past" in tag:
+            out.append(words[i])
+    return out
 
 
 def _clean_quote(quote: str) -> str:

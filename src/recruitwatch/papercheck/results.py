@@ -50,6 +50,8 @@ class Classification:
     confidence: float
     cues: list[Cue] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
+    #: the page talks about military papers (a news story, memo, leaflet) but is not one
+    mentions_military: bool = False
 
 
 @dataclass(slots=True)
@@ -69,6 +71,8 @@ class PageResult:
     skew: float = 0.0  # degrees of skew corrected
     chars: int = 0  # characters of text found
     scores: dict[str, float] = field(default_factory=dict)
+    #: type "other", but the page talks about military papers (an article, memo or leaflet)
+    mentions_military: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
