@@ -230,8 +230,11 @@ def split(text: str, hits: list[CueHit], new_anchor) -> list[Segment]:
             # more of the same offer without a military word ("Within days the offer was in
             # migrants' hands: leaflets promised 190,000 roubles").
             outcome_only = paragraph.has("outcome") and not paragraph.has("relevance", "background")
-            more_tactics = paragraph.has("tactic") and not background \
-                and not opens_new_case(text[paragraph.start:paragraph.end])
+            # (A short first sentence is no sign of a new case here: only an enumerator or a
+            # newly introduced person is.)
+            body = text[paragraph.start:paragraph.end]
+            more_tactics = paragraph.has("tactic") and not background and (
+                bool(_CONTINUES.match(body)) or not (_NEW_CASE.search(body) or _PERSON_INTRO.search(body[:220])))
             if outcome_only and previous is paragraphs[paragraphs.index(paragraph) - 1] or more_tactics:
                 segments[-1].paragraphs.append(paragraph)
                 last_story = paragraph
