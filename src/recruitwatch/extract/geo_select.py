@@ -162,7 +162,8 @@ _ACT_REACH = 60  # an act word further away in the clause says nothing about the
 _UA_REACH = 30  # a front-line place counts only right next to the hiring or signing
 # Motion towards a place: "sent to Ukraine", "go to Donbas", "в Украину" (accusative): a destination.
 _REACH = re.compile(r"\b(?:reach|reached|reaching|cross|crossed)\s+(?:the\s+)?$", re.IGNORECASE)
-_TOWARDS = re.compile(r"(?:\b(?:to|into|towards)\s+(?:the\s+)?|(?<!\w)(?:на|в)\s+(?=\w+[ую]\b))$", re.IGNORECASE)
+_TOWARDS = re.compile(r"(?:\b(?:to|into|towards)\s+(?:the\s+)?|(?<!\w)(?P<ru>на|в)\s+)$", re.IGNORECASE)
+_ACCUSATIVE = re.compile(r"\w*[ую]$")
 _UA_PEOPLE = re.compile(r"(?:украин(?:ец|ц|к)|ukrainian|украин\w*\s+граждан|граждан\w*\s+украин|citizens?\s+of\s+ukraine|"
                         r"nationals?\s+of\s+ukraine|беженц\w*|refugee)", re.IGNORECASE)
 
@@ -182,6 +183,12 @@ def _clause(text: str, start: int, end: int, lo: int, hi: int) -> Span:
         n = _CLAUSE_BREAK.search(text, m.end(), hi)
         right = n.start() if n else hi
     return left, right
+
+
+def _towards(text: str, m: Mention) -> bool:
+    """Motion towards the place: "sent to Ukraine", "ехать на Украину" (в/на with the accusative)."""
+    before = _TOWARDS.search(text, max(0, m.start - 20), m.start)
+    return before is not None and (before.group("ru") is None or bool(_ACCUSATIVE.match(m.text)))
 
 
 def _nearest(pattern: re.Pattern[str], text: str, lo: int, hi: int, start: int, end: int) -> int | None:
@@ -330,7 +337,7 @@ class Selector:
             return 1
         if "-" not in m.value and self._in_country_list(m):
             return 0
-        towards = _TOWARDS.search(self.text, max(0, m.start - 20), m.start)
+        towards = _towards(self.text, m)
         if country != "RU" and (_REACH.search(self.text, max(0, m.start - 20), m.start)
                                 or _GOVERNMENT.search(self.text, max(0, m.start - 40), m.start)):
             return 0  # a destination ("tried to reach Finland") or a government ("власти Танзании")
