@@ -77,6 +77,12 @@ _CONTRACT_WORD = re.compile(r"(?<!\w)(?:contract\w*|контракт\w*|shartnom
                             r"қарордод\w*|kontrakt\w*)", re.IGNORECASE)
 
 
+# Advice to readers opens with an imperative or a condition addressed to them.
+_ADVICE = re.compile(r"\W*(?:do\s+not|don't|never|if\s+you|always|ask\s+for|refuse\s+to|make\s+sure|"
+                     r"не\s+подписывайте|не\s+подписывай|никогда\s+не|если\s+вас|если\s+вам|если\s+вы|требуйте|"
+                     r"просите|спрашивайте|обязательно)\b", re.IGNORECASE)
+
+
 def _mil_or_contract(s: Sentence, text: str | None) -> bool:
     return _military(s) is not None or (text is not None and bool(_CONTRACT_WORD.search(text, s.start, s.end)))
 
@@ -86,6 +92,8 @@ def tactics_of(segment: Segment, text: str | None = None) -> dict[str, CueHit]:
     sentences = segment.sentences
     military_anywhere = any(_mil_or_contract(s, text) for s in sentences)
     for i, s in enumerate(sentences):
+        if text is not None and _ADVICE.match(text, s.start):
+            continue  # "Do not sign anything without reading it": advice, not an act
         mil = _mil_or_contract(s, text)
         pressure_here = any(s.has("tactic", code) for code in _PRESSURE)
         pressure_next = i + 1 < len(sentences) and any(sentences[i + 1].has("tactic", code) for code in _PRESSURE)
