@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from recruitwatch.extract.cues import CueHit, cue_langs, find_cues
 
 THRESHOLD = 0.5
+_STORY_BEFORE = 2  # paragraphs before a military one whose migrant cues it may refer to
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”']?\s+(?=[\"«“'(\[]?[A-ZА-ЯЁӘІҢҒҮҰҚӨҺҶӢӮЎҲ0-9])|\n+")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 
@@ -84,17 +85,22 @@ def judge(text: str, lang: str | None, title: str | None = None) -> Judgement:
     # Weaker: military and migrant cues in one paragraph but not in neighbouring sentences
     # ("A worker from Kyrgyzstan ... Officers told him ... he signed a contract"). It counts
     # fully only when the paragraph also describes a recruitment tactic.
+    # A long feature often says who the person is (a migrant from Namangan) a paragraph or two
+    # before it tells how he was recruited: migrant cues in the two paragraphs before count too.
     para_co = para_tactic = 0
     if not co_sentences:
-        for a, b in paragraph_spans(full):
+        paragraphs = paragraph_spans(full)
+        for k, (a, b) in enumerate(paragraphs):
             inside = [h for h in hits if a <= h.start < b]
-            if any(h.code in ("military", "foreign_recruitment") for h in inside) \
-                    and any(h.code == "migrant" for h in inside):
+            if not any(h.code in ("military", "foreign_recruitment") for h in inside):
+                continue
+            story = [h for h in hits if paragraphs[max(0, k - _STORY_BEFORE)][0] <= h.start < b]
+            if any(h.code == "migrant" for h in story):
                 para_co += 1
                 if {h.code for h in inside if h.category == "tactic"} - {"financial_incentive"}:
                     para_tactic += 1
         if para_co:
-            reasons.append("military and migrant cues in one paragraph")
+            reasons.append("military and migrant cues in one paragraph or its story")
     foreign = [h for h in hits if h.code == "foreign_recruitment"]
     tactics = {h.code for h in hits if h.category == "tactic"}
     migrant_total = sum(1 for h in hits if h.code == "migrant")
