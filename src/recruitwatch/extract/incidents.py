@@ -79,6 +79,8 @@ _CONTRACT_WORD = re.compile(r"(?<!\w)(?:contract\w*|контракт\w*|shartnom
 
 # Advice to readers opens with an imperative or a condition addressed to them.
 _ADVICE = re.compile(r"\W*(?:do\s+not|don't|never|if\s+you|always|ask\s+for|refuse\s+to|make\s+sure|"
+                     r"you\s+(?:are\s+not|aren't)\s+obliged|you\s+(?:have\s+the\s+right|can|may|should|must)\b|"
+                     r"вы\s+не\s+обязаны|вы\s+имеете\s+право|вы\s+можете|"
                      r"не\s+подписывайте|не\s+подписывай|никогда\s+не|если\s+вас|если\s+вам|если\s+вы|требуйте|"
                      r"просите|спрашивайте|обязательно)\b", re.IGNORECASE)
 

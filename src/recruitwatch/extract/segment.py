@@ -44,7 +44,7 @@ _CONTINUES = re.compile(
 _BACKGROUND_NUMBER = re.compile(r"\b\d[\d,.\s]{2,}\b|\b\d+\s*(?:000|тыс|thousand|million|млн)", re.IGNORECASE)
 _BIG_NUMBER = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:[ ,.]\d{3})+|(?!(?:19|20)\d\d(?!\d))\d{4,6}|\d+(?:[.,]\d+)?\s*(?:тыс\w*|thousand|million|млн|минг|мың|миң|ҳазор))"
                          r"(?![\d.,]*\s*(?:year|год|йил|yil|жыл|сол|roubles|руб|rubl|сом|so.m|\$|долл|dollar))", re.IGNORECASE)
-_QA = re.compile(r"^\s*(?:—|–|-|Q:|В:|Вопрос)\s*[^\n]{3,200}\?\s*$", re.MULTILINE)
+_QA = re.compile(r"^[ \t]*(?:—|–|-|Q:|В:|Вопрос)?[ \t]*[^\n]{3,200}\?[ \t]*$", re.MULTILINE)
 # Answers in the first person (an interview transcript, not an explainer).
 _FIRST_PERSON = re.compile(r"(?<!\w)(?:я|меня|мне|мной|мой|моя|мою|мои|буду|могу|хочу|знаю|помню|(?-i:I)\s+(?:was|had|went|signed|refused|came|got|did|told)|"
                            r"me|my|men|meni|menga|man|манро|ман|мен|мени|мага|маған)(?!\w)", re.IGNORECASE)
