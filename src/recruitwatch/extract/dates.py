@@ -134,11 +134,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("season_year_first", re.compile(_B + rf"(?P<y>{_YEAR}){_SEP}(?:{_YEARWORD})?\s*(?P<s>{_SEASON_WORD})" + _E, _F)),
     ("yesterday", re.compile(_B + r"(?P<w>yesterday|вчера|позавчера|kecha|кеча|кечээ|кеше|дирӯз|дирўз)" + _E, _F)),
     ("today", re.compile(_B + r"(?P<w>today|сегодня|bugun|бугун|бүгүн|бүгін|имрӯз)" + _E, _F)),
-    ("weekday", re.compile(_B + r"(?:(?P<pre>on|last|во?|рӯзи)\s+(?P<w1>[^\W\d_]+)|(?P<w2>[^\W\d_]+)\s+(?:kuni|куни|күні|күнү))" + _E, _F)),
+    ("weekday", re.compile(_B + r"(?:(?P<pre>on|last|во?|рӯзи)\s+(?:(?P<last>прошл\w+|минувш\w+|past)\s+)?(?P<w1>[^\W\d_]+)|(?P<w2>[^\W\d_]+)\s+(?:kuni|куни|күні|күнү))" + _E, _F)),
     ("last_unit", re.compile(_B + rf"(?:(?:в|на|за)\s+)?{_LAST}\s+(?P<u>week|month|year|недел\w+|месяц\w*|год\w*|hafta\w*|oy\w*|yil\w*|"
                              r"ҳафта\w*|ҳафтаи|моҳ\w*|сол\w*|апта\w*|жума\w*|ай\w*|жыл\w*)" + _E, _F)),
     ("unit_last", re.compile(_B + rf"(?P<u>ҳафтаи|моҳи|соли)\s+гузашта" + _E, _F)),
-    ("this_unit", re.compile(_B + rf"(?:(?:в|на)\s+)?{_THIS}\s+(?P<u>month|year|месяц\w*|год\w*|oy\w*|yil\w*|ай\w*|жыл\w*|сол\w*)" + _E, _F)),
+    ("this_unit", re.compile(_B + rf"(?:(?:в|на)\s+)?{_THIS}\s+(?P<u>week|month|year|недел\w+|месяц\w*|год\w*|oy\w*|yil\w*|ай\w*|жыл\w*|сол\w*)" + _E, _F)),
     ("last_year_word", re.compile(_B + r"(?P<w>былтыр\w*|прошлогодн\w+|соли\s+гузашта)" + _E, _F)),
     ("this_year_word", re.compile(_B + r"(?P<w>биыл\w*|быйыл\w*|имсол\w*)" + _E, _F)),
     ("ago", re.compile(_B + r"(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|один|одну|два|две|три|четыре|пять|шесть|"
@@ -282,7 +282,7 @@ def _resolve(name: str, m: re.Match[str], pub: date | None) -> tuple[str, str, s
         if wd is None:
             return None
         delta = (pub.weekday() - wd) % 7
-        if g.get("pre") and g["pre"].casefold() == "last" and delta == 0:
+        if (g.get("last") or g.get("pre") and g["pre"].casefold() == "last") and delta == 0:
             delta = 7
         d = pub - timedelta(days=delta)
         return d.isoformat(), "day", "date_relative"
@@ -297,7 +297,7 @@ def _resolve(name: str, m: re.Match[str], pub: date | None) -> tuple[str, str, s
         return f"{pub.year - 1:04d}", "year", "date_relative"
     if name == "this_unit":
         u = g["u"].casefold()
-        if u.startswith(("month", "месяц", "oy", "ай")):
+        if u.startswith(("month", "месяц", "oy", "ай", "week", "недел")):
             return f"{pub.year:04d}-{pub.month:02d}", "month", "date_relative"
         return f"{pub.year:04d}", "year", "date_relative"
     if name == "last_year_word":
