@@ -162,7 +162,7 @@ def status_of(segment: Segment, doc_hits: list[CueHit]) -> tuple[str, CueHit | N
 # An outcome word governed by a condition, a modal or a negation is not a stage reached:
 # "unless he signed a contract", "would be deported", "не подписал контракт", "если подпишет".
 _NOT_REACHED = re.compile(r"(?<!\w)(?:unless|if|whether|would|will|could|might|must|should|or\s+else|otherwise|to|not|never|n't|"
-                          r"going|если|чтобы|иначе|или|либо|не|будет|будут|могут|может|хотели|хотят|грозит|назначит|назначат|"
+                          r"going|instead\s+of|если|чтобы|иначе|или|либо|не|будет|будут|могут|может|хотели|хотят|грозит|назначит|назначат|вместо|"
                           r"agar|aks\s+holda|агар|вагарна|эгер|болбосо|егер|әйтпесе)\s+(?:[\w'’]+\s+){0,2}$", re.IGNORECASE)
 # ... or negated after it: "выдворение назначено не было", "a deportation that never happened".
 _NOT_REACHED_AFTER = re.compile(r"\s*(?:[\w'’]+\s+){0,1}(?:не\s+(?:было|был|была|были|состоял\w*)|was\s+not|were\s+not|"
