@@ -16,11 +16,18 @@ from recruitwatch.screen import screen
 # The shared corpus lives beside the repository: <repo>/../shared/corpus.
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 FIXTURES = Path(__file__).parent / "fixtures" / "heldout.jsonl"
+MORE_FIXTURES = Path(__file__).parent / "fixtures" / "heldout_more.jsonl"
+# The floors for the development corpus (dev + seed); measured 2026-12-03: relevance 0.989,
+# tactics 0.81, places 0.83, nationalities 0.90, date 0.66.
 DEV_FLOORS = {"relevance": 0.90, "tactics": 0.70, "places": 0.80, "nationalities": 0.85, "date": 0.65}
-# The held-out documents are few and written by us: a looser floor that still catches regressions.
-# The set grew from 12 to 32 documents with harder cases (cases buried in long features, ky/kk/tg
-# items, hard negatives); tactics on it measured 0.49 before and 0.55 after the segmentation work.
-HELDOUT_FLOORS = {"relevance": 0.85, "tactics": 0.50}
+# Our own held-out documents (written for the project, few): floors a little under what they
+# measure, to catch regressions. heldout.jsonl (32 documents) measured relevance 1.00, tactics
+# 0.86, places 0.83, nationalities 0.90, date 0.96. heldout_more.jsonl (30 documents, six
+# languages, a third hard negatives) measured relevance 0.81, tactics 0.44, places 0.64,
+# nationalities 0.74, date 0.58 when first scored, before any error analysis on it; after it,
+# relevance 0.93, tactics 0.69, places 0.81, nationalities 0.89, date 0.76.
+HELDOUT_FLOORS = {"relevance": 0.92, "tactics": 0.78, "places": 0.75, "nationalities": 0.82, "date": 0.85}
+MORE_FLOORS = {"relevance": 0.85, "tactics": 0.60, "places": 0.72, "nationalities": 0.80, "date": 0.65}
 
 
 def _load(paths: list[Path]) -> list[dict]:
@@ -55,8 +62,12 @@ def test_heldout_fixtures_meet_floors():
     _check(_load([FIXTURES]), HELDOUT_FLOORS)
 
 
+def test_more_heldout_fixtures_meet_floors():
+    _check(_load([MORE_FIXTURES]), MORE_FLOORS)
+
+
 def test_every_value_has_evidence_inside_the_document():
-    for g in _load([FIXTURES]):
+    for g in _load([FIXTURES, MORE_FIXTURES]):
         doc = screen(Document(id=g["id"], origin="test", text=g["text"], title=g.get("title"),
                               published=g.get("published")))
         for incident in extract(doc):
