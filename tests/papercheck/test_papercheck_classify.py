@@ -103,3 +103,94 @@ def test_a_torn_half_of_a_contract_is_still_military(classifier):
 def test_empty_text_is_other(classifier):
     verdict = classifier.classify("")
     assert verdict.type == "other" and not verdict.military and verdict.cues == []
+
+
+# -- texts *about* military papers (news, memos, leaflets) are not the papers -------------------
+
+MEMO = """Правозащитный центр (вымышленная организация)
+Справка о предложениях заключить контракт гражданам Таджикистана, содержащимся в СИЗО
+В январе и феврале всем троим следователь и приходившие в изолятор сотрудники пункта отбора
+на военную службу по контракту предлагали подписать контракт с Министерством обороны. Взамен
+обещали прекратить уголовное преследование. Фаррух рассказал адвокату, что следователь прямо
+сказал ему: «Либо контракт, либо получишь по максимуму». Он отказался. Двое других подписали
+контракты; по словам родственников, их вывезли из изолятора ночью."""
+
+NEWS = """Рейды на рынках: новым гражданам вручают повестки
+Летом сотрудники полиции и военкомата прошли по рынкам города. Мужчин, недавно получивших
+российский паспорт, проверили по базе и вручили повестки в военный комиссариат. По словам
+правозащитницы, нескольких человек сразу отвезли в военкомат, где им предложили подписать
+контракт о прохождении военной службы. Двое отказались, один подписал."""
+
+LEAFLET = """ПАМЯТКА ТРУДОВОМУ МИГРАНТУ
+Что делать, если вам вручают повестку или предлагают контракт о прохождении военной службы.
+1. Не подписывайте бумаги, которые вы не понимаете. 2. Если вам вручают повестку, проверьте,
+есть ли у вас российское гражданство. 3. Обратитесь за правовой помощью: горячая линия."""
+
+
+@pytest.mark.parametrize("text", [MEMO, NEWS, LEAFLET], ids=["memo", "news", "leaflet"])
+def test_a_text_about_military_papers_is_not_one(classifier, text):
+    verdict = classifier.classify(text)
+    assert verdict.type == "other" and not verdict.military, verdict.scores
+    assert verdict.mentions_military, "the page still says it talks about military service"
+    assert verdict.cues, "the verdict names the words that made it a text about papers"
+    assert any(t in MILITARY_TYPES for t in verdict.scores), "the military reading is kept in the scores"
+
+
+def test_the_rights_groups_memo_in_the_examples_is_not_an_application(example_pdf_verdict):
+    # regression: the memo was read as "Application for contract military service" (53%) on two
+    # phrases it mentions ("военную службу по контракту", "пункта отбора")
+    verdict = example_pdf_verdict("ru-sverdlovsk-sizo-memo.pdf")
+    assert verdict.type == "other" and not verdict.military and verdict.mentions_military
+
+
+@pytest.fixture(scope="module")
+def example_pdf_verdict(classifier):
+    from pathlib import Path
+
+    import pypdfium2
+
+    root = Path(__file__).resolve().parents[2] / "examples" / "reports" / "pdf"
+
+    def classify(name: str):
+        pdf = pypdfium2.PdfDocument(str(root / name))
+        try:
+            return classifier.classify(pdf[0].get_textpage().get_text_range())
+        finally:
+            pdf.close()
+
+    return classify
+
+
+QUESTIONNAIRE = """АНКЕТА кандидата, поступающего на военную службу по контракту
+1. Фамилия, имя, отчество ______
+2. Проходили ли Вы военную службу? Где, когда ______
+3. Привлекались ли Вы к уголовной ответственности ______
+4. Были ли Вы за границей ______
+5. Состояли ли Вы в браке ______
+6. Служил ли кто-то из близких родственников ______
+7. Желаемая воинская должность ______
+Подпись кандидата ______"""
+
+
+def test_past_tense_questions_on_a_form_are_not_narrative(classifier):
+    from recruitwatch.papercheck.classify import narrative_verbs
+
+    assert narrative_verbs(QUESTIONNAIRE) == []
+    verdict = classifier.classify(QUESTIONNAIRE)
+    assert verdict.type == "contract_service_application" and verdict.military
+
+
+def test_narrative_verbs_are_dictionary_past_forms():
+    from recruitwatch.papercheck.classify import narrative_verbs
+
+    found = narrative_verbs("Он рассказал, что ему предлагали контракт. Правила и недели; оеали; officials warned")
+    assert found == ["рассказал", "предлагали", "warned"]  # not nouns, not OCR junk
+
+
+@pytest.mark.parametrize("type_", MILITARY_TYPES)
+def test_military_forms_with_a_few_past_tense_words_stay_military(classifier, type_):
+    # signature blocks say "получил", "ознакомлен"; a contract says "заключили": not a story
+    for seed in range(10):
+        text = make_spec(type_, random.Random(seed)).text + "\nЭкземпляр контракта получил. Прошёл отбор, сдал документы."
+        verdict = classifier.classify(text)
+        assert verdict.military, (seed, verdict.scores)

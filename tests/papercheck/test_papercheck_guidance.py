@@ -21,8 +21,10 @@ def test_every_language_has_every_text(lang):
     assert set(t["rights"]) == set(statements()["rights"])
     assert set(t["actions"]) == set(statements()["actions"])
     assert set(COUNTRIES) | {"intro", "dual"} == set(t["risks"])
-    for key in ("military", "unreadable"):
+    assert set(t["verdict"]) == set(en["verdict"])
+    for key in ("military", "unreadable", "mentions", "failed"):
         assert "{n}" in t["verdict"][key]
+    assert "{n}" in t["ui"]["too_many"]
 
 
 def test_every_rights_and_risk_statement_has_a_source():
@@ -33,6 +35,8 @@ def test_every_rights_and_risk_statement_has_a_source():
             assert meta["ref"].startswith("paper-check.md")
     for type_ in MILITARY_TYPES:
         assert s["type_rights"][type_]
+        # what signing each military page means is a statement too
+        assert s["types"][type_]["sources"] and s["types"][type_]["ref"].startswith("paper-check.md")
 
 
 @pytest.mark.skipif(not SPEC.exists(), reason="the shared spec lives outside the repository")
@@ -41,6 +45,7 @@ def test_sources_are_the_ones_cited_in_the_spec():
     s = statements()
     urls = [u for group in ("rights", "risks", "actions") for m in s[group].values() for u in m["sources"]]
     urls += [u for o in s["organisations"] for u in o["sources"]]
+    urls += [u for m in s["types"].values() for u in m["sources"]]
     missing = [u for u in urls if u not in spec]
     assert not missing
 
@@ -64,3 +69,26 @@ def test_report_when_nothing_military():
     report = build_report([FileResult("a.pdf", [page("employment_contract", False), page("other", False, False)])])
     assert not report.alarm and not report.rights and not report.risks
     assert len(report.verdicts) == 2  # clear + one unreadable page
+
+
+def test_military_pages_carry_the_source_of_their_meaning():
+    report = build_report([FileResult("a.pdf", [page("military_service_contract", True)])], "ru")
+    (mp,) = report.military_pages
+    assert mp.meaning and mp.ref.startswith("paper-check.md A1") and mp.sources
+    assert report.verdict_kinds == ["alarm"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_report_names_files_that_could_not_be_checked_and_pages_about_military_service(lang):
+    memo = PageResult(file="memo.pdf", page=1, type="other", military=False, confidence=0.8, mentions_military=True)
+    results = [FileResult("memo.pdf", [memo]), FileResult("broken.pdf", error="broken.pdf: not a readable PDF")]
+    report = build_report(results, lang)
+    assert not report.alarm
+    assert report.verdict_kinds == ["clear", "note", "note"]
+    assert report.verdicts[1] == texts(lang)["verdict"]["failed"].format(n=1)
+    assert report.verdicts[2] == texts(lang)["verdict"]["mentions"].format(n=1)
+
+
+def test_when_no_file_could_be_read_nothing_is_called_clear():
+    report = build_report([FileResult("broken.pdf", error="broken.pdf: not a readable PDF")])
+    assert report.verdict_kinds == ["note"] and "could not be checked" in report.verdicts[0]

@@ -87,6 +87,54 @@ def test_corrupt_upload_is_reported_and_others_checked(client, povestka_png):
     assert response.status_code == 200
     assert "Could not check this file" in response.text and "broken.pdf" in response.text
     assert "WARNING" in response.text
+    assert "1 file(s) could not be checked" in response.text  # said at the top, not only further down
+
+
+def test_file_errors_are_explained_in_the_chosen_language(client):
+    response = client.post("/check", data={"lang": "ru"},
+                           files=[("files", ("broken.pdf", b"%PDF-1.4 garbage", "application/pdf"))])
+    html = response.text
+    assert "Не удалось проверить файл" in html and "Файл может быть повреждён" in html
+    assert "файл(ов) не удалось проверить" in html
+    assert 'class="verdict clear"' not in html  # nothing was read, so nothing is called safe
+
+
+def test_blank_page_says_it_could_not_be_read_without_a_certainty(client):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1240, 1754), "white").save(buffer, "PNG")
+    html = client.post("/check", data={"lang": "en"},
+                       files=[("files", ("blank.png", buffer.getvalue(), "image/png"))]).text
+    assert "Could not read this page: look at it yourself" in html
+    assert "Certainty: 0%" not in html and "Other document" not in html
+
+
+def test_a_memo_about_contracts_is_not_flagged_military(client):
+    from pathlib import Path
+
+    memo = Path(__file__).resolve().parents[2] / "examples" / "reports" / "pdf" / "ru-sverdlovsk-sizo-memo.pdf"
+    html = client.post("/check", data={"lang": "en"},
+                       files=[("files", (memo.name, memo.read_bytes(), "application/pdf"))]).text
+    assert "WARNING" not in html and "is-military" not in html
+    assert "talk about military service" in html and "is not a form to sign" in html
+
+
+def test_what_to_do_comes_before_the_page_list(client, povestka_png):
+    html = client.post("/check", data={"lang": "en"}, files=[("files", ("p.png", povestka_png, "image/png"))]).text
+    assert html.index("What to do now") < html.index('<ol class="pages">') < html.index("Your rights")
+    assert "paper-check.md A2" in html  # the meaning of a call-up notice shows its source
+
+
+def test_more_files_than_the_limit_are_named_not_silently_dropped(client, monkeypatch):
+    from recruitwatch.web.views import check
+
+    monkeypatch.setattr(check, "MAX_FILES", 1)
+    files = [("files", (f"{i}.pdf", b"%PDF-1.4 garbage", "application/pdf")) for i in range(2)]
+    html = client.post("/check", data={"lang": "en"}, files=files).text
+    assert "Only the first 1 files were checked" in html
 
 
 def test_no_file_is_a_clear_error(client):

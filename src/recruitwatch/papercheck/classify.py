@@ -66,6 +66,7 @@ class Phrase:
     type: str
     weight: float
     tokens: tuple[Token, ...]
+    lead: str = ""  # a short word the phrase starts with ("по словам"): not matched, but quoted if there
 
     @property
     def needed(self) -> int:
@@ -76,15 +77,18 @@ class Phrase:
 
 def parse_phrase(text: str, type_: str, weight: float) -> Phrase:
     toks = []
+    lead = ""
     for raw in text.split():
         prefix = raw.endswith("*")
         word = fold_token(raw.rstrip("*").lower())
         if not prefix and len(word) <= 2:
+            if not toks and not lead:
+                lead = word
             continue  # prepositions and conjunctions: covered by GAP
         toks.append(Token(word, prefix))
     if not toks:
         raise ValueError(f"phrase {text!r} of {type_} has no usable tokens")
-    return Phrase(text, type_, float(weight), tuple(toks))
+    return Phrase(text, type_, float(weight), tuple(toks), lead)
 
 
 class PhraseClassifier:
@@ -190,6 +194,8 @@ class PhraseClassifier:
             matched, first, last = hit
             weight = phrase.weight * matched / len(phrase.tokens)
             scores[phrase.type] += weight
+            if phrase.lead and first > 0 and words[first - 1] == phrase.lead:
+                first -= 1  # quote "по словам", "в лице ...", not a clipped "словам"
             quote = _clean_quote(text[spans[first][1] : spans[last][2]])
             cues[phrase.type].append(Cue(phrase.text, quote, round(weight, 2), phrase.type))
         prose_cues, form_cues = cues.pop(PROSE), cues.pop(FORM)
@@ -202,7 +208,8 @@ class PhraseClassifier:
     def _unless_prose(self, text: str, verdict: Classification, prose_cues: list[Cue],
                       form_cues: list[Cue]) -> Classification:
         """``verdict``, or ``other`` if the page reads as a text about papers rather than a paper."""
-        narrative = narrative_verbs(text)
+        # distinct forms: the checker may classify two OCR readings of one page joined together
+        narrative = list({w.lower(): w for w in reversed(narrative_verbs(text))}.values())[::-1]
         prose = len(narrative) + sum(c.weight for c in prose_cues)
         form = sum(c.weight for c in form_cues) + min(3, len(_BLANK.findall(text))) + (1 if _STAMP.search(text) else 0)
         needed = self.prose_min + self.prose_per_form * form

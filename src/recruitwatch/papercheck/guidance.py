@@ -54,8 +54,10 @@ class MilitaryPage:
     page: int
     type: str
     label: str
-    meaning: str
+    meaning: str  # what signing (or receiving) this page means
     cues: list[str]
+    ref: str = ""  # where ``meaning`` comes from (a section of the facts file)
+    sources: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -70,6 +72,8 @@ class Report:
     risks: list[Statement]
     actions: list[Statement]
     organisations: list[Statement]
+    #: one per verdict line: "alarm", "clear" or "note" (how to show it)
+    verdict_kinds: list[str] = field(default_factory=list)
 
 
 def type_label(lang: str, type_: str) -> str:
@@ -89,15 +93,23 @@ def build_report(results: list[FileResult], lang: str = "en", country: str | Non
     pages = [p for r in results for p in r.pages]
     military = [p for p in pages if p.military]
     unreadable = [p for p in pages if not p.readable and not p.military]
-    verdicts = []
+    mentions = [p for p in pages if p.mentions_military and not p.military]
+    failed = [r for r in results if r.error]
+    verdicts, kinds = [], []
     if military:
         verdicts.append(t["verdict"]["military"].format(n=len(military)))
+        kinds.append("alarm")
     elif pages:
         verdicts.append(t["verdict"]["clear"])
-    if unreadable:
-        verdicts.append(t["verdict"]["unreadable"].format(n=len(unreadable)))
+        kinds.append("clear")
+    for key, items in (("unreadable", unreadable), ("failed", failed), ("mentions", mentions)):
+        if items:
+            verdicts.append(t["verdict"][key].format(n=len(items)))
+            kinds.append("note")
+    meaning_src = statements()["types"]
     military_pages = [
-        MilitaryPage(p.file, p.page, p.type, t["types"][p.type]["label"], t["types"][p.type]["meaning"], p.cues[:4])
+        MilitaryPage(p.file, p.page, p.type, t["types"][p.type]["label"], t["types"][p.type]["meaning"], p.cues[:4],
+                     meaning_src[p.type]["ref"], list(meaning_src[p.type]["sources"]))
         for p in military
     ]
     rights: list[Statement] = []
@@ -123,4 +135,4 @@ def build_report(results: list[FileResult], lang: str = "en", country: str | Non
         action_keys = ["dont_sign", "keep_copy"]
     actions = [_statement("actions", k, t["actions"][k]) for k in action_keys]
     return Report(lang, t["ui"], verdicts, bool(military), military_pages, rights, t["risks"]["intro"], risks,
-                  actions, organisations)
+                  actions, organisations, kinds)

@@ -74,5 +74,5 @@ def check_upload(
         results.append(checker.check_file(name, data))
     report = build_report(results, lang, country if country in COUNTRIES else None)
     ctx = _context(request, lang, results=results, report=report, label=lambda t: type_label(lang, t),
-                   country=country)
+                   country=country, dropped=len(uploads) > MAX_FILES, max_files=MAX_FILES)
     return templates.TemplateResponse(request, "result.html", ctx)
