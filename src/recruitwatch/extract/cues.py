@@ -101,28 +101,21 @@ def load_lexicon(lang: str) -> Lexicon:
 
 
 @cache
-def _cue_gate() -> tuple[Gate, dict[str, int]]:
-    """One literal gate over the cues of all lexicons, and where each language's cues start."""
-    patterns: list[re.Pattern[str]] = []
-    offsets: dict[str, int] = {}
-    for lang in LANGUAGES:
-        offsets[lang] = len(patterns)
-        patterns.extend(cue.regex for cue in load_lexicon(lang).cues)
-    return Gate(patterns), offsets
+def _cue_gate(lang: str) -> Gate:
+    """The literal gate over one lexicon's cues (a text pays only for the languages it is read in)."""
+    return Gate([cue.regex for cue in load_lexicon(lang).cues])
 
 
 def find_cues(text: str, langs: tuple[str, ...] | list[str], categories: tuple[str, ...] | None = None) -> list[CueHit]:
     """Every cue of the given languages (and categories) found in text, by position."""
     hits: list[CueHit] = []
     seen: set[tuple[str, str, int, int]] = set()
-    gate, offsets = _cue_gate()
-    mask = gate.mask(text)  # cues whose required words do not occur cannot match: skip them
     for lang in langs:
         if lang not in LANGUAGES:
             continue
-        base = offsets[lang]
+        mask = _cue_gate(lang).mask(text)  # cues whose required words do not occur cannot match: skip them
         for k, cue in enumerate(load_lexicon(lang).cues):
-            if not mask[base + k] or categories is not None and cue.category not in categories:
+            if not mask[k] or categories is not None and cue.category not in categories:
                 continue
             for m in cue.regex.finditer(text):
                 if m.end() == m.start():

@@ -53,7 +53,8 @@ _RUSSIA = re.compile(r"(?<!\w)(?:russia\w*|росси\w*|рф\b|rossiya\w*|ро�
 _AFTER_SIGNING = re.compile(r"(?<!\w)(?:front|trench|killed|died|buried|wounded|fought|fighting|served|serving|training|"
                             r"unit\b|bakhmut|фронт|окоп|погиб|похорон|ранен|воевал|служил|обучени|полигон|част[иь]\b|"
                             r"бахмут|halok|ҳалок|каза|қаза|жерлен|дафн)", re.IGNORECASE)
-_ARREST_VERB = re.compile(r"(?:detain|arrest|задерж|арест|ұсталған|кармалган|боздошт)", re.IGNORECASE)
+_ARREST_VERB = re.compile(r"(?:detain|arrest|задерж|арест|ұсталған|кармалган|боздошт|hibsga|ushlan|qamoqqa\s+olin|"
+                          r"ҳибсга|ушлан|қамоққа\s+олин|ҳабс)", re.IGNORECASE)
 _OCCUPIED_CODES = {"UA-14", "UA-09", "UA-23", "UA-65", "UA-43", "UA-40"}
 
 
