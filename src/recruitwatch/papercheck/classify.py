@@ -32,11 +32,10 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import threading
-
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
+from recruitwatch.morph import _analyzer  # one Russian dictionary per process
 from recruitwatch.papercheck.normalise import fold_token, tokens_with_spans
 from recruitwatch.papercheck.results import MILITARY_TYPES, OTHER, Classification, Cue
 
@@ -247,20 +246,6 @@ _BLANK = re.compile(r"_{3,}|\.{6,}|…{2,}")
 _STAMP = re.compile(r"(?<!\w)[мm]\.\s?[пn]\.?(?!\w)", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 _PAST_ENDING = re.compile(r"[а-яё]+[аеёиоуыэюя](?:л|ла|ло|ли|лся|лась|лось|лись)")
-_morph = None
-_morph_lock = threading.Lock()
-
-
-def _analyzer():
-    global _morph
-    if _morph is None:
-        with _morph_lock:
-            if _morph is None:
-                import pymorphy3
-
-                _morph = pymorphy3.MorphAnalyzer(lang="ru")
-    return _morph
-
 
 def narrative_verbs(text: str) -> list[str]:
     """Past-tense verbs that tell a story: Russian finite past forms, and English words in -ed.
