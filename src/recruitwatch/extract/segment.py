@@ -241,10 +241,15 @@ def split(text: str, hits: list[CueHit], new_anchor) -> list[Segment]:
             continue
         last_story = paragraph
         body = text[paragraph.start:paragraph.end]
-        continues = (segments and segments[-1].paragraphs[-1] is paragraphs[paragraphs.index(paragraph) - 1]
-                     and not opens_new_case(body)
-                     and not (new_anchor(paragraph) and not _CONTINUES.match(body)))
-        if continues:
+        adjacent = bool(segments) and segments[-1].paragraphs[-1] is paragraphs[paragraphs.index(paragraph) - 1]
+        # A case introduced without any tactic (a court report's lead: "the court sentenced a
+        # 31-year-old native of Osh for mercenarism") is told in the paragraph that follows it.
+        introduced_only = adjacent and not any(p.has("tactic") for p in segments[-1].paragraphs)
+        continues = adjacent and not opens_new_case(body) \
+            and (introduced_only or not (new_anchor(paragraph) and not _CONTINUES.match(body)))
+        if continues and introduced_only:
+            segments[-1] = Segment(segments[-1].paragraphs + [paragraph], anchor)  # the act anchors it
+        elif continues:
             segments[-1].paragraphs.append(paragraph)
         else:
             segments.append(Segment([paragraph], anchor))
