@@ -57,10 +57,22 @@ def _first(hits: list[CueHit], code: str) -> CueHit | None:
     return next((h for h in hits if h.code == code), None)
 
 
+# A migrant's legal status ("his patent", "a residence permit", "became a Russian citizen") says
+# who the person is as well as a migrant word does.
+_MIGRANT_STATUSES = ("foreign_national", "residence_permit_holder", "naturalized_citizen", "dual_citizen")
+
+
+def _as_migrant(hit: CueHit) -> CueHit:
+    if hit.category != "status":
+        return hit
+    return CueHit("relevance", "migrant", hit.start, hit.end, hit.text, hit.lang)
+
+
 def judge(text: str, lang: str | None, title: str | None = None) -> Judgement:
     """Relevance score (0..1), decision and reasons for one text."""
     full = f"{title}\n\n{text}" if title else text
-    hits = find_cues(full, cue_langs(lang, full), ("relevance", "tactic"))
+    hits = [_as_migrant(h) for h in find_cues(full, cue_langs(lang, full), ("relevance", "tactic", "status"))
+            if h.category != "status" or h.code in _MIGRANT_STATUSES]
     sentences = sentence_spans(full)
     in_sentence: list[list[CueHit]] = [[] for _ in sentences]
     j = 0
