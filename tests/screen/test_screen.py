@@ -56,3 +56,15 @@ def test_prefilter_lets_through_every_relevance_cue():
             if cue.code not in kinds:
                 missing.append((lang, cue.code, matched))
     assert not missing, missing
+
+
+def test_a_sport_contract_is_not_military():
+    from recruitwatch.records import Document
+    from recruitwatch.screen import screen
+
+    sport = ("Uzbek midfielder signs a two-year contract with a Russian club. The Uzbek national "
+             "team player joined the club from Tashkent and will play in the league this season.")
+    assert screen(Document(id="s", origin="test", text=sport)).relevant is False
+    army = ("Uzbek migrant workers in Kazan were pushed to sign a contract with the Russian army "
+            "after a police raid on their dormitory.")
+    assert screen(Document(id="a", origin="test", text=army)).relevant is True

@@ -57,6 +57,9 @@ def _first(hits: list[CueHit], code: str) -> CueHit | None:
     return next((h for h in hits if h.code == code), None)
 
 
+_BARE_CONTRACT = re.compile(r"contract|контракт|келишим|келісімшарт|shartnoma|шартнома|қарордод|kontrakt", re.IGNORECASE)
+_ARMED = re.compile(r"army|military|defen[cs]e|mod\b|арми|военн|минобороны|обороны|аскер|коргоо|әскер|қорғаныс|harbiy|mudofaa|"
+                    r"ҳарбӣ|мудофиа|wagner|вагнер", re.IGNORECASE)
 # A migrant's legal status ("his patent", "a residence permit", "became a Russian citizen") says
 # who the person is as well as a migrant word does.
 _MIGRANT_STATUSES = ("foreign_national", "residence_permit_holder", "naturalized_citizen", "dual_citizen")
@@ -80,6 +83,12 @@ def judge(text: str, lang: str | None, title: str | None = None) -> Judgement:
         while j < len(sentences) - 1 and h.start >= sentences[j][1]:
             j += 1
         in_sentence[j].append(h)
+    # "Signed a two-year contract with the club": in a sentence about sport, a contract that
+    # nothing else marks as military is not one.
+    for own in in_sentence:
+        if any(h.code == "neg_sport" for h in own):
+            own[:] = [h for h in own if not (h.code == "military" and _BARE_CONTRACT.search(h.text)
+                                             and not _ARMED.search(h.text))]
 
     reasons: list[str] = []
     co_sentences = 0
