@@ -65,6 +65,9 @@ def test_a_sport_contract_is_not_military():
     sport = ("Uzbek midfielder signs a two-year contract with a Russian club. The Uzbek national "
              "team player joined the club from Tashkent and will play in the league this season.")
     assert screen(Document(id="s", origin="test", text=sport)).relevant is False
+    sport_ky = ("Кыргызстандык жарым коргоочу Волгограддын «Ротор» клубу менен үч жылдык келишимге кол "
+                "койду. Кыргызстандык оюнчу мурда «Алай» командасында ойногон.")
+    assert screen(Document(id="k", origin="test", text=sport_ky, lang="ky")).relevant is False
     army = ("Uzbek migrant workers in Kazan were pushed to sign a contract with the Russian army "
             "after a police raid on their dormitory.")
     assert screen(Document(id="a", origin="test", text=army)).relevant is True
