@@ -31,6 +31,8 @@ def got(text, lang, published="2023-11-06"):
         ("В прошлый четверг полиция провела рейд.", "ru", [("2023-11-02", "day")]),
         ("В минувшую пятницу его задержали.", "ru", [("2023-11-03", "day")]),
         ("На этой неделе нам написали шестеро.", "ru", [("2023-11", "month")]),
+        ("He had gone to Russia the previous November.", "en", [("2022-11", "month")]),
+        ("He had gone to Russia in November.", "en", [("2023-11", "month")]),
         ("they march in may to the office", "en", []),
         ("2022-yil 22-sentyabr kuni chaqirilgan.", "uz", [("2022-09-22", "day")]),
         ("2024 yil iyun oyida Moskvaga borgan.", "uz", [("2024-06", "month")]),

@@ -125,7 +125,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"|(?P<m2>{_MONTH_ANY})\s*,?\s*(?:соли\s+|of\s+)?(?P<y2>{_YEAR}))" + _E, _F)),
     # в конце сентября | in September | iyun oyida | қыркүйекте
     ("month", re.compile(_B + rf"(?P<mod>(?:(?:в|во|к|до|с|in|by|since|until|early|late|mid|end\s+of|beginning\s+of|"
-                         rf"начале|конце|середине|начала|конца|середины|oxirida|boshida)\s+)*)(?P<m>{_MONTH_WORD})" + _E, _F)),
+                         rf"начале|конце|середине|начала|конца|середины|oxirida|boshida|the)\s+)*)"
+                         rf"(?P<prev>(?:previous|last|прошл\w+|минувш\w+)\s+)?(?P<m>{_MONTH_WORD})" + _E, _F)),
     ("year", re.compile(
         _B + rf"(?:(?P<y1>{_YEAR}){_SEP}{_YEARWORD}|(?:in|since|by|of|during|early|late|mid|until|в|с|до|к|по|от|соли|дар)"
         rf"\s+(?P<y2>{_YEAR})(?![\d./\-–]\d))" + _E, _F)),
@@ -249,7 +250,10 @@ def _resolve(name: str, m: re.Match[str], pub: date | None) -> tuple[str, str, s
             return None
         if g["m"][:1].islower() and g["m"].isascii() and g["m"][:3].lower() in ("mar",) and not g["mod"]:
             return None
-        r = _iso(_past_year(pub, month), month)
+        year = _past_year(pub, month)
+        if g.get("prev") and year == pub.year and month >= pub.month:
+            year -= 1  # "the previous June" in a report of June: a year before
+        r = _iso(year, month)
         return (*r, "date_relative") if r else None
     if name == "year":
         y = _year(g["y1"] or g["y2"])
