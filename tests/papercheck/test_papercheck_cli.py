@@ -63,3 +63,12 @@ def test_extra_ocr_languages(files):
     result = run(files["png"], "--json", "--ocr-lang", "rus+eng+uzb+uzb-cyrl+kaz+kir+tgk")
     assert result.exit_code == 0
     assert json.loads(result.stdout.splitlines()[0])["type"] == "call_up_notice"
+
+
+def test_a_memo_about_contracts_is_marked_as_talking_about_military_service():
+    from pathlib import Path
+
+    memo = Path(__file__).resolve().parents[2] / "examples" / "reports" / "pdf" / "ru-sverdlovsk-sizo-memo.pdf"
+    result = run(memo, "--lang", "ru")
+    assert result.exit_code == 0, result.output
+    assert "Говорит о военной службе" in result.stdout and "ВНИМАНИЕ" not in result.stdout

@@ -115,10 +115,12 @@ def _print_tables(out: Console, results, report) -> None:
                 flag = f"[bold red]{ui['yes']}[/bold red]"
             elif not p.readable:
                 flag = f"[yellow]{ui['unreadable']}[/yellow]"
+            elif p.mentions_military:
+                flag = f"{ui['no']} [yellow]({ui['mentions']})[/yellow]"
             else:
                 flag = ui["no"]
-            table.add_row(str(p.page), type_label(report.lang, p.type), flag, f"{p.confidence:.2f}",
-                          "; ".join(p.cues[:3]))
+            kind = "—" if not p.readable else type_label(report.lang, p.type)  # nothing read, nothing to name
+            table.add_row(str(p.page), kind, flag, f"{p.confidence:.2f}", "; ".join(p.cues[:3]))
         out.print(table)
 
 
