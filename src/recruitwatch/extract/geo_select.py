@@ -207,41 +207,20 @@ def _nearest(pattern: re.Pattern[str], text: str, lo: int, hi: int, start: int, 
 class _Where:
     """What a mention's clause says about it."""
 
-    __slots__ = ("act", "after", "before", "report", "period", "sentence", "clause")
+    __slots__ = ("act", "after", "before", "report", "period", "sentence", "clause",
+                 "is_act", "is_after", "is_before", "is_period", "neutral")
 
     def __init__(self, act: int | None, after: int | None, before: int | None, report: int | None,
                  period: int | None, sentence: "Sentence | None", clause: Span):
         self.act, self.after, self.before, self.report, self.period = act, after, before, report, period
         self.sentence, self.clause = sentence, clause
-
-    def _kind(self) -> str | None:
-        """The nearest cue decides; an act cue wins ties."""
-        best: tuple[int, int, str] | None = None
-        for rank, (name, d) in enumerate((("act", self.act), ("after", self.after), ("before", self.before),
-                                          ("period", self.period))):
-            if d is not None and (best is None or (d, rank) < best[:2]):
-                best = (d, rank, name)
-        return best[2] if best else None
-
-    @property
-    def is_act(self) -> bool:
-        return self._kind() == "act"
-
-    @property
-    def is_after(self) -> bool:
-        return self._kind() == "after"
-
-    @property
-    def is_before(self) -> bool:
-        return self._kind() == "before"
-
-    @property
-    def is_period(self) -> bool:
-        return self._kind() == "period"
-
-    @property
-    def neutral(self) -> bool:
-        return self.act is None and self.after is None and self.before is None
+        # The nearest cue decides what the clause is about; an act cue wins ties.
+        ranked = [(d, rank, name) for rank, (name, d) in enumerate(
+            (("act", act), ("after", after), ("before", before), ("period", period))) if d is not None]
+        kind = min(ranked)[2] if ranked else None
+        self.is_act, self.is_after = kind == "act", kind == "after"
+        self.is_before, self.is_period = kind == "before", kind == "period"
+        self.neutral = act is None and after is None and before is None
 
 
 def _sentence_at(sentences: Sequence["Sentence"], pos: int) -> "Sentence | None":
