@@ -150,8 +150,4 @@ def _sniff(text: str, *, tsv: bool) -> type[csv.Dialect] | csv.Dialect:
 
 
 def _with_delimiter(delimiter: str) -> type[csv.Dialect]:
-    class _Dialect(csv.excel):
-        pass
-
-    _Dialect.delimiter = delimiter
-    return _Dialect
+    return type("_Dialect", (csv.excel,), {"delimiter": delimiter})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -50,15 +51,18 @@ class PageInput:
     image: Image.Image | None = None
 
 
-class Source:
+class Source(ABC):
+    """A file to check, page by page (a PDF, an image, a multi-page TIFF)."""
+
     name: str
     page_count: int
 
+    @abstractmethod
     def pages(self) -> Iterator[PageInput]:
-        raise NotImplementedError
+        """The file's pages, in order, each as its text layer or an image to OCR."""
 
     def close(self) -> None:
-        pass
+        """Release what the source holds open (nothing, unless a subclass says otherwise)."""
 
 
 class PdfSource(Source):
