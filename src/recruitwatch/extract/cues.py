@@ -18,6 +18,10 @@ from recruitwatch.extract.regate import Gate
 from recruitwatch.taxonomy import ACTORS, OUTCOMES, STATUSES, TACTICS
 
 LANGUAGES = ("en", "ru", "uz", "tg", "ky", "kk")
+#: The word "contract" in the six languages. In a document already screened as relevant a bare
+#: contract is the military one; in a sentence about sport it is not.
+CONTRACT_WORD = re.compile(r"(?<!\w)(?:contract|контракт|shartnoma|шартнома|келісімшарт|келишим|қарордод|kontrakt)\w*",
+                           re.IGNORECASE)
 CATEGORIES = ("tactic", "actor", "status", "outcome", "institution", "relevance")
 INSTITUTION_CODES = ("state_office", "custody", "prison", "online", "physical_ad", "advert")
 RELEVANCE_CODES = ("military", "migrant", "foreign_recruitment", "neg_occupied", "neg_local", "neg_sport", "background")

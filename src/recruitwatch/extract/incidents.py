@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from recruitwatch.extract import geo_select
-from recruitwatch.extract.cues import CueHit
+from recruitwatch.extract.cues import CONTRACT_WORD, CueHit
 from recruitwatch.extract.dates import find_dates
 from recruitwatch.extract.nationalities import find_nationalities
 from recruitwatch.extract.places import find_places
@@ -73,9 +73,6 @@ def _military(s: Sentence) -> CueHit | None:
 # Offers and threats: when one is made in custody (same sentence, or the sentence after the
 # custody setting) it is pressure applied in custody (rule 4).
 _PRESSURE = ("threat_of_prosecution", "threat_to_status", "financial_incentive", "citizenship_promise")
-# In a document already screened as relevant, a bare "contract" is the military contract.
-_CONTRACT_WORD = re.compile(r"(?<!\w)(?:contract\w*|контракт\w*|shartnoma\w*|шартнома\w*|келісімшарт\w*|келишим\w*|"
-                            r"қарордод\w*|kontrakt\w*)", re.IGNORECASE)
 
 
 # Advice to readers opens with an imperative or a condition addressed to them.
@@ -87,7 +84,7 @@ _ADVICE = re.compile(r"\W*(?:do\s+not|don't|never|if\s+you|always|ask\s+for|refu
 
 
 def _mil_or_contract(s: Sentence, text: str | None) -> bool:
-    return _military(s) is not None or (text is not None and bool(_CONTRACT_WORD.search(text, s.start, s.end)))
+    return _military(s) is not None or (text is not None and bool(CONTRACT_WORD.search(text, s.start, s.end)))
 
 
 def tactics_of(segment: Segment, text: str | None = None) -> dict[str, CueHit]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from recruitwatch.extract.cues import CueHit
+from recruitwatch.extract.cues import CONTRACT_WORD, CueHit
 from recruitwatch.screen.relevance import paragraph_spans, sentence_spans
 
 # A new case usually starts with a number, a name-like capitalised word followed by age, or an
@@ -129,14 +129,11 @@ def _military(s: Sentence) -> bool:
 # Stages that only happen in military service: in a relevant document they speak of the army
 # even when no military word is used ("he signed and was sent near Avdiivka").
 _SERVICE_OUTCOMES = ("signed_contract", "deployed", "wounded", "killed", "captured", "deserted")
-# In a document already screened as relevant, a bare "contract" is the military contract.
-_CONTRACT = re.compile(r"(?<!\w)(?:contract\w*|контракт\w*|shartnoma\w*|шартнома\w*|келісімшарт\w*|келишим\w*|"
-                       r"контракт\w*|қарордод\w*)", re.IGNORECASE)
 
 
 def _service(s: Sentence, text: str) -> bool:
     return _military(s) or any(c.category == "outcome" and c.code in _SERVICE_OUTCOMES for c in s.cues) \
-        or bool(_CONTRACT.search(text, s.start, s.end))
+        or bool(CONTRACT_WORD.search(text, s.start, s.end))
 
 
 def anchor_sentence(paragraph: Paragraph, text: str) -> Sentence | None:

@@ -86,14 +86,13 @@ def detect_language(text: str) -> str:
     if lang == UNDETERMINED or not reliable or percent < 50:
         script_guess = _by_script(clean)
         return script_guess if script_guess != UNDETERMINED else lang
-    # (Counting letters is costly on a stream of news; only a "Russian" verdict needs the check.)
-    script_guess = _by_cyrillic_letters(clean) if lang == "ru" else lang
-    if lang == "ru" and script_guess in ("tg", "kk", "ky", "uz"):
+    if lang == "ru":
         # cld2 often calls a short Central Asian Cyrillic text Russian; letters Russian never
-        # uses settle it when they are frequent enough.
-        letters = len(_SCRIPT_LETTERS[script_guess].findall(clean))
-        if letters >= max(2, len(clean) // 200):
-            return script_guess
+        # uses settle it when they are frequent enough. (Only this verdict needs them counted:
+        # counting on every text is costly on a stream of news.)
+        guess = _by_cyrillic_letters(clean)
+        if guess != "ru" and len(_SCRIPT_LETTERS[guess].findall(clean)) >= max(2, len(clean) // 200):
+            return guess
     return lang
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from recruitwatch.extract.cues import CueHit, cue_langs, find_cues
+from recruitwatch.extract.cues import CONTRACT_WORD, CueHit, cue_langs, find_cues
 
 THRESHOLD = 0.5
 _STORY_BEFORE = 2  # paragraphs before a military one whose migrant cues it may refer to
@@ -57,7 +57,6 @@ def _first(hits: list[CueHit], code: str) -> CueHit | None:
     return next((h for h in hits if h.code == code), None)
 
 
-_BARE_CONTRACT = re.compile(r"contract|контракт|келишим|келісімшарт|shartnoma|шартнома|қарордод|kontrakt", re.IGNORECASE)
 _ARMED = re.compile(r"army|military|defen[cs]e|mod\b|арми|военн|минобороны|обороны|аскер|коргоо|әскер|қорғаныс|harbiy|mudofaa|"
                     r"ҳарбӣ|мудофиа|wagner|вагнер", re.IGNORECASE)
 # A migrant's legal status ("his patent", "a residence permit", "became a Russian citizen") says
@@ -87,7 +86,7 @@ def judge(text: str, lang: str | None, title: str | None = None) -> Judgement:
     # nothing else marks as military is not one.
     for own in in_sentence:
         if any(h.code == "neg_sport" for h in own):
-            own[:] = [h for h in own if not (h.code == "military" and _BARE_CONTRACT.search(h.text)
+            own[:] = [h for h in own if not (h.code == "military" and CONTRACT_WORD.search(h.text)
                                              and not _ARMED.search(h.text))]
 
     reasons: list[str] = []
