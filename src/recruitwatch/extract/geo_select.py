@@ -43,6 +43,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from recruitwatch.extract.mentions import Mention
+from recruitwatch.extract.places import CITY_TO_REGION  # federal cities and the region around them
 from recruitwatch.screen.relevance import paragraph_spans
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -150,7 +151,6 @@ _LIST_GAP = re.compile(r"\s*(?:,|и|and|or|или|va|ва|жана|және)\s*$
 _AROUND = re.compile(r"(?:\b(?:near|outside|(?:north|south|east|west)\s+of)\s+|(?<!\w)(?:под|около|возле|близ|"
                      r"(?:к|в)\s+(?:\d+\s+\w+\s+)?(?:северу|югу|востоку|западу|северо-\w+|юго-\w+)\s+от)\s+)$",
                      re.IGNORECASE)
-_AROUND_CITY = {"RU-MOW": "RU-MOS", "RU-SPE": "RU-LEN"}
 _COURT = re.compile(_W + r"(?:court|sentenc\w*|convict\w*|trial|verdict|суд\w*|приговор\w*|осуд\w*|осужд\w*|"
                     r"sud\w*|hukm\w*|сот\w*)", re.IGNORECASE)
 # A dateline: a place name in capitals, a comma or dash, the date, at the top of the text.
@@ -348,8 +348,8 @@ class Selector:
 
     def _value(self, m: Mention) -> str:
         """The code of a place mention, "near Moscow" being the Moscow region."""
-        if m.value in _AROUND_CITY and _AROUND.search(self.text, max(0, m.start - 40), m.start):
-            return _AROUND_CITY[m.value]
+        if m.value in CITY_TO_REGION and _AROUND.search(self.text, max(0, m.start - 40), m.start):
+            return CITY_TO_REGION[m.value]
         return m.value
 
     def places(self, segment: "Segment") -> dict[str, Span]:

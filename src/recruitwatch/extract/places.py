@@ -46,7 +46,7 @@ _METONYMY_AFTER = re.compile(
 )
 _METONYMS = frozenset({"moscow", "москва", "kremlin", "кремль", "kyiv", "киев"})
 # Federal cities whose name + "region" means the surrounding region.
-_CITY_TO_REGION = {"RU-MOW": "RU-MOS", "RU-SPE": "RU-LEN", "UA-30": "UA-32", "UA-40": "UA-43"}
+CITY_TO_REGION = {"RU-MOW": "RU-MOS", "RU-SPE": "RU-LEN", "UA-30": "UA-32", "UA-40": "UA-43"}
 _JOINER = re.compile(r"\.?[ \t\u00a0]*|[ \t\u00a0]*-[ \t\u00a0]*")
 
 
@@ -160,7 +160,7 @@ def _region_of(head: TokenInfo) -> Entry | None:
     for form in head.primary + head.variants:
         hit = g.get((form,))
         if hit is not None and hit.source != "block" and hit.kind == "place":
-            code = _CITY_TO_REGION.get(hit.code, hit.code)
+            code = CITY_TO_REGION.get(hit.code, hit.code)
             return Entry(code, "region", 0)
     return None
 
