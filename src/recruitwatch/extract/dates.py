@@ -138,7 +138,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("weekday", re.compile(_B + r"(?:(?P<pre>on|last|во?|рӯзи)\s+(?:(?P<last>прошл\w+|минувш\w+|past)\s+)?(?P<w1>[^\W\d_]+)|(?P<w2>[^\W\d_]+)\s+(?:kuni|куни|күні|күнү))" + _E, _F)),
     ("last_unit", re.compile(_B + rf"(?:(?:в|на|за)\s+)?{_LAST}\s+(?P<u>week|month|year|недел\w+|месяц\w*|год\w*|hafta\w*|oy\w*|yil\w*|"
                              r"ҳафта\w*|ҳафтаи|моҳ\w*|сол\w*|апта\w*|жума\w*|ай\w*|жыл\w*)" + _E, _F)),
-    ("unit_last", re.compile(_B + rf"(?P<u>ҳафтаи|моҳи|соли)\s+гузашта" + _E, _F)),
+    ("unit_last", re.compile(_B + r"(?P<u>ҳафтаи|моҳи|соли)\s+гузашта" + _E, _F)),
     ("this_unit", re.compile(_B + rf"(?:(?:в|на)\s+)?{_THIS}\s+(?P<u>week|month|year|недел\w+|месяц\w*|год\w*|oy\w*|yil\w*|ай\w*|жыл\w*|сол\w*)" + _E, _F)),
     ("last_year_word", re.compile(_B + r"(?P<w>былтыр\w*|прошлогодн\w+|соли\s+гузашта)" + _E, _F)),
     ("this_year_word", re.compile(_B + r"(?P<w>биыл\w*|быйыл\w*|имсол\w*)" + _E, _F)),
