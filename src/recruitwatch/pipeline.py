@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from recruitwatch import PIPELINE_VERSION
+from recruitwatch import PIPELINE_VERSION, pipeline_version
 from recruitwatch.records import Document, Incident, ReadFailure
 
 DEFAULT_BATCH_SIZE = 50
@@ -37,14 +37,17 @@ class Analysis:
     incidents: list[Incident]
 
 
-def analyse(document: Document) -> Analysis:
-    """Screen a document and, when it is relevant, extract its incidents."""
+def analyse(document: Document, learned: bool = True) -> Analysis:
+    """Screen a document and, when it is relevant, extract its incidents (``learned=False``: with
+    the cues alone, the baseline of the blind rounds)."""
     from recruitwatch.extract import extract
-    from recruitwatch.screen import screen
+    from recruitwatch.screen import screen_document
 
-    document = screen(document)
-    document.pipeline_version = PIPELINE_VERSION
-    incidents = extract(document) if document.relevant else []
+    document, text_analysis = screen_document(document, learned)
+    document.pipeline_version = pipeline_version() if learned else f"{PIPELINE_VERSION}+rules"
+    incidents = extract(document, text_analysis, learned) if document.relevant else []
+    for incident in incidents:
+        incident.pipeline_version = document.pipeline_version
     return Analysis(document, incidents)
 
 
@@ -57,8 +60,9 @@ def _init_worker() -> None:
 class Analyser:
     """Runs `analyse` over documents in this process or in a local process pool."""
 
-    def __init__(self, workers: int = 1):
+    def __init__(self, workers: int = 1, learned: bool = True):
         self.workers = max(1, workers)
+        self._analyse = analyse if learned else partial(analyse, learned=False)
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> "Analyser":
@@ -73,9 +77,9 @@ class Analyser:
     def imap(self, documents: list[Document]) -> Iterator[Analysis]:
         """Analyses in input order, each as soon as it (and those before it) is done."""
         if self._pool is None or len(documents) < 2:
-            return map(analyse, documents)
+            return map(self._analyse, documents)
         chunk = max(1, len(documents) // (self.workers * 4))
-        return self._pool.map(analyse, documents, chunksize=chunk)
+        return self._pool.map(self._analyse, documents, chunksize=chunk)
 
     def map(self, documents: list[Document]) -> list[Analysis]:
         return list(self.imap(documents))

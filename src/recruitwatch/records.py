@@ -54,6 +54,7 @@ class Evidence(_Record):
     end: int
     text: str
     document_id: str = ""
+    confidence: float | None = None  # 0..1; None for values a person entered or for the summary
 
 
 @dataclass(slots=True)
@@ -100,12 +101,22 @@ class Incident(_Record):
     summary: str = ""  # the short span that best supports the incident as a whole
     verification: str = "reported"
     sensitivity: str = "normal"
+    confidence: float | None = None  # the least confident field value: reviewers start with the lowest
+    pipeline_version: str | None = None
     id: str = ""
 
     def __post_init__(self) -> None:
         self.evidence = [e if isinstance(e, Evidence) else Evidence.from_dict(e) for e in self.evidence]
         if not self.id:
             self.id = incident_id(self)
+
+    def field_confidence(self) -> dict[str, float]:
+        """Each field's confidence: the lowest over its values' evidence."""
+        out: dict[str, float] = {}
+        for e in self.evidence:
+            if e.confidence is not None and e.field != "summary":
+                out[e.field] = min(out.get(e.field, 1.0), e.confidence)
+        return out
 
     def to_gold(self) -> dict[str, Any]:
         """The incident in the gold JSONL format of the taxonomy spec."""

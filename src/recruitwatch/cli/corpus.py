@@ -53,6 +53,8 @@ def extract(
     output: Path = typer.Option(..., "--output", "-o", help="Where to write predictions (JSONL, gold format)."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes."),
     batch_size: int = typer.Option(256, "--batch-size", min=1, help="Documents handed to the workers at a time."),
+    rules_only: bool = typer.Option(False, "--rules-only",
+                                    help="Use the cue rules alone, without the learned model (the baseline)."),
 ) -> None:
     """Predict relevance and incidents for each input line, in the gold format. Touches no database."""
     from recruitwatch.pipeline import Analyser, batched
@@ -65,7 +67,7 @@ def extract(
     except OSError as exc:
         error(f"cannot write {output}: {exc.strerror or exc}")
         raise typer.Exit(EXIT_FAILED)
-    with out_file as out, Analyser(workers) as analyser, progress() as bar:
+    with out_file as out, Analyser(workers, learned=not rules_only) as analyser, progress() as bar:
         task = bar.add_task("Extracting", total=total)
         for batch in batched(_input_documents(input, failures), batch_size):
             for analysis in analyser.map(batch):

@@ -1,28 +1,41 @@
 """Extraction: a screened, relevant document -> incident records with evidence.
 
-``extract(doc)`` returns one :class:`~recruitwatch.records.Incident` per distinct case or
-recruitment drive (none for documents that only give policy, law or statistics). Lexicons and
-compiled patterns load once per process; the function keeps no state between calls.
+``extract(doc, analysis)`` returns one :class:`~recruitwatch.records.Incident` per distinct
+case or recruitment drive (none for documents that only give policy, law or statistics). It
+reads the :class:`~recruitwatch.analysis.TextAnalysis` screening computed (language, sentences,
+cue hits) and adds the sentence classifier's labels as hits of their own
+(:mod:`.learned`); every value carries evidence and a confidence. Lexicons, gazetteer and model
+load once per process; the function keeps no state between calls.
 """
 
 from __future__ import annotations
 
-from recruitwatch.extract.cues import cue_langs, find_cues
+from typing import TYPE_CHECKING
+
 from recruitwatch.extract.incidents import DocContext, build
+from recruitwatch.extract.learned import label_sentences
 from recruitwatch.extract.segment import split
 from recruitwatch.records import Document, Incident
-from recruitwatch.screen.langid import detect_language
+
+if TYPE_CHECKING:
+    from recruitwatch.analysis import TextAnalysis
 
 __all__ = ["extract"]
 
 
-def extract(doc: Document) -> list[Incident]:
-    """Incidents of a screened document; [] when it is not relevant."""
+def extract(doc: Document, analysis: "TextAnalysis | None" = None, learned: bool = True) -> list[Incident]:
+    """Incidents of a screened document; [] when it is not relevant. ``learned=False`` uses the
+    cues alone (the rule-only baseline)."""
+    from recruitwatch.analysis import read_document
+    from recruitwatch.learn.model import load_model
+
     if not doc.relevant or not doc.text:
         return []
-    lang = doc.lang if doc.lang and doc.lang != "und" else detect_language(doc.text[:5000])
-    hits = find_cues(doc.text, cue_langs(lang, doc.text))
-    context = DocContext(doc, lang)
+    if analysis is None:
+        analysis = read_document(doc.text, doc.lang, doc.title)
+    labels = label_sentences(doc.text, analysis, load_model() if learned else None)
+    hits = sorted(analysis.hits + labels.hits, key=lambda h: (h.start, h.end))
+    context = DocContext(doc, analysis.lang)
     segments = split(doc.text, hits, context.has_new_anchor)
     context.segments = segments
-    return [build(doc, segment, hits, lang, context) for segment in segments]
+    return [build(doc, segment, hits, analysis.lang, context, labels) for segment in segments]

@@ -20,6 +20,7 @@ import re
 from recruitwatch.extract import geo_select
 from recruitwatch.extract.cues import CONTRACT_WORD, CueHit
 from recruitwatch.extract.dates import find_dates
+from recruitwatch.extract.learned import MODEL_LANG, SentenceLabels
 from recruitwatch.extract.nationalities import find_nationalities
 from recruitwatch.extract.places import find_places
 from recruitwatch.extract.segment import Segment, Sentence
@@ -58,8 +59,14 @@ _ARREST_VERB = re.compile(r"(?:detain|arrest|задерж|арест|ұстал�
 _OCCUPIED_CODES = {"UA-14", "UA-09", "UA-23", "UA-65", "UA-43", "UA-40"}
 
 
-def _ev(field: str, value: str, start: int, end: int, doc: Document) -> Evidence:
-    return Evidence(field=field, value=value, start=start, end=end, text=doc.text[start:end], document_id=doc.id)
+def _ev(field: str, value: str, start: int, end: int, doc: Document, confidence: float | None = None) -> Evidence:
+    return Evidence(field=field, value=value, start=start, end=end, text=doc.text[start:end], document_id=doc.id,
+                    confidence=confidence)
+
+
+# Places, nationalities and dates are chosen by rules from the finders' mentions: a mention
+# inside the incident's own paragraphs is more certain than one taken from elsewhere in the text.
+GEO_CONFIDENCE = {True: 0.8, False: 0.5}
 
 
 def _sentence_of(segment: Segment, pos: int) -> Sentence | None:
@@ -175,7 +182,7 @@ _VERDICT = re.compile(r"(?<!\w)(?:sentence[ds]?\b|sentencing|convicted|found\s+g
 def outcome_of(segment: Segment, text: str | None = None,
                doc_hits: list[CueHit] | None = None) -> tuple[str, CueHit | None]:
     best: tuple[int, CueHit] | None = None
-    threats = [c for c in segment.cues if c.category == "tactic"
+    threats = [c for c in segment.cues if c.category == "tactic" and c.lang != MODEL_LANG
                and c.code in ("threat_to_status", "threat_of_prosecution", "false_job_offer", "financial_incentive",
                               "citizenship_promise", "detention_pressure")]
     for s in segment.sentences:
@@ -215,7 +222,7 @@ def actors_of(segment: Segment, tactics: dict[str, CueHit], outcome: str,
     hits = [c for c in segment.cues if c.category == "actor"]
     kept: list[CueHit] = []
     for c in hits:
-        others = [o for o in hits if o.code != c.code]
+        others = [o for o in hits if o.code != c.code and o.lang != MODEL_LANG]
         # "officials" inside "migration officials": the longer, named body wins.
         if any(o.start <= c.start and c.end <= o.end and (o.end - o.start) > (c.end - c.start) for o in others):
             continue
@@ -262,40 +269,48 @@ def count_of(text: str, segment: Segment) -> tuple[int | None, tuple[int, int] |
     return None, None
 
 
-def build(doc: Document, segment: Segment, doc_hits: list[CueHit], lang: str, context: "DocContext") -> Incident:
+def build(doc: Document, segment: Segment, doc_hits: list[CueHit], lang: str, context: "DocContext",
+          labels: SentenceLabels) -> Incident:
     text = doc.text
     evidence: list[Evidence] = []
     anchor = segment.anchor
 
+    def coded(field: str, code: str, hit: CueHit) -> Evidence:
+        confidence = labels.confidence(field, code, segment.start, segment.end, hit)
+        return _ev(field, code, hit.start, hit.end, doc, confidence)
+
+    def located(field: str, value: str, start: int, end: int) -> Evidence:
+        return _ev(field, value, start, end, doc, GEO_CONFIDENCE[segment.start <= start < segment.end])
+
     tactics = tactics_of(segment, text)
     for code, hit in tactics.items():
-        evidence.append(_ev("tactics", code, hit.start, hit.end, doc))
+        evidence.append(coded("tactics", code, hit))
 
     outcome, o_hit = outcome_of(segment, text, doc_hits)
     actors = actors_of(segment, tactics, outcome, text)
     for code, hit in actors.items():
-        evidence.append(_ev("actors", code, hit.start, hit.end, doc))
+        evidence.append(coded("actors", code, hit))
 
     status, s_hit = status_of(segment, doc_hits)
     if s_hit is not None:
-        evidence.append(_ev("status", status, s_hit.start, s_hit.end, doc))
+        evidence.append(coded("status", status, s_hit))
 
     if o_hit is not None:
-        evidence.append(_ev("outcome", outcome, o_hit.start, o_hit.end, doc))
+        evidence.append(coded("outcome", outcome, o_hit))
 
     count, c_span = count_of(text, segment)
     if count is not None and c_span is not None:
-        evidence.append(_ev("count", str(count), c_span[0], c_span[1], doc))
+        evidence.append(located("count", str(count), c_span[0], c_span[1]))
 
     places = context.places_for(segment)
     for code, (start, end) in places.items():
-        evidence.append(_ev("places", code, start, end, doc))
+        evidence.append(located("places", code, start, end))
     nationalities = context.nationalities_for(segment)
     for code, (start, end) in nationalities.items():
-        evidence.append(_ev("nationalities", code, start, end, doc))
+        evidence.append(located("nationalities", code, start, end))
     date, precision, d_span = context.date_for(segment)
     if date and d_span:
-        evidence.append(_ev("date", date, d_span[0], d_span[1], doc))
+        evidence.append(located("date", date, d_span[0], d_span[1]))
 
     summary = text[anchor.start:anchor.end].strip()
     if len(summary) > 300:
@@ -305,6 +320,7 @@ def build(doc: Document, segment: Segment, doc_hits: list[CueHit], lang: str, co
         document_id=doc.id, date=date, date_precision=precision, places=sorted(places),
         nationalities=sorted(nationalities), status=status, count=count, actors=sorted(actors),
         tactics=sorted(tactics), outcome=outcome, evidence=evidence, summary=summary,
+        confidence=min((e.confidence for e in evidence if e.confidence is not None), default=None),
     )
 
 

@@ -1,39 +1,80 @@
-"""Screening: language identification and relevance, in two tiers.
+"""Screening: language identification and relevance, in two tiers, both learned.
 
 ``screen(doc)`` sets ``doc.lang`` (when unset), ``doc.relevance`` (0..1), ``doc.relevant`` and
-``doc.reasons``. The first tier (:mod:`.prefilter`) is one regex pass that rejects most
-unrelated news; the second (:mod:`.relevance`) weighs cue co-occurrence and negative cues.
+``doc.reasons``; :func:`screen_document` also returns the text's :class:`TextAnalysis`
+(sentences, cue hits) for extraction, so nothing is computed twice.
+
+1. The first tier reads words and stems only (the model's ``quick`` classifier, a few dozen
+   dictionary look-ups) and lets through everything a relevant document could be, at the
+   threshold that kept 99.5% of relevant documents held out of training. The cue prefilter
+   (:mod:`.prefilter`, one regex pass) lets a document through as well: either is enough, and
+   no cue list is required.
+2. The second tier reads the whole text: words, stems, stem pairs, every cue hit and the rule
+   score of :mod:`.relevance` (co-occurring cues, negative cues) are the features of the
+   ``document`` classifier, whose probability is the relevance score.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from recruitwatch.records import Document
 from recruitwatch.screen.langid import detect_language, language_spans
 from recruitwatch.screen.prefilter import get_prefilter
-from recruitwatch.screen.relevance import THRESHOLD, judge
+from recruitwatch.screen.relevance import THRESHOLD
 
-__all__ = ["screen", "detect_language", "language_spans", "THRESHOLD"]
+if TYPE_CHECKING:
+    from recruitwatch.analysis import TextAnalysis
+
+__all__ = ["screen", "screen_document", "detect_language", "language_spans", "THRESHOLD"]
 
 
-def screen(doc: Document) -> Document:
+def screen(doc: Document, learned: bool = True) -> Document:
     """The document with lang, relevance, relevant and reasons set."""
+    return screen_document(doc, learned)[0]
+
+
+def screen_document(doc: Document, learned: bool = True) -> tuple[Document, "TextAnalysis | None"]:
+    """Screen a document; the text analysis comes back when the second tier read it.
+
+    ``learned=False`` screens with the rules alone (the cue prefilter, then the rule score):
+    the baseline each blind round is compared with."""
+    from recruitwatch.analysis import read_document
+    from recruitwatch.learn.examples import doc_features, quick_doc_features
+    from recruitwatch.learn.model import load_model
+
     text = doc.text or ""
-    head = f"{doc.title}\n{text}" if doc.title else text
-    passed, stems = get_prefilter().check(head)
     if not doc.lang or doc.lang == "und":
-        doc.lang = detect_language(text[:5000]) if passed else _cheap_lang(text)
-    if not passed:
-        doc.relevance = 0.0
+        doc.lang = detect_language(text[:5000]) if text.strip() else "und"
+    head = f"{doc.title}\n{text}" if doc.title else text
+    passed, _ = get_prefilter().check(head)
+    if not learned:
+        if not passed:
+            doc.relevance, doc.relevant = 0.0, False
+            doc.reasons = ["prefilter: no military + migrant vocabulary together"]
+            return doc, None
+        analysis = read_document(text, doc.lang, doc.title)
+        doc.relevance, doc.relevant = round(analysis.rule_score, 3), analysis.rule_score >= THRESHOLD
+        doc.reasons = analysis.rule_reasons or ["no co-occurrence of military and migrant cues"]
+        return doc, analysis
+    model = load_model()
+    quick = model.quick.probability(quick_doc_features(text, doc.title, doc.lang))
+    if quick < model.quick.thresholds[0] and not passed:
+        doc.relevance = round(quick, 3)
         doc.relevant = False
-        doc.reasons = ["prefilter: no military + migrant vocabulary together"]
-        return doc
-    verdict = judge(text, doc.lang, doc.title)
-    doc.relevance = round(verdict.score, 3)
-    doc.relevant = verdict.relevant
-    doc.reasons = verdict.reasons or [f"prefilter stems: {', '.join(sorted(stems)[:4])}; no co-occurrence"]
-    return doc
+        doc.reasons = [f"first tier: words and stems give p={quick:.2f}, and no military + migrant vocabulary together"]
+        return doc, None
+    analysis = read_document(text, doc.lang, doc.title)
+    feats = doc_features(text, doc.title, doc.lang, analysis.cue_codes(), analysis.rule_score)
+    p = model.document.probability(feats)
+    doc.relevance = round(p, 3)
+    doc.relevant = p >= model.document.thresholds[0]
+    top = ", ".join(_describe(f) for f in model.document.top_features(feats, 0, 4))
+    doc.reasons = [f"model: p={p:.2f} (strongest signs: {top})"] + analysis.rule_reasons[:4]
+    return doc, analysis
 
 
-def _cheap_lang(text: str) -> str:
-    # Rejected documents still get a language, from a short sample (keeps the first tier cheap).
-    return detect_language(text[:600])
+def _describe(feature: str) -> str:
+    kind, _, value = feature.partition("|")
+    return {"w": f"word '{value}'", "p": f"stem '{value}-'", "b": f"'{value}'", "c": f"cue {value}",
+            "r": f"rule score band {value}/4", "L": f"language {value}"}.get(kind, feature)
