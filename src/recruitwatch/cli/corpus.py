@@ -119,13 +119,43 @@ def _language_table(report) -> Table:
     return table
 
 
+def _code_table(report) -> Table:
+    table = Table(title="per code (documents holding the code)", title_justify="left")
+    for name in ("field", "code"):
+        table.add_column(name, no_wrap=True)
+    for name in ("P", "R", "F1", "support", "spurious"):
+        table.add_column(name, justify="right")
+    for field_name, codes in report.codes.items():
+        for code, c in sorted(codes.items(), key=lambda kv: kv[1].f1):
+            table.add_row(field_name, code, f"{c.precision:.2f}", f"{c.recall:.2f}", f"{c.f1:.2f}", str(c.support),
+                          str(c.fp))
+    return table
+
+
+def _print_errors(report) -> None:
+    console.print(f"\nErrors in {len(report.errors)} documents (missing = in gold only, spurious = predicted only):")
+    for e in report.errors:
+        rel = e["relevant"]
+        head = f"{e['id']} [{e['lang']}]"
+        if rel["gold"] != rel["predicted"]:
+            head += f" relevant: gold {rel['gold']}, predicted {rel['predicted']}"
+        if e["incidents"]["gold"] != e["incidents"]["predicted"]:
+            head += f" incidents: gold {e['incidents']['gold']}, predicted {e['incidents']['predicted']}"
+        console.print(head, highlight=False, markup=False)
+        for name, wrong in e["fields"].items():
+            parts = ([f"missing {', '.join(wrong['missing'])}"] if wrong["missing"] else []) + \
+                    ([f"spurious {', '.join(wrong['spurious'])}"] if wrong["spurious"] else [])
+            console.print(f"    {name}: {'; '.join(parts)}", highlight=False, markup=False)
+
+
 @app.command("eval")
 def evaluate(
     gold: Path = typer.Argument(..., exists=True, dir_okay=False, help="Gold JSONL (the taxonomy spec's format)."),
     predictions: Path = typer.Argument(..., exists=True, dir_okay=False, help="Predictions JSONL from `extract`."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    errors: bool = typer.Option(False, "--errors", help="Also list each document's missing and spurious values."),
 ) -> None:
-    """Score predictions against gold: relevance and each field, overall and per language."""
+    """Score predictions against gold: relevance and each field, overall, per language and per code."""
     from recruitwatch.evaluate import load_jsonl, score
 
     try:
@@ -134,10 +164,16 @@ def evaluate(
         error(str(exc))
         raise typer.Exit(EXIT_FAILED)
     if as_json:
-        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+        data = report.to_dict()
+        if errors:
+            data["errors"] = report.errors
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         console.print(_overall_table(report, f"{gold.name}: {report.overall.documents} documents"))
         console.print(_language_table(report))
+        console.print(_code_table(report))
+        if errors:
+            _print_errors(report)
     if report.missing_predictions:
         error(f"{len(report.missing_predictions)} gold documents have no prediction (scored as not relevant): "
               + ", ".join(report.missing_predictions[:5]))

@@ -59,7 +59,14 @@ def iter_gold(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     except OSError as exc:
         raise EvalError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     with handle:
-        for number, line in enumerate(handle, 1):
+        lines = enumerate(handle, 1)
+        while True:
+            try:
+                number, line = next(lines)
+            except StopIteration:
+                return
+            except UnicodeDecodeError as exc:
+                raise EvalError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
             if not line.strip():
                 continue
             try:

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any, Iterable
 from recruitwatch.errors import EvalError
 
 FIELDS = ("places", "nationalities", "actors", "tactics", "status", "outcome", "date")
+CODED_FIELDS = ("tactics", "actors", "status", "outcome")
 ALL_LANGS = "all"
 
 
@@ -80,6 +80,10 @@ class Group:
 class Report:
     groups: dict[str, Group]
     missing_predictions: list[str]
+    #: field -> code -> counts, over all documents (the coded fields: which codes are weak)
+    codes: dict[str, dict[str, Counts]] = field(default_factory=dict)
+    #: per document with any error: relevance (gold, predicted) and each field's missing/spurious values
+    errors: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def overall(self) -> Group:
@@ -91,6 +95,7 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         return {"overall": self.overall.to_dict(),
                 "by_language": {lang: self.groups[lang].to_dict() for lang in self.languages()},
+                "by_code": {f: {c: n.to_dict() for c, n in sorted(codes.items())} for f, codes in self.codes.items()},
                 "missing_predictions": self.missing_predictions}
 
 
@@ -114,8 +119,9 @@ def _matches(name: str, predicted: str, gold: str) -> bool:
     return False
 
 
-def match_counts(name: str, predicted: set[str], gold: set[str]) -> Counts:
-    """One-to-one matching: exact matches first, then the looser place/date rule."""
+def match_values(name: str, predicted: set[str], gold: set[str]) -> tuple[int, set[str], set[str]]:
+    """One-to-one matching, exact matches first, then the looser place/date rule:
+    (matches, spurious predicted values, missing gold values)."""
     pred_left = set(predicted)
     gold_left = set(gold)
     tp = 0
@@ -127,14 +133,22 @@ def match_counts(name: str, predicted: set[str], gold: set[str]) -> Counts:
         hit = next((p for p in sorted(pred_left) if _matches(name, p, g)), None)
         if hit is not None:
             pred_left.discard(hit)
+            gold_left.discard(g)
             tp += 1
-    return Counts(tp=tp, fp=len(predicted) - tp, fn=len(gold) - tp)
+    return tp, pred_left, gold_left
+
+
+def match_counts(name: str, predicted: set[str], gold: set[str]) -> Counts:
+    tp, spurious, missing = match_values(name, predicted, gold)
+    return Counts(tp=tp, fp=len(spurious), fn=len(missing))
 
 
 def score(gold_docs: Iterable[dict[str, Any]], pred_docs: Iterable[dict[str, Any]]) -> Report:
     predictions = {str(d["id"]): d for d in pred_docs}
     groups: dict[str, Group] = defaultdict(Group)
     missing: list[str] = []
+    codes: dict[str, dict[str, Counts]] = {f: defaultdict(Counts) for f in CODED_FIELDS}
+    errors: list[dict[str, Any]] = []
     for gold in gold_docs:
         doc_id = str(gold["id"])
         pred = predictions.get(doc_id)
@@ -144,6 +158,20 @@ def score(gold_docs: Iterable[dict[str, Any]], pred_docs: Iterable[dict[str, Any
         gold_rel = bool(gold.get("relevant"))
         pred_rel = bool(pred.get("relevant"))
         pred_incidents = pred.get("incidents") or []
+        wrong: dict[str, Any] = {}
+        for name in FIELDS:
+            gold_values = field_values(gold, name) if gold_rel else set()
+            _, spurious, absent = match_values(name, field_values(pred, name), gold_values)
+            if spurious or absent:
+                wrong[name] = {"missing": sorted(absent), "spurious": sorted(spurious)}
+            if name in CODED_FIELDS:
+                for code in gold_values | field_values(pred, name):
+                    codes[name][code].add(Counts(tp=int(code not in absent and code not in spurious),
+                                                 fp=int(code in spurious), fn=int(code in absent)))
+        if wrong or gold_rel != pred_rel:
+            errors.append({"id": doc_id, "lang": gold.get("lang"), "relevant": {"gold": gold_rel, "predicted": pred_rel},
+                           "incidents": {"gold": len(gold.get("incidents") or []), "predicted": len(pred_incidents)},
+                           "fields": wrong})
         for key in (ALL_LANGS, gold.get("lang") or "und"):
             group = groups[key]
             group.documents += 1
@@ -156,26 +184,18 @@ def score(gold_docs: Iterable[dict[str, Any]], pred_docs: Iterable[dict[str, Any
                 group.relevant_documents += 1
                 group.count_abs_error += abs(len(gold.get("incidents") or []) - len(pred_incidents))
     groups.setdefault(ALL_LANGS, Group())
-    return Report(groups=dict(groups), missing_predictions=missing)
+    return Report(groups=dict(groups), missing_predictions=missing, codes={f: dict(c) for f, c in codes.items()},
+                  errors=errors)
 
 
 def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
     """Documents of a JSONL file; a malformed line is an EvalError naming the file and line."""
-    path = Path(path)
+    from recruitwatch.evaluate.gold import iter_gold
+
     docs: list[dict[str, Any]] = []
     seen: set[str] = set()
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvalError(f"{path}: cannot read: {exc}") from exc
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            doc = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalError(f"{path}:{number}: not valid JSON: {exc.msg}") from exc
-        if not isinstance(doc, dict) or "id" not in doc:
+    for number, doc in iter_gold(path):
+        if "id" not in doc:
             raise EvalError(f"{path}:{number}: each line must be a JSON object with an `id`")
         if str(doc["id"]) in seen:
             raise EvalError(f"{path}:{number}: duplicate id {doc['id']!r}")
