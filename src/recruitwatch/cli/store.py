@@ -277,7 +277,8 @@ def _check_date(option: str, value: str | None) -> None:
 def _incident_row(i) -> dict:
     row = i.to_gold()
     row.update({"id": i.id, "document_id": i.document_id, "date_precision": i.date_precision,
-                "verification": i.verification})
+                "verification": i.verification, "confidence": i.confidence,
+                "field_confidence": i.field_confidence(), "pipeline_version": i.pipeline_version})
     return row
 
 
@@ -338,13 +339,16 @@ def incidents_show(
         return
     table = Table(show_header=False)
     for key, value in _incident_row(incident).items():
+        if key == "field_confidence":
+            value = ", ".join(f"{k} {v:.2f}" for k, v in value.items())
         if key != "evidence":
             table.add_row(key, ", ".join(value) if isinstance(value, list) else "" if value is None else str(value))
     table.add_row("source", Text(f"{doc.title or ''} ({doc.origin})" if doc else incident.document_id))
     console.print(table)
     evidence = Table(title="Evidence", title_justify="left")
-    for name in ("field", "value", "span", "text"):
+    for name in ("field", "value", "confidence", "span", "text"):
         evidence.add_column(name, overflow="fold")
     for e in incident.evidence:
-        evidence.add_row(e.field, e.value, f"{e.start}-{e.end}", Text(e.text))
+        evidence.add_row(e.field, e.value, "" if e.confidence is None else f"{e.confidence:.2f}", f"{e.start}-{e.end}",
+                         Text(e.text))
     console.print(evidence)

@@ -21,7 +21,7 @@ DOCUMENT_FIELDS = (
 )  # fmt: skip
 INCIDENT_FIELDS = (
     "id", "document_id", "date", "date_precision", "places", "nationalities", "status", "count",
-    "actors", "tactics", "outcome", "summary", "verification", "sensitivity",
+    "actors", "tactics", "outcome", "summary", "verification", "sensitivity", "confidence", "pipeline_version",
 )  # fmt: skip
 
 # Values stored when a required incident field is None.
@@ -114,6 +114,7 @@ def evidence_rows(incident: Incident) -> list[dict[str, Any]]:
             "end": e.end,
             "text": e.text,
             "document_id": e.document_id or incident.document_id,
+            "confidence": e.confidence,
         }
         for i, e in enumerate(incident.evidence)
     ]
@@ -126,7 +127,8 @@ def incident_from_row(row: Any, spans: Iterable[Evidence] = ()) -> Incident:
 
 def evidence_from_row(row: Any) -> Evidence:
     m = row._mapping
-    return Evidence(field=m["field"], value=m["value"], start=m["start"], end=m["end"], text=m["text"], document_id=m["document_id"])
+    return Evidence(field=m["field"], value=m["value"], start=m["start"], end=m["end"], text=m["text"],
+                    document_id=m["document_id"], confidence=m["confidence"])
 
 
 def failure_row(failure: ReadFailure, now: datetime) -> dict[str, Any]:
@@ -181,4 +183,5 @@ def filter_conditions(filters: IncidentFilter | None, *, correlated: bool = True
 # Columns to select for a Document / an Incident.
 DOCUMENT_COLUMNS = [documents.c[name] for name in DOCUMENT_FIELDS]
 INCIDENT_COLUMNS = [incidents.c[name] for name in INCIDENT_FIELDS]
-EVIDENCE_COLUMNS = [evidence.c[name] for name in ("incident_id", "field", "value", "start", "end", "text", "document_id")]
+EVIDENCE_COLUMNS = [evidence.c[name] for name in ("incident_id", "field", "value", "start", "end", "text", "document_id",
+                                                   "confidence")]

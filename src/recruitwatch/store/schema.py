@@ -88,6 +88,8 @@ incidents = Table(
     Column("summary", Text, nullable=False),
     Column("verification", String(), nullable=False),
     Column("sensitivity", String(), nullable=False),
+    Column("confidence", Float),  # the least confident field value (review order)
+    Column("pipeline_version", String()),
     Column("added_at", DateTime(timezone=True), nullable=False),
     Index("ix_incidents_document_id", "document_id"),
     Index("ix_incidents_date", "date"),  # month/year breakdowns read only this index
@@ -95,6 +97,7 @@ incidents = Table(
     Index("ix_incidents_date_end", "date_end"),
     Index("ix_incidents_status", "status"),
     Index("ix_incidents_outcome", "outcome"),
+    Index("ix_incidents_confidence", "confidence"),
     Index("ix_incidents_verification", "verification"),
 )
 
@@ -120,6 +123,7 @@ evidence = Table(
     Column("end", Integer, nullable=False),
     Column("text", Text, nullable=False),
     Column("document_id", ID, nullable=False),
+    Column("confidence", Float),
     Index("ix_evidence_incident_id", "incident_id", "ord"),
     Index("ix_evidence_document_id", "document_id"),
 )
