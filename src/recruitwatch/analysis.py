@@ -50,5 +50,5 @@ def read_document(text: str, lang: str | None, title: str | None = None) -> Text
     if not lang or lang == "und":
         lang = detect_language(text[:5000])
     hits = find_cues(text, cue_langs(lang, text))
-    verdict = judge(text, lang, title)
+    verdict = judge(text, lang, title, hits)
     return TextAnalysis(text, lang, hits, all_sentence_spans(text), verdict.score, verdict.reasons)

@@ -39,16 +39,25 @@ class Analysis:
 
 def analyse(document: Document, learned: bool = True) -> Analysis:
     """Screen a document and, when it is relevant, extract its incidents (``learned=False``: with
-    the cues alone, the baseline of the blind rounds)."""
+    the cues alone, the baseline of the blind rounds). Long texts go window by window."""
+    from recruitwatch.longtext import LONG_TEXT, analyse_windows
+
+    if len(document.text or "") > LONG_TEXT:
+        document, incidents = analyse_windows(document, partial(_analyse_one, learned=learned))
+    else:
+        document, incidents = _analyse_one(document, learned)
+    document.pipeline_version = pipeline_version() if learned else f"{PIPELINE_VERSION}+rules"
+    for incident in incidents:
+        incident.pipeline_version = document.pipeline_version
+    return Analysis(document, incidents)
+
+
+def _analyse_one(document: Document, learned: bool = True) -> tuple[Document, list[Incident]]:
     from recruitwatch.extract import extract
     from recruitwatch.screen import screen_document
 
     document, text_analysis = screen_document(document, learned)
-    document.pipeline_version = pipeline_version() if learned else f"{PIPELINE_VERSION}+rules"
-    incidents = extract(document, text_analysis, learned) if document.relevant else []
-    for incident in incidents:
-        incident.pipeline_version = document.pipeline_version
-    return Analysis(document, incidents)
+    return document, (extract(document, text_analysis, learned) if document.relevant else [])
 
 
 def _init_worker() -> None:

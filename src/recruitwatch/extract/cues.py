@@ -110,24 +110,63 @@ def _cue_gate(lang: str) -> Gate:
     return Gate([cue.regex for cue in load_lexicon(lang).cues])
 
 
+#: Texts longer than this are gated piece by piece (paragraphs, or pieces of about CHUNK
+#: characters cut at a space): in a long text every gate word occurs somewhere, in a paragraph
+#: only a few do, so most patterns skip most of the text. Matches never cross a paragraph break.
+GATED_BY_PIECE = 50_000
+CHUNK = 4_000
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def _pieces(text: str) -> list[tuple[int, int]]:
+    if len(text) <= GATED_BY_PIECE:
+        return [(0, len(text))]
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        pieces.extend(_cut(text, start, m.start()))
+        start = m.end()
+    pieces.extend(_cut(text, start, len(text)))
+    return pieces
+
+
+def _cut(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A paragraph, in pieces of at most about CHUNK characters cut at sentence ends or spaces."""
+    out = []
+    while end - start > CHUNK:
+        cut = max(text.rfind(". ", start, start + CHUNK), text.rfind("\n", start, start + CHUNK))
+        if cut <= start + CHUNK // 2:
+            cut = text.rfind(" ", start, start + CHUNK)
+        cut = cut + 1 if cut > start else start + CHUNK
+        out.append((start, cut))
+        start = cut
+    if end > start:
+        out.append((start, end))
+    return out
+
+
 def find_cues(text: str, langs: tuple[str, ...] | list[str], categories: tuple[str, ...] | None = None) -> list[CueHit]:
     """Every cue of the given languages (and categories) found in text, by position."""
     hits: list[CueHit] = []
     seen: set[tuple[str, str, int, int]] = set()
+    pieces = _pieces(text)
     for lang in langs:
         if lang not in LANGUAGES:
             continue
-        mask = _cue_gate(lang).mask(text)  # cues whose required words do not occur cannot match: skip them
-        for k, cue in enumerate(load_lexicon(lang).cues):
-            if not mask[k] or categories is not None and cue.category not in categories:
-                continue
-            for m in cue.regex.finditer(text):
-                if m.end() == m.start():
+        cues = load_lexicon(lang).cues
+        gate = _cue_gate(lang)
+        for lo, hi in pieces:
+            mask = gate.mask(text[lo:hi])  # cues whose required words do not occur cannot match: skip them
+            for k, cue in enumerate(cues):
+                if not mask[k] or categories is not None and cue.category not in categories:
                     continue
-                key = (cue.category, cue.code, m.start(), m.end())
-                if key not in seen:
-                    seen.add(key)
-                    hits.append(CueHit(cue.category, cue.code, m.start(), m.end(), m.group(0), lang))
+                for m in cue.regex.finditer(text, lo, hi):
+                    if m.end() == m.start():
+                        continue
+                    key = (cue.category, cue.code, m.start(), m.end())
+                    if key not in seen:
+                        seen.add(key)
+                        hits.append(CueHit(cue.category, cue.code, m.start(), m.end(), m.group(0), lang))
     hits.sort(key=lambda h: (h.start, h.end))
     return hits
 

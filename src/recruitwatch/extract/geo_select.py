@@ -39,7 +39,9 @@ the segment (its year), then the publication year.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
+from itertools import accumulate
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from recruitwatch.extract.mentions import Mention
@@ -238,6 +240,7 @@ class Selector:
         self.ctx = ctx
         self.text: str = ctx.text
         self._paragraphs: list[Span] | None = None
+        self._free: tuple[list[Span], list[int]] | None = None
         self._nat_spans = [(m.start, m.end) for m in ctx.nationalities]
         self._where_cache: dict[tuple[int, int, int], _Where] = {}
 
@@ -276,17 +279,27 @@ class Selector:
         ends = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0]
         return lo, (min(ends) + 1 if ends else len(text))
 
+    def _free_paragraphs(self) -> tuple[list[Span], list[int]]:
+        """Paragraphs outside every incident segment, and their ends (computed once: linear)."""
+        if self._free is None:
+            spans = sorted((o.start, o.end) for o in self.ctx.segments)
+            starts = [lo for lo, _ in spans]
+            reach = list(accumulate((hi for _, hi in spans), max))  # furthest end of the spans so far
+            free = [p for p in self.paragraphs
+                    if not ((k := bisect_right(starts, p[0]) - 1) >= 0 and reach[k] > p[0])]
+            self._free = (free, [p[1] for p in free])
+        return self._free
+
     def _context_spans(self, segment: "Segment") -> list[Span]:
-        """Scene-setting text before a segment: the paragraph just before it and the lead."""
-        spans: list[Span] = []
-        # Paragraphs of another case are not scene-setting for this one.
-        taken = [(o.start, o.end) for o in getattr(self.ctx, "segments", ()) if o is not segment]
-        before = [p for p in self.paragraphs if p[1] <= segment.start
-                  and not any(lo <= p[0] < hi for lo, hi in taken)]
-        if before:
-            spans.append(before[-1])
-            if before[0] != before[-1]:
-                spans.append(before[0])  # the lead sets the scene of the cases right after it
+        """Scene-setting text before a segment: the paragraph just before it and the lead.
+        Paragraphs of another case are not scene-setting for this one."""
+        free, ends = self._free_paragraphs()
+        n = bisect_right(ends, segment.start)
+        if not n:
+            return []
+        spans = [free[n - 1]]
+        if free[0] != free[n - 1]:
+            spans.append(free[0])  # the lead sets the scene of the cases right after it
         return spans
 
     def _is_origin(self, m: Mention) -> bool:

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from recruitwatch.extract import geo_select
 from recruitwatch.extract.cues import CONTRACT_WORD, CueHit
@@ -57,6 +58,10 @@ _AFTER_SIGNING = re.compile(r"(?<!\w)(?:front|trench|killed|died|buried|wounded|
 _ARREST_VERB = re.compile(r"(?:detain|arrest|задерж|арест|ұсталған|кармалган|боздошт|hibsga|ushlan|qamoqqa\s+olin|"
                           r"ҳибсга|ушлан|қамоққа\s+олин|ҳабс)", re.IGNORECASE)
 _OCCUPIED_CODES = {"UA-14", "UA-09", "UA-23", "UA-65", "UA-43", "UA-40"}
+
+
+def _start(m) -> int:  # noqa: ANN001 - any mention
+    return m.start
 
 
 def _ev(field: str, value: str, start: int, end: int, doc: Document, confidence: float | None = None) -> Evidence:
@@ -337,7 +342,8 @@ class DocContext:
         self.segments: list[Segment] = []  # every incident segment of the document, once split
 
     def _in(self, mentions, start: int, end: int):
-        return [m for m in mentions if start <= m.start < end]
+        """The mentions (sorted by start) that start in [start, end)."""
+        return mentions[bisect_left(mentions, start, key=_start):bisect_left(mentions, end, key=_start)]
 
     def has_new_anchor(self, paragraph) -> bool:
         """Whether a paragraph names a place or date of its own (it may open a new incident)."""

@@ -9,6 +9,7 @@ stay available for each field's confidence.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,14 +36,17 @@ class SentenceLabels:
     probabilities: np.ndarray  # (sentences, labels)
     index: dict[str, int]  # "tactics:document_seizure" -> column
     hits: list[CueHit]
+    _starts: list[int] | None = None
 
     def probability(self, field: str, code: str, start: int, end: int) -> float:
         """The highest probability of a code over the sentences that start in [start, end)."""
         j = self.index.get(f"{field}:{code}")
         if j is None:
             return 0.0
-        rows = [i for i, (a, _) in enumerate(self.spans) if start <= a < end]  # (spans are sorted)
-        return float(self.probabilities[rows, j].max()) if rows else 0.0
+        starts = [a for a, _ in self.spans] if self._starts is None else self._starts
+        self._starts = starts
+        lo, hi = bisect_left(starts, start), bisect_left(starts, end)  # sentences starting in [start, end)
+        return float(self.probabilities[lo:hi, j].max()) if hi > lo else 0.0
 
     def confidence(self, field: str, code: str, start: int, end: int, hit: CueHit | None) -> float:
         """A value's confidence: the model's probability, raised when a cue also found it."""

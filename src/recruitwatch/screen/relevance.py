@@ -10,6 +10,7 @@ of Russian citizens or of residents of occupied territory, sport transfers ("con
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from recruitwatch.extract.cues import CONTRACT_WORD, CueHit, cue_langs, find_cues
@@ -46,6 +47,17 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _by_span(hits: list[CueHit], spans: list[tuple[int, int]]) -> list[list[CueHit]]:
+    """The hits that start inside each span (spans sorted and disjoint; hits sorted by start)."""
+    out: list[list[CueHit]] = [[] for _ in spans]
+    starts = [a for a, _ in spans]
+    for h in hits:
+        k = bisect_right(starts, h.start) - 1
+        if k >= 0 and h.start < spans[k][1]:
+            out[k].append(h)
+    return out
+
+
 @dataclass
 class Judgement:
     score: float
@@ -70,11 +82,21 @@ def _as_migrant(hit: CueHit) -> CueHit:
     return CueHit("relevance", "migrant", hit.start, hit.end, hit.text, hit.lang)
 
 
-def judge(text: str, lang: str | None, title: str | None = None) -> Judgement:
-    """Relevance score (0..1), decision and reasons for one text."""
+_JUDGED = ("relevance", "tactic", "status")
+
+
+def judge(text: str, lang: str | None, title: str | None = None, text_hits: list[CueHit] | None = None) -> Judgement:
+    """Relevance score (0..1), decision and reasons for one text. ``text_hits``: the cue hits of
+    ``text`` when the caller already has them (only the title's are then looked for)."""
     full = f"{title}\n\n{text}" if title else text
-    hits = [_as_migrant(h) for h in find_cues(full, cue_langs(lang, full), ("relevance", "tactic", "status"))
-            if h.category != "status" or h.code in _MIGRANT_STATUSES]
+    if text_hits is None:
+        found = find_cues(full, cue_langs(lang, full), _JUDGED)
+    else:
+        shift = len(full) - len(text)
+        found = (find_cues(title, cue_langs(lang, full), _JUDGED) if title else []) + [
+            CueHit(h.category, h.code, h.start + shift, h.end + shift, h.text, h.lang)
+            for h in text_hits if h.category in _JUDGED]
+    hits = [_as_migrant(h) for h in found if h.category != "status" or h.code in _MIGRANT_STATUSES]
     sentences = sentence_spans(full)
     in_sentence: list[list[CueHit]] = [[] for _ in sentences]
     j = 0
@@ -108,13 +130,14 @@ def judge(text: str, lang: str | None, title: str | None = None) -> Judgement:
     # A long feature often says who the person is (a migrant from Namangan) a paragraph or two
     # before it tells how he was recruited: migrant cues in the two paragraphs before count too.
     para_co = para_tactic = 0
+    paragraphs = paragraph_spans(full)
+    in_paragraph = _by_span(hits, paragraphs)
     if not co_sentences:
-        paragraphs = paragraph_spans(full)
-        for k, (a, b) in enumerate(paragraphs):
-            inside = [h for h in hits if a <= h.start < b]
+        for k in range(len(paragraphs)):
+            inside = in_paragraph[k]
             if not any(h.code in ("military", "foreign_recruitment") for h in inside):
                 continue
-            story = [h for h in hits if paragraphs[max(0, k - _STORY_BEFORE)][0] <= h.start < b]
+            story = [h for j in range(max(0, k - _STORY_BEFORE), k + 1) for h in in_paragraph[j]]
             if any(h.code == "migrant" for h in story):
                 para_co += 1
                 if {h.code for h in inside if h.category == "tactic"} - {"financial_incentive"}:
@@ -127,9 +150,8 @@ def judge(text: str, lang: str | None, title: str | None = None) -> Judgement:
     military_total = sum(1 for h in hits if h.code == "military")
     # Negative cues count only in paragraphs that speak of military service: a sport or
     # local-mobilisation item elsewhere in a digest says nothing about the recruitment story.
-    military_paras = [(a, b) for a, b in paragraph_spans(full)
-                      if any(a <= h.start < b for h in hits if h.code in ("military", "foreign_recruitment"))]
-    neg = {code: sum(1 for h in hits if h.code == code and any(a <= h.start < b for a, b in military_paras))
+    military_paras = [own for own in in_paragraph if any(h.code in ("military", "foreign_recruitment") for h in own)]
+    neg = {code: sum(1 for own in military_paras for h in own if h.code == code)
            for code in ("neg_occupied", "neg_local", "neg_sport")}
 
     score = 0.0
