@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from recruitwatch.extract.incidents import DocContext, build
-from recruitwatch.extract.learned import label_sentences
+from recruitwatch.extract.learned import label_sentences, score_mentions
 from recruitwatch.extract.segment import split
 from recruitwatch.records import Document, Incident
 
@@ -33,9 +33,15 @@ def extract(doc: Document, analysis: "TextAnalysis | None" = None, learned: bool
         return []
     if analysis is None:
         analysis = read_document(doc.text, doc.lang, doc.title)
-    labels = label_sentences(doc.text, analysis, load_model() if learned else None)
+    model = load_model() if learned else None
+    labels = label_sentences(doc.text, analysis, model)
     hits = sorted(analysis.hits + labels.hits, key=lambda h: (h.start, h.end))
     context = DocContext(doc, analysis.lang)
     segments = split(doc.text, hits, context.has_new_anchor)
+    if not segments:
+        return []
     context.segments = segments
-    return [build(doc, segment, hits, analysis.lang, context, labels) for segment in segments]
+    mentions = score_mentions(doc.text, analysis.lang, doc.published,
+                              {"place": context.places, "nationality": context.nationalities, "date": context.dates},
+                              analysis, model)
+    return [build(doc, segment, hits, analysis.lang, context, labels, mentions) for segment in segments]

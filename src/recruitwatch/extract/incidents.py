@@ -21,7 +21,7 @@ from bisect import bisect_left
 from recruitwatch.extract import geo_select
 from recruitwatch.extract.cues import CONTRACT_WORD, CueHit
 from recruitwatch.extract.dates import find_dates
-from recruitwatch.extract.learned import MODEL_LANG, SentenceLabels
+from recruitwatch.extract.learned import MODEL_LANG, RULE_CONFIDENCE, MentionScores, SentenceLabels
 from recruitwatch.extract.nationalities import find_nationalities
 from recruitwatch.extract.places import find_places
 from recruitwatch.extract.segment import Segment, Sentence
@@ -69,9 +69,7 @@ def _ev(field: str, value: str, start: int, end: int, doc: Document, confidence:
                     confidence=confidence)
 
 
-# Places, nationalities and dates are chosen by rules from the finders' mentions: a mention
-# inside the incident's own paragraphs is more certain than one taken from elsewhere in the text.
-GEO_CONFIDENCE = {True: 0.8, False: 0.5}
+
 
 
 def _sentence_of(segment: Segment, pos: int) -> Sentence | None:
@@ -275,7 +273,7 @@ def count_of(text: str, segment: Segment) -> tuple[int | None, tuple[int, int] |
 
 
 def build(doc: Document, segment: Segment, doc_hits: list[CueHit], lang: str, context: "DocContext",
-          labels: SentenceLabels) -> Incident:
+          labels: SentenceLabels, mentions: MentionScores) -> Incident:
     text = doc.text
     evidence: list[Evidence] = []
     anchor = segment.anchor
@@ -284,8 +282,8 @@ def build(doc: Document, segment: Segment, doc_hits: list[CueHit], lang: str, co
         confidence = labels.confidence(field, code, segment.start, segment.end, hit)
         return _ev(field, code, hit.start, hit.end, doc, confidence)
 
-    def located(field: str, value: str, start: int, end: int) -> Evidence:
-        return _ev(field, value, start, end, doc, GEO_CONFIDENCE[segment.start <= start < segment.end])
+    def located(field: str, group: str, value: str, span: tuple[int, int], by_rule: bool) -> Evidence:
+        return _ev(field, value, span[0], span[1], doc, mentions.confidence(group, span, value, by_rule))
 
     tactics = tactics_of(segment, text)
     for code, hit in tactics.items():
@@ -305,17 +303,22 @@ def build(doc: Document, segment: Segment, doc_hits: list[CueHit], lang: str, co
 
     count, c_span = count_of(text, segment)
     if count is not None and c_span is not None:
-        evidence.append(located("count", str(count), c_span[0], c_span[1]))
+        evidence.append(_ev("count", str(count), c_span[0], c_span[1], doc, RULE_CONFIDENCE))
 
-    places = context.places_for(segment)
-    for code, (start, end) in places.items():
-        evidence.append(located("places", code, start, end))
-    nationalities = context.nationalities_for(segment)
-    for code, (start, end) in nationalities.items():
-        evidence.append(located("nationalities", code, start, end))
+    # Places, nationalities and the date: the rules choose among the finders' mentions (rules 1,
+    # 9, 10); the mention classifier adds mentions it is sure of and drops choices it doubts.
+    places, added = mentions.adjust("place", context.places_for(segment), segment.start, segment.end)
+    for code, span in places.items():
+        evidence.append(located("places", "place", code, span, code not in added))
+    nationalities, added = mentions.adjust("nationality", context.nationalities_for(segment), segment.start,
+                                           segment.end)
+    for code, span in nationalities.items():
+        evidence.append(located("nationalities", "nationality", code, span, code not in added))
     date, precision, d_span = context.date_for(segment)
+    date, precision, d_span, learned_date = mentions.adjust_date(date, precision, d_span, segment.start, segment.end,
+                                                                 context.date_precisions)
     if date and d_span:
-        evidence.append(located("date", date, d_span[0], d_span[1]))
+        evidence.append(located("date", "date", date, d_span, not learned_date))
 
     summary = text[anchor.start:anchor.end].strip()
     if len(summary) > 300:
@@ -338,6 +341,7 @@ class DocContext:
         self.places = sorted(find_places(doc.text, lang), key=lambda m: m.start)
         self.nationalities = sorted(find_nationalities(doc.text, lang), key=lambda m: m.start)
         self.dates = sorted(find_dates(doc.text, lang, doc.published), key=lambda m: m.start)
+        self.date_precisions = {(m.start, m.end, m.value): m.precision for m in self.dates}
         self.published_year = (doc.published or "")[:4] if doc.published else None
         self.segments: list[Segment] = []  # every incident segment of the document, once split
 

@@ -74,3 +74,78 @@ def label_sentences(text: str, analysis: "TextAnalysis", model: "Model | None") 
             field, _, code = lin.labels[j].partition(":")
             hits.append(CueHit(CATEGORY[field], code, a, end, text[a:end], MODEL_LANG))
     return SentenceLabels(spans, probs, {label: j for j, label in enumerate(lin.labels)}, hits)
+
+
+#: A mention the rules did not choose joins the incident when the model gives it at least ADD;
+#: a rule's choice is dropped when the model gives it less than DROP. Set on held-out folds of
+#: the training corpus (docs/extraction.md).
+ADD = {"place": 0.7, "nationality": 0.7, "date": 0.7}
+DROP = {"place": 0.15, "nationality": 0.15, "date": 0.1}
+Span = tuple[int, int]
+
+
+@dataclass(slots=True)
+class MentionScores:
+    """The model's probability that each found mention is a value of the case."""
+
+    scores: dict[tuple[str, int, int, str], float]
+    by_group: dict[str, list[tuple[int, int, str, float]]]  # group -> (start, end, value, p), by start
+
+    def probability(self, group: str, span: Span, value: str) -> float | None:
+        return self.scores.get((group, span[0], span[1], value))
+
+    def confidence(self, group: str, span: Span, value: str, by_rule: bool) -> float:
+        p = self.probability(group, span, value)
+        if p is None:
+            return RULE_CONFIDENCE
+        return round(1.0 - (1.0 - RULE_CONFIDENCE) * (1.0 - p) if by_rule else p, 3)
+
+    def inside(self, group: str, start: int, end: int) -> list[tuple[int, int, str, float]]:
+        return [c for c in self.by_group.get(group, ()) if start <= c[0] < end]
+
+    def adjust(self, group: str, chosen: dict[str, Span], start: int, end: int) -> tuple[dict[str, Span], set[str]]:
+        """The rules' choice for a segment, with confident mentions added and doubtful ones
+        dropped; also which codes the model added."""
+        out = {code: span for code, span in chosen.items()
+               if (p := self.probability(group, span, code)) is None or p >= DROP[group]}
+        added: set[str] = set()
+        for a, b, value, p in self.inside(group, start, end):
+            if p >= ADD[group] and value not in out and not any(c.startswith(value + "-") for c in out):
+                out[value] = (a, b)
+                added.add(value)
+        for code in list(out):  # a country code says less than a region of it also chosen
+            if "-" not in code and any(c.startswith(code + "-") for c in out):
+                del out[code]
+                added.discard(code)
+        return out, added
+
+    def adjust_date(self, date: str | None, precision: str | None, span: Span | None, start: int, end: int,
+                    precisions: dict[tuple[int, int, str], str]) -> tuple[str | None, str | None, Span | None, bool]:
+        """The rules' date for a segment, or a date mention the model is much surer of."""
+        rule_p = self.probability("date", span, date) if date and span else None
+        best = max(self.inside("date", start, end), key=lambda c: (c[3], -c[0]), default=None)
+        if best is None or best[3] < ADD["date"]:
+            if date and rule_p is not None and rule_p < DROP["date"]:
+                return None, None, None, False
+            return date, precision, span, False
+        if date is None or (rule_p is not None and rule_p < best[3] - 0.3 and best[2] != date):
+            return best[2], precisions.get((best[0], best[1], best[2])), (best[0], best[1]), True
+        return date, precision, span, False
+
+
+def score_mentions(text: str, lang: str, published: str | None, groups: dict[str, list], analysis: "TextAnalysis",
+                   model: "Model | None") -> MentionScores:
+    """Probabilities for every place, nationality and date mention (no model: none)."""
+    from recruitwatch.learn.examples import mention_examples
+
+    if model is None:
+        return MentionScores({}, {})
+    scores: dict[tuple[str, int, int, str], float] = {}
+    by_group: dict[str, list[tuple[int, int, str, float]]] = {g: [] for g in groups}
+    linears = {"place": model.place, "nationality": model.nationality, "date": model.date}
+    for group, m, feats in mention_examples(text, lang, published, groups, analysis.sentence_spans,
+                                            analysis.sentence_cue_codes()):
+        p = linears[group].probability(feats)
+        scores[(group, m.start, m.end, m.value)] = max(p, scores.get((group, m.start, m.end, m.value), 0.0))
+        by_group[group].append((m.start, m.end, m.value, p))
+    return MentionScores(scores, by_group)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from recruitwatch.learn.features import cue_features, quick_features, text_features, words
+from recruitwatch.learn.features import STEM, cue_features, quick_features, text_features, words
 
 DOC_CHARS = 20000  # relevance reads the title and the first 20,000 characters
 QUICK_CHARS = 6000  # the first tier reads less
@@ -41,3 +41,80 @@ def sentence_features(text: str, spans: Sequence[tuple[int, int]], cues: Sequenc
             feats |= cue_features("n", cues[j])
     feats.add(f"L|{lang or 'und'}")
     return feats
+
+
+_CENTRAL_ASIA = frozenset({"TJ", "UZ", "KG", "KZ", "TM"})
+_OCCUPIED = frozenset({"UA-14", "UA-09", "UA-23", "UA-65", "UA-43", "UA-40"})
+
+
+def value_class(value: str) -> str:
+    """A coarse class of a place or country code, shared by every code of the class."""
+    if value.startswith("RU-"):
+        return "ru-region"
+    if value in _OCCUPIED:
+        return "ua-occupied"
+    if value.startswith("UA-"):
+        return "ua-region"
+    if value in ("RU", "UA"):
+        return value.lower()
+    return "central-asia" if value in _CENTRAL_ASIA else "country"
+
+
+def mention_features(text: str, start: int, end: int, value: str, kind: str, sentence: tuple[int, int],
+                     sentence_cues: Sequence[tuple[str, str]], lang: str | None, *, same_value: int, order: int,
+                     in_lead: bool, published: str | None = None, precision: str | None = None) -> set[str]:
+    """What makes a found mention a value of the case: the words just before and after it, its
+    sentence's words and cues, its kind and class, and its place in the document."""
+    left = words(text[max(sentence[0], start - 80):start], lang)[-4:]
+    right = words(text[end:min(sentence[1], end + 80)], lang)[:4]
+    feats = {"k|" + kind, f"L|{lang or 'und'}", f"n|{min(same_value, 4)}", f"o|{min(order, 3)}",
+             "lead" if in_lead else "body"}
+    if left:
+        feats.add("l1|" + left[-1])
+    feats.update("l|" + t[:STEM] for t in left)
+    feats.update("r|" + t[:STEM] for t in right)
+    if right:
+        feats.add("r1|" + right[0])
+    feats.update("s|" + t[:STEM] for t in words(text[sentence[0]:sentence[1]], lang))
+    feats |= cue_features("c", sentence_cues)
+    if kind.startswith("date"):
+        feats.add(f"d|{precision}")
+        year = value[:4]
+        if published and published[:4].isdigit() and year.isdigit():
+            gap = int(published[:4]) - int(year)
+            feats.add("d|future" if gap < 0 else f"d|gap{min(gap, 3)}")
+            if value[:7] == published[:7]:
+                feats.add("d|publication-month")
+    else:
+        feats.add("v|" + value_class(value))
+    return feats
+
+
+
+def mention_examples(text: str, lang: str | None, published: str | None, groups: dict[str, Sequence],
+                     spans: Sequence[tuple[int, int]], cues: Sequence[Sequence[tuple[str, str]]]
+                     ) -> list[tuple[str, object, set[str]]]:
+    """(group, mention, features) for every mention of every group (``place``, ``nationality``,
+    ``date``); a mention has ``start``, ``end``, ``value``, ``kind`` (and ``precision``)."""
+    from bisect import bisect_right
+
+    starts = [a for a, _ in spans]
+    lead_end = text.find("\n\n")
+    lead_end = len(text) if lead_end < 0 else lead_end
+    out: list[tuple[str, object, set[str]]] = []
+    for group, mentions in groups.items():
+        ordered = sorted(mentions, key=lambda m: m.start)
+        counts: dict[str, int] = {}
+        first: dict[str, int] = {}
+        for m in ordered:
+            counts[m.value] = counts.get(m.value, 0) + 1
+            first.setdefault(m.value, len(first))
+        for m in ordered:
+            k = bisect_right(starts, m.start) - 1
+            sentence = spans[k] if k >= 0 and m.start < spans[k][1] else (m.start, m.end)
+            own = cues[k] if k >= 0 and m.start < spans[k][1] else ()
+            feats = mention_features(text, m.start, m.end, m.value, m.kind, sentence, own, lang,
+                                     same_value=counts[m.value], order=first[m.value], in_lead=m.start < lead_end,
+                                     published=published, precision=getattr(m, "precision", None))
+            out.append((group, m, feats))
+    return out

@@ -6,12 +6,16 @@ its known features, scaled by the L2 norm of the binary vector (as in training),
 through the logistic function: no scikit-learn at run time, and nothing but numbers is loaded
 (no pickle: a model file cannot run code).
 
-The bundle (:class:`Model`) has three classifiers:
+The bundle (:class:`Model`) has these classifiers:
 
 * ``quick``: relevance from words and stems only, the cheap first tier of screening;
 * ``document``: relevance from words, stems, stem pairs and the cue hits of the whole text;
 * ``sentence``: one label per tactic, actor, status and outcome code (``tactics:document_seizure``)
-  from a sentence's words and its own and its neighbours' cue hits.
+  from a sentence's words and its own and its neighbours' cue hits;
+* ``place``, ``nationality``, ``date``: whether a mention the finders found (a toponym, a
+  demonym, a date) is a value of the case (where the recruitment happened, where the victims
+  come from, when the act took place), from the words around it, its sentence's cues, its
+  kind and how it stands to the rest of the document.
 
 ``meta`` records what it was trained on; ``digest`` (SHA-256 of the file) is part of the
 pipeline version stored with every incident.
@@ -23,6 +27,7 @@ import hashlib
 import io
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -32,7 +37,7 @@ from typing import Any, Iterable
 import numpy as np
 
 MODEL_FILE = "model.npz"
-NAMES = ("quick", "document", "sentence")
+NAMES = ("quick", "document", "sentence", "place", "nationality", "date")
 
 
 class ModelError(RuntimeError):
@@ -79,6 +84,9 @@ class Model:
     quick: Linear
     document: Linear
     sentence: Linear
+    place: Linear
+    nationality: Linear
+    date: Linear
     meta: dict[str, Any] = field(default_factory=dict)
     digest: str = ""
 
@@ -135,7 +143,11 @@ def _savez_deterministic(buffer: io.BytesIO, arrays: dict[str, np.ndarray]) -> N
 
 
 def model_path() -> Path:
-    """Where the shipped model lives inside the package."""
+    """The model to load: ``RECRUITWATCH_MODEL`` when set (a model built with `recruitwatch train
+    --output`), else the one the package ships."""
+    override = os.environ.get("RECRUITWATCH_MODEL")
+    if override:
+        return Path(override)
     return Path(str(resources.files("recruitwatch.learn").joinpath("data", MODEL_FILE)))
 
 
