@@ -52,12 +52,15 @@ def main() -> None:
     docs = read_gold(args.corpus)
     predictions: list[dict] = []
     started = time.perf_counter()
+    keep = os.environ.get("CROSSVAL_MODELS")  # a folder to keep (and reuse) the fold models in
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(args.folds):
             train = [d for d in docs if fold_of(d["id"], args.folds) != k]
             test = [d for d in docs if fold_of(d["id"], args.folds) == k]
-            path = Path(tmp) / f"fold{k}.npz"
-            train_documents(train, path)
+            path = Path(keep or tmp) / f"fold{k}-of-{args.folds}.npz"
+            if not (keep and path.exists()):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                train_documents(train, path)
             os.environ["RECRUITWATCH_MODEL"] = str(path)
             model_module.load_model.cache_clear()
             predictions += predict(test)
@@ -66,6 +69,10 @@ def main() -> None:
     os.environ.pop("RECRUITWATCH_MODEL", None)
     model_module.load_model.cache_clear()
     reports = {"learned (held-out folds)": score(docs, predictions)}
+    if os.environ.get("CROSSVAL_SAVE"):
+        import json
+        with open(os.environ["CROSSVAL_SAVE"], "w", encoding="utf-8") as out:
+            out.writelines(json.dumps(p, ensure_ascii=False) + "\n" for p in predictions)
     if args.rules:
         reports["rules only"] = score(docs, predict(docs, learned=False))
     fields = ["relevance", "places", "nationalities", "actors", "tactics", "status", "outcome", "date"]
@@ -79,7 +86,7 @@ def main() -> None:
             for lang in langs:
                 g = report.groups[lang]
                 c = g.relevance if f == "relevance" else g.fields[f]
-                cells.append(f"{c.f1:.3f}")
+                cells.append(f"{c.f1:.3f}" if lang != "all" else f"{c.f1:.3f} ({c.precision:.2f}/{c.recall:.2f})")
             print(f"| {f} | " + " | ".join(cells) + " |")
         print("| count MAE | " + " | ".join(f"{report.groups[lang].count_mae:.2f}" for lang in langs) + " |")
 
