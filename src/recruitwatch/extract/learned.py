@@ -79,8 +79,9 @@ def label_sentences(text: str, analysis: "TextAnalysis", model: "Model | None") 
 #: A mention the rules did not choose joins the incident when the model gives it at least ADD;
 #: a rule's choice is dropped when the model gives it less than DROP. Set on held-out folds of
 #: the training corpus (docs/extraction.md).
-ADD = {"place": 0.7, "nationality": 0.7, "date": 0.7}
-DROP = {"place": 0.15, "nationality": 0.15, "date": 0.1}
+ADD = {"place": 0.7, "nationality": 0.7, "date": 0.4}
+DROP = {"place": 0.15, "nationality": 0.15, "date": 0.25}
+REFINE = 0.3  # a more precise date of the same period replaces the chosen one from this probability
 Span = tuple[int, int]
 
 
@@ -121,16 +122,22 @@ class MentionScores:
 
     def adjust_date(self, date: str | None, precision: str | None, span: Span | None, start: int, end: int,
                     precisions: dict[tuple[int, int, str], str]) -> tuple[str | None, str | None, Span | None, bool]:
-        """The rules' date for a segment, or a date mention the model is much surer of."""
-        rule_p = self.probability("date", span, date) if date and span else None
-        best = max(self.inside("date", start, end), key=lambda c: (c[3], -c[0]), default=None)
-        if best is None or best[3] < ADD["date"]:
-            if date and rule_p is not None and rule_p < DROP["date"]:
-                return None, None, None, False
-            return date, precision, span, False
-        if date is None or (rule_p is not None and rule_p < best[3] - 0.3 and best[2] != date):
-            return best[2], precisions.get((best[0], best[1], best[2])), (best[0], best[1]), True
-        return date, precision, span, False
+        """The segment's date: the mention the model is surest of when it is sure enough, else the
+        rules' date unless the model doubts it; then, at the precision the text supports, a more
+        precise mention of the same year or month that the model finds likely (rule 10)."""
+        candidates = self.inside("date", start, end)
+        best = max(candidates, key=lambda c: (c[3], -c[0]), default=None)
+        learned = False
+        if best is not None and best[3] >= ADD["date"] and best[2] != date:
+            date, precision, span, learned = best[2], precisions.get((best[0], best[1], best[2])), (best[0], best[1]), True
+        elif date and span and (p := self.probability("date", span, date)) is not None and p < DROP["date"]:
+            return None, None, None, False
+        if date:
+            finer = [c for c in candidates if c[2].startswith(date + "-") and c[3] >= REFINE]
+            if finer:
+                a, b, value, _ = max(finer, key=lambda c: (c[3], -c[0]))
+                date, precision, span, learned = value, precisions.get((a, b, value)), (a, b), True
+        return date, precision, span, learned
 
 
 def score_mentions(text: str, lang: str, published: str | None, groups: dict[str, list], analysis: "TextAnalysis",
