@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from newsgen import stream  # noqa: E402
+from newsgen import stream
 
-from recruitwatch.extract import extract  # noqa: E402
-from recruitwatch.records import Document  # noqa: E402
-from recruitwatch.screen import screen  # noqa: E402
+from recruitwatch.extract import extract
+from recruitwatch.records import Document
+from recruitwatch.screen import screen
 
 
 def main() -> None:

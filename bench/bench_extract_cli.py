@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from newsgen import stream  # noqa: E402
+from newsgen import stream
 
 
 def main() -> None:

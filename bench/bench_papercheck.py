@@ -21,8 +21,8 @@ from collections import Counter
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-from recruitwatch.papercheck import MILITARY_TYPES, PAGE_TYPES, PaperChecker  # noqa: E402
-from recruitwatch.papercheck.generate import generate_pages  # noqa: E402
+from recruitwatch.papercheck import MILITARY_TYPES, PAGE_TYPES, PaperChecker
+from recruitwatch.papercheck.generate import generate_pages
 
 
 def pin_to_one_core() -> None:
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     pin_to_one_core()
 
     checker = PaperChecker()
-    checker.ocr  # start Tesseract before timing
+    _ = checker.ocr  # start Tesseract before timing
     gold: list[str] = []
     pred: list[str] = []
     wrong: list[tuple[str, str, str, int]] = []

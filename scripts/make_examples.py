@@ -91,7 +91,7 @@ class _Report(FPDF):
 
 def render(path: Path) -> bytes:
     meta, blocks = parse_source(path)
-    when = dt.datetime.fromisoformat(meta["date"]).replace(hour=12, tzinfo=dt.timezone.utc)
+    when = dt.datetime.fromisoformat(meta["date"]).replace(hour=12, tzinfo=dt.UTC)
     pdf = _Report(meta["author"], meta["lang"])
     pdf.add_font("DejaVu", "", str(FONT))
     pdf.add_font("DejaVu", "B", str(FONT_BOLD))

@@ -8,4 +8,5 @@ scripts/system-packages.sh
 scripts/bootstrap.sh papercheck,web,test,dev
 export RECRUITWATCH_TEST_POSTGRES_URL="${RECRUITWATCH_TEST_POSTGRES_URL:-$(scripts/postgres-test-server.sh | tail -n 1)}"
 export OMP_THREAD_LIMIT=1
+.venv/bin/ruff check src tests bench scripts
 exec .venv/bin/python -m pytest "$@"

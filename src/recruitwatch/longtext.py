@@ -11,8 +11,8 @@ document is as relevant as its most relevant window.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 from recruitwatch.records import Document, Evidence, Incident
 

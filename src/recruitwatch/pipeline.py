@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from recruitwatch import PIPELINE_VERSION, pipeline_version
 from recruitwatch.records import Document, Incident, ReadFailure
@@ -74,7 +74,7 @@ class Analyser:
         self._analyse = analyse if learned else partial(analyse, learned=False)
         self._pool: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> "Analyser":
+    def __enter__(self) -> Analyser:
         if self.workers > 1:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker)
         return self

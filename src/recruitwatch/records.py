@@ -78,7 +78,7 @@ class Document(_Record):
     meta: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, *, text: str, origin: str, **kwargs: Any) -> "Document":
+    def create(cls, *, text: str, origin: str, **kwargs: Any) -> Document:
         """A Document with its id computed from text and origin."""
         return cls(id=document_id(text, origin), origin=origin, text=text, **kwargs)
 

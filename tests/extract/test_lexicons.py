@@ -8,7 +8,7 @@ from recruitwatch.taxonomy import ACTORS, OUTCOMES, STATUSES, TACTICS
 CUES = [(lang, i, cue) for lang in LANGUAGES for i, cue in enumerate(load_lexicon(lang).cues)]
 
 
-@pytest.mark.parametrize("lang,index,cue", CUES, ids=[f"{l}-{i}-{c.category}-{c.code}" for l, i, c in CUES])
+@pytest.mark.parametrize("lang,index,cue", CUES, ids=[f"{lang}-{i}-{c.category}-{c.code}" for lang, i, c in CUES])
 def test_cue_matches_its_test_sentence(lang, index, cue):
     assert cue.test.strip(), f"{lang} cue #{index + 1} has no test sentence"
     assert cue.regex.search(cue.test), f"{lang} {cue.category}/{cue.code} does not match {cue.test!r}"

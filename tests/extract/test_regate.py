@@ -19,15 +19,15 @@ The last tests break the gate on purpose (monkeypatch) and check that these chec
 
 from __future__ import annotations
 
+import _sre
 import json
 import re
 import unicodedata
 from functools import cache
 from pathlib import Path
-from re import _constants as C  # noqa: N812 - sre opcode names
+from re import _constants as C
 from types import SimpleNamespace
 
-import _sre
 import pytest
 
 from recruitwatch.extract import cues as cues_module
@@ -472,7 +472,7 @@ def test_the_checks_catch_a_gate_that_folds_literals_to_upper_case(monkeypatch):
 def test_the_checks_catch_a_gate_that_takes_an_optional_part_as_required(monkeypatch):
     original = regate._item
 
-    def required(op, av):  # noqa: ANN001
+    def required(op, av):
         if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
             return original(op, (1, 1, av[2]))
         return original(op, av)

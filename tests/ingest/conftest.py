@@ -99,7 +99,7 @@ def batch_folder(tmp_path: Path) -> Path:
     (root / "news" / "empty.txt").write_bytes(b"")
     (root / "news" / "junk.html").write_bytes(bytes(range(256)) * 40)
     (root / "news" / "broken_utf8.txt").write_bytes(
-        "Мигранты в военкомате: ".encode("utf-8") * 5 + b"\xd0\x9f\xd1" + "ещё текст".encode("utf-8"))
+        "Мигранты в военкомате: ".encode() * 5 + b"\xd0\x9f\xd1" + "ещё текст".encode())
     (root / "news" / "bad_feed.xml").write_bytes(b"<?xml version='1.0'?><rss><channel><title>x</title><item><title>")
     (root / "telegram" / "broken" ).mkdir()
     (root / "telegram" / "broken" / "result.json").write_bytes(b'{"name": "chat", "type": "private_group", "messages": [{"id": 1,')

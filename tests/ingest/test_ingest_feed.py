@@ -56,7 +56,7 @@ class _FeedHandler(http.server.BaseHTTPRequestHandler):
     body = b""
     user_agents: list[str] = []
 
-    def do_GET(self):  # noqa: N802 (http.server naming)
+    def do_GET(self):
         type(self).user_agents.append(self.headers.get("User-Agent", ""))
         if self.path == "/feed.rss":
             self.send_response(200)

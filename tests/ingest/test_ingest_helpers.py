@@ -32,7 +32,7 @@ def test_iso_date(value, expected):
 
 
 def test_decode_text_cascade():
-    assert decode_text("Привет".encode("utf-8"), "f") == ("Привет", "utf-8")
+    assert decode_text("Привет".encode(), "f") == ("Привет", "utf-8")
     assert decode_text(b"\xef\xbb\xbfHello", "f") == ("Hello", "utf-8")
     assert decode_text("Привет, мир".encode("utf-16-le").join([b"\xff\xfe", b""]), "f")[0] == "Привет, мир"
     with pytest.raises(ReadError, match="binary content"):

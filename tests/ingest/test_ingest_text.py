@@ -48,13 +48,13 @@ def test_utf16_with_bom(tmp_path: Path, split):
 
 def test_invalid_utf8_is_a_clear_failure(tmp_path: Path, split):
     path = tmp_path / "broken.txt"
-    path.write_bytes("Мигранты в военкомате. ".encode("utf-8") * 10 + b"\xd0\x9f\xd1" + "конец".encode("utf-8"))
+    path.write_bytes("Мигранты в военкомате. ".encode() * 10 + b"\xd0\x9f\xd1" + "конец".encode())
     docs, [failure] = split(read_source(path))
     assert docs == []
     assert failure.source == str(path.resolve())
     assert "not valid UTF-8" in failure.problem
     assert "no other encoding fits" in failure.problem
-    bad_offset = len("Мигранты в военкомате. ".encode("utf-8")) * 10 + 2
+    bad_offset = len("Мигранты в военкомате. ".encode()) * 10 + 2
     assert f"invalid byte 0xd1 at offset {bad_offset}" in failure.problem
 
 

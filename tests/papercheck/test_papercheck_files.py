@@ -89,6 +89,7 @@ def test_empty_and_unknown_files_are_refused(tmp_path):
 
 def test_heic_photos_are_read(checker, tmp_path):
     import pillow_heif
+
     from recruitwatch.papercheck.generate import generate_page
 
     image = generate_page("call_up_notice", 21, "clean").image

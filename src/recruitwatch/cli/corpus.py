@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import typer
 from rich.table import Table
 
 from recruitwatch.cli import EXIT_FAILED, EXIT_PARTIAL, app
-from recruitwatch.cli.output import console, error, err_console, progress
+from recruitwatch.cli.output import console, err_console, error, progress
 from recruitwatch.errors import EvalError
 
 
@@ -66,7 +66,7 @@ def extract(
         out_file = output.open("w", encoding="utf-8")
     except OSError as exc:
         error(f"cannot write {output}: {exc.strerror or exc}")
-        raise typer.Exit(EXIT_FAILED)
+        raise typer.Exit(EXIT_FAILED) from None
     with out_file as out, Analyser(workers, learned=not rules_only) as analyser, progress() as bar:
         task = bar.add_task("Extracting", total=total)
         for batch in batched(_input_documents(input, failures), batch_size):
@@ -162,7 +162,7 @@ def evaluate(
         report = score(load_jsonl(gold), load_jsonl(predictions))
     except EvalError as exc:
         error(str(exc))
-        raise typer.Exit(EXIT_FAILED)
+        raise typer.Exit(EXIT_FAILED) from None
     if as_json:
         data = report.to_dict()
         if errors:

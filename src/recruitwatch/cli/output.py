@@ -7,8 +7,16 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn,
-                           TimeElapsedColumn)
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Column
 from rich.text import Text
 
@@ -124,14 +132,14 @@ class IngestBar:
                 transient=False,
             )
 
-    def __enter__(self) -> "IngestBar":
+    def __enter__(self) -> IngestBar:
         if self._progress is not None:
             self._progress.start()
             self._task = self._progress.add_task("Ingesting", total=None, files_known=False, documents=0, failed=0,
                                                  stage="finding", current=None)
         return self
 
-    def update(self, state: "IngestProgress") -> None:
+    def update(self, state: IngestProgress) -> None:
         if self._progress is None:
             return
         changes = {"completed": state.files_done, "documents": state.documents, "failed": state.failed,

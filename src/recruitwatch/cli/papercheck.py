@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from rich.console import Console
@@ -17,12 +16,12 @@ from recruitwatch.errors import ConfigError, ReadError
 
 @app.command("papercheck")
 def papercheck(
-    files: List[Path] = typer.Argument(..., help="PDFs, photos or scans (JPEG, PNG, TIFF, HEIC); many at once."),
+    files: list[Path] = typer.Argument(..., help="PDFs, photos or scans (JPEG, PNG, TIFF, HEIC); many at once."),
     lang: str = typer.Option("en", "--lang", help="Language of the result: en, ru, uz, tg, ky, kk."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object per page (JSON Lines) instead."),
     ocr_lang: str = typer.Option("rus+eng", "--ocr-lang",
                                  help="Tesseract languages, e.g. rus+eng+uzb+uzb-cyrl+kaz+kir+tgk."),
-    country: Optional[str] = typer.Option(None, "--country",
+    country: str | None = typer.Option(None, "--country",
                                           help="Home country for the risks section: uz, tj, kg, kz, tm (default: all)."),
 ) -> None:
     """Check each page: is it a military contract, call-up notice or other military paper?"""
@@ -40,10 +39,10 @@ def papercheck(
     try:
         checker = PaperChecker(ocr_langs=ocr_lang)
         if ocr_lang != "rus+eng":
-            checker.ocr  # validate the languages now, before any file is read
+            _ = checker.ocr  # validate the languages now, before any file is read
     except ConfigError as exc:
         err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
 
     # open everything first: unreadable files are reported at once and the page total is known
     sources, results_by_name = [], {}
@@ -75,7 +74,7 @@ def papercheck(
                 results_by_name[source.name] = checker.check_source(source, emit)
     except ConfigError as exc:
         err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_FAILED)
+        raise typer.Exit(EXIT_FAILED) from None
     finally:
         checker.close()
 

@@ -19,6 +19,6 @@ def serve(
         from recruitwatch.web.app import create_app
     except ImportError as exc:
         typer.echo(f"The web app needs the 'web' extras: pip install 'recruitwatch[web,papercheck]' ({exc})", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     typer.echo(f"Paper check: http://{host}:{port}/check", err=True)
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Iterator, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -16,7 +17,7 @@ from recruitwatch.cli.output import IngestBar, console, err_console, error
 from recruitwatch.errors import StoreError
 
 DbOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--db", envvar="RECRUITWATCH_DATABASE_URL", show_envvar=True,
                  help="Database URL (sqlite:///file.db, postgresql+psycopg://...) or a path to an SQLite file. "
                       "Default: recruitwatch.db in the current directory."),
@@ -40,7 +41,7 @@ def opened(db: str | None, *, must_exist: bool = True) -> Iterator:
         store = open_store(db)
     except StoreError as exc:
         error(str(exc))
-        raise typer.Exit(EXIT_FAILED)
+        raise typer.Exit(EXIT_FAILED) from None
     try:
         if must_exist and not store.is_initialised():
             error(f"no recruitwatch store at {store.describe()}; run `recruitwatch init` first (or pass --db)")
@@ -48,7 +49,7 @@ def opened(db: str | None, *, must_exist: bool = True) -> Iterator:
         yield store
     except StoreError as exc:
         error(str(exc))
-        raise typer.Exit(EXIT_FAILED)
+        raise typer.Exit(EXIT_FAILED) from None
     finally:
         store.close()
 
@@ -122,7 +123,7 @@ BREAKDOWNS = {"tactic": "tactics", "place": "places", "month": "month", "nationa
 @app.command()
 def summary(
     db: DbOption = None,
-    by: Annotated[list[str], typer.Option("--by", help=f"Breakdowns to show: {', '.join(BREAKDOWNS)}.")] = ["tactic", "place", "month"],
+    by: Annotated[list[str], typer.Option("--by", help=f"Breakdowns to show: {', '.join(BREAKDOWNS)}.")] = ("tactic", "place", "month"),
     lang: Annotated[str, typer.Option("--lang", help="Label language: en or ru.")] = "en",
     as_json: JsonOption = False,
 ) -> None:
@@ -173,8 +174,8 @@ def _documents_table(docs) -> Table:
 @documents_app.command("list")
 def documents_list(
     db: DbOption = None,
-    lang: Annotated[Optional[str], typer.Option(help="Only this language (en, ru, uz, tg, ky, kk).")] = None,
-    relevant: Annotated[Optional[bool], typer.Option("--relevant/--not-relevant", help="Only relevant / not relevant documents.")] = None,
+    lang: Annotated[str | None, typer.Option(help="Only this language (en, ru, uz, tg, ky, kk).")] = None,
+    relevant: Annotated[bool | None, typer.Option("--relevant/--not-relevant", help="Only relevant / not relevant documents.")] = None,
     limit: LimitOption = 50,
     offset: OffsetOption = 0,
     as_json: JsonOption = False,
@@ -271,7 +272,7 @@ def _check_date(option: str, value: str | None) -> None:
             dt.date.fromisoformat(bound)
     except (StoreError, ValueError):
         error(f"{option} {value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def _incident_row(i) -> dict:
@@ -285,14 +286,14 @@ def _incident_row(i) -> dict:
 @incidents_app.command("list")
 def incidents_list(
     db: DbOption = None,
-    date_from: Annotated[Optional[str], typer.Option("--from", help="Earliest date (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
-    date_to: Annotated[Optional[str], typer.Option("--to", help="Latest date (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
-    place: Annotated[Optional[str], typer.Option(help="ISO code; RU matches every Russian region.")] = None,
-    nationality: Annotated[Optional[str], typer.Option(help="ISO 3166-1 alpha-2 code of the victims' origin, e.g. TJ.")] = None,
-    status: Annotated[Optional[str], typer.Option(help="Victim status code, e.g. foreign_national.")] = None,
-    actor: Annotated[Optional[str], typer.Option(help="Actor type code, e.g. police.")] = None,
-    tactic: Annotated[Optional[str], typer.Option(help="Tactic code, e.g. document_seizure.")] = None,
-    outcome: Annotated[Optional[str], typer.Option(help="Outcome code, e.g. refused.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Earliest date (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Latest date (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
+    place: Annotated[str | None, typer.Option(help="ISO code; RU matches every Russian region.")] = None,
+    nationality: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2 code of the victims' origin, e.g. TJ.")] = None,
+    status: Annotated[str | None, typer.Option(help="Victim status code, e.g. foreign_national.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Actor type code, e.g. police.")] = None,
+    tactic: Annotated[str | None, typer.Option(help="Tactic code, e.g. document_seizure.")] = None,
+    outcome: Annotated[str | None, typer.Option(help="Outcome code, e.g. refused.")] = None,
     limit: LimitOption = 50,
     offset: OffsetOption = 0,
     as_json: JsonOption = False,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -14,7 +14,7 @@ from recruitwatch.cli.output import console, error
 
 @app.command()
 def taxonomy(
-    field: Annotated[Optional[str], typer.Argument(help="Only this field: status, actors, tactics or outcome.")] = None,
+    field: Annotated[str | None, typer.Argument(help="Only this field: status, actors, tactics or outcome.")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Label language: en or ru.")] = "en",
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the whole vocabulary as Markdown.")] = False,
 ) -> None:

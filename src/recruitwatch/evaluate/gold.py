@@ -24,10 +24,11 @@ import json
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from recruitwatch.errors import EvalError
 from recruitwatch.taxonomy.vocabulary import ACTORS, OUTCOMES, STATUSES, TACTICS

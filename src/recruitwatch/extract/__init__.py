@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["extract"]
 
 
-def extract(doc: Document, analysis: "TextAnalysis | None" = None, learned: bool = True) -> list[Incident]:
+def extract(doc: Document, analysis: TextAnalysis | None = None, learned: bool = True) -> list[Incident]:
     """Incidents of a screened document; [] when it is not relevant. ``learned=False`` uses the
     cues alone (the rule-only baseline)."""
     from recruitwatch.analysis import read_document

@@ -41,8 +41,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from itertools import accumulate
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from recruitwatch.extract.mentions import Mention
 from recruitwatch.extract.places import CITY_TO_REGION  # federal cities and the region around them
@@ -213,7 +214,7 @@ class _Where:
                  "is_act", "is_after", "is_before", "is_period", "neutral")
 
     def __init__(self, act: int | None, after: int | None, before: int | None, report: int | None,
-                 period: int | None, sentence: "Sentence | None", clause: Span):
+                 period: int | None, sentence: Sentence | None, clause: Span):
         self.act, self.after, self.before, self.report, self.period = act, after, before, report, period
         self.sentence, self.clause = sentence, clause
         # The nearest cue decides what the clause is about; an act cue wins ties.
@@ -225,18 +226,18 @@ class _Where:
         self.neutral = act is None and after is None and before is None
 
 
-def _sentence_at(sentences: Sequence["Sentence"], pos: int) -> "Sentence | None":
+def _sentence_at(sentences: Sequence[Sentence], pos: int) -> Sentence | None:
     return next((s for s in sentences if s.start <= pos < s.end), None)
 
 
-def _cue_act(sentence: "Sentence | None", lo: int, hi: int) -> bool:
+def _cue_act(sentence: Sentence | None, lo: int, hi: int) -> bool:
     return sentence is not None and any(c.category in _ACT_CUE_CATEGORIES and lo <= c.start < hi for c in sentence.cues)
 
 
 class Selector:
     """Per-document choices; ``ctx`` is the :class:`~recruitwatch.extract.incidents.DocContext`."""
 
-    def __init__(self, ctx) -> None:  # noqa: ANN001
+    def __init__(self, ctx) -> None:
         self.ctx = ctx
         self.text: str = ctx.text
         self._paragraphs: list[Span] | None = None
@@ -251,7 +252,7 @@ class Selector:
             self._paragraphs = paragraph_spans(self.text)
         return self._paragraphs
 
-    def _where(self, m: Mention, sentences: Sequence["Sentence"]) -> _Where:
+    def _where(self, m: Mention, sentences: Sequence[Sentence]) -> _Where:
         s = _sentence_at(sentences, m.start)
         key = (m.start, m.end, id(s))  # the sentences live as long as the document's segments
         where = self._where_cache.get(key)
@@ -259,7 +260,7 @@ class Selector:
             where = self._where_cache[key] = self._where_in(m, s)
         return where
 
-    def _where_in(self, m: Mention, s: "Sentence | None") -> _Where:
+    def _where_in(self, m: Mention, s: Sentence | None) -> _Where:
         text = self.text
         lo, hi = (s.start, s.end) if s is not None else self._sentence_bounds(m.start)
         c_lo, c_hi = _clause(text, m.start, m.end, lo, hi)
@@ -290,7 +291,7 @@ class Selector:
             self._free = (free, [p[1] for p in free])
         return self._free
 
-    def _context_spans(self, segment: "Segment") -> list[Span]:
+    def _context_spans(self, segment: Segment) -> list[Span]:
         """Scene-setting text before a segment: the paragraph just before it and the lead.
         Paragraphs of another case are not scene-setting for this one."""
         free, ends = self._free_paragraphs()
@@ -308,10 +309,10 @@ class Selector:
         return bool(_ORIGIN_BEFORE.search(self.text, max(0, m.start - 25), m.start))
 
     # -- places ---------------------------------------------------------------------------------
-    def _place_ok(self, m: Mention, sentences: Sequence["Sentence"], anchor: "Sentence") -> bool:
+    def _place_ok(self, m: Mention, sentences: Sequence[Sentence], anchor: Sentence) -> bool:
         return self._place_tier(m, sentences) == 1
 
-    def _place_tier(self, m: Mention, sentences: Sequence["Sentence"]) -> int:
+    def _place_tier(self, m: Mention, sentences: Sequence[Sentence]) -> int:
         """1: a place of the act; 2: a Russian place of the person's life there (where they lived
         or worked: the act's place when nothing more specific is named); 0: not a place of the act."""
         if m.kind != "place":
@@ -365,7 +366,7 @@ class Selector:
             return CITY_TO_REGION[m.value]
         return m.value
 
-    def places(self, segment: "Segment") -> dict[str, Span]:
+    def places(self, segment: Segment) -> dict[str, Span]:
         ctx = self.ctx
         sentences = segment.sentences
         chosen: dict[str, Span] = {}
@@ -423,7 +424,7 @@ class Selector:
             return bool(_UA_PEOPLE.search(window))
         return True
 
-    def nationalities(self, segment: "Segment") -> dict[str, Span]:
+    def nationalities(self, segment: Segment) -> dict[str, Span]:
         ctx = self.ctx
         chosen: dict[str, Span] = {}
         languages: dict[str, Span] = {}
@@ -462,7 +463,7 @@ class Selector:
         return {}
 
     # -- date -----------------------------------------------------------------------------------
-    def _date_score(self, m: Mention, segment: "Segment") -> tuple[float, _Where]:
+    def _date_score(self, m: Mention, segment: Segment) -> tuple[float, _Where]:
         w = self._where(m, segment.sentences)
         score = 0.0
         if w.is_act:
@@ -497,11 +498,11 @@ class Selector:
         return lo <= first[0] + 1 and _ACT.search(self.text, lo, hi) is not None \
             and _REPORT.search(self.text, lo, hi) is None
 
-    def date(self, segment: "Segment") -> tuple[str | None, str | None, Span | None]:
+    def date(self, segment: Segment) -> tuple[str | None, str | None, Span | None]:
         ctx = self.ctx
         published = ctx.doc.published or ""
 
-        def ok(m) -> bool:  # noqa: ANN001
+        def ok(m) -> bool:
             return not published or m.value[:len(published)] <= published or m.value[:4] <= published[:4]
 
         inside = [m for m in ctx._in(ctx.dates, segment.start, segment.end) if ok(m)]
@@ -549,7 +550,7 @@ def _drop_bare_countries(chosen: dict[str, Span]) -> None:
             del chosen[code]
 
 
-def selector(ctx) -> Selector:  # noqa: ANN001
+def selector(ctx) -> Selector:
     """The document's selector, created once and kept on the context."""
     sel = getattr(ctx, "_geo_selector", None)
     if sel is None:
@@ -558,15 +559,15 @@ def selector(ctx) -> Selector:  # noqa: ANN001
     return sel
 
 
-def places_for(ctx, segment: "Segment") -> dict[str, Span]:  # noqa: ANN001
+def places_for(ctx, segment: Segment) -> dict[str, Span]:
     return selector(ctx).places(segment)
 
 
-def nationalities_for(ctx, segment: "Segment") -> dict[str, Span]:  # noqa: ANN001
+def nationalities_for(ctx, segment: Segment) -> dict[str, Span]:
     return selector(ctx).nationalities(segment)
 
 
-def date_for(ctx, segment: "Segment") -> tuple[str | None, str | None, Span | None]:  # noqa: ANN001
+def date_for(ctx, segment: Segment) -> tuple[str | None, str | None, Span | None]:
     return selector(ctx).date(segment)
 
 

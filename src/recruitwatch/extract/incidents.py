@@ -60,7 +60,7 @@ _ARREST_VERB = re.compile(r"(?:detain|arrest|задерж|арест|ұстал�
 _OCCUPIED_CODES = {"UA-14", "UA-09", "UA-23", "UA-65", "UA-43", "UA-40"}
 
 
-def _start(m) -> int:  # noqa: ANN001 - any mention
+def _start(m) -> int:
     return m.start
 
 
@@ -272,7 +272,7 @@ def count_of(text: str, segment: Segment) -> tuple[int | None, tuple[int, int] |
     return None, None
 
 
-def build(doc: Document, segment: Segment, doc_hits: list[CueHit], lang: str, context: "DocContext",
+def build(doc: Document, segment: Segment, doc_hits: list[CueHit], lang: str, context: DocContext,
           labels: SentenceLabels, mentions: MentionScores) -> Incident:
     text = doc.text
     evidence: list[Evidence] = []

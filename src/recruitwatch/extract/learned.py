@@ -56,7 +56,7 @@ class SentenceLabels:
         return round(p, 3)
 
 
-def label_sentences(text: str, analysis: "TextAnalysis", model: "Model | None") -> SentenceLabels:
+def label_sentences(text: str, analysis: TextAnalysis, model: Model | None) -> SentenceLabels:
     """Probabilities for every sentence, and a hit for each code at or above its threshold
     (no model: no labels, every probability 0)."""
     spans = analysis.sentence_spans
@@ -140,8 +140,8 @@ class MentionScores:
         return date, precision, span, learned
 
 
-def score_mentions(text: str, lang: str, published: str | None, groups: dict[str, list], analysis: "TextAnalysis",
-                   model: "Model | None") -> MentionScores:
+def score_mentions(text: str, lang: str, published: str | None, groups: dict[str, list], analysis: TextAnalysis,
+                   model: Model | None) -> MentionScores:
     """Probabilities for every place, nationality and date mention (no model: none)."""
     from recruitwatch.learn.examples import mention_examples
 

@@ -18,14 +18,13 @@ of them is not gated (every pattern runs).
 
 from __future__ import annotations
 
+import _sre
 import re
 from itertools import product
-from re import _constants as C  # noqa: N812 - the sre opcode names
+from re import _constants as C
 from re import _parser
 
 from recruitwatch.textutil import trie_pattern
-
-import _sre
 
 try:  # CPython 3.11+
     from re._casefix import _EXTRA_CASES
@@ -78,7 +77,7 @@ def _cat(a: frozenset[str], b: frozenset[str]) -> frozenset[str] | None:
 _EMPTY: frozenset[str] = frozenset({""})
 
 
-def _seq(items, prefix: frozenset[str] = _EMPTY) -> Info:  # noqa: ANN001 - an sre SubPattern
+def _seq(items, prefix: frozenset[str] = _EMPTY) -> Info:
     clauses: list[frozenset[str]] = []
     run: frozenset[str] = prefix
     whole: frozenset[str] | None = prefix
@@ -107,7 +106,7 @@ def _seq(items, prefix: frozenset[str] = _EMPTY) -> Info:  # noqa: ANN001 - an s
     return whole, clauses
 
 
-def _item(op, av) -> Info:  # noqa: ANN001, C901 - sre opcodes
+def _item(op, av) -> Info:
     if op is C.LITERAL:
         return frozenset({fold_char(av)}), []
     if op is C.IN:
@@ -142,7 +141,7 @@ def _item(op, av) -> Info:  # noqa: ANN001, C901 - sre opcodes
     return None, []  # ANY, CATEGORY, NOT_LITERAL, group references
 
 
-def _branch(branches, prefix: frozenset[str] = frozenset({""})) -> Info:  # noqa: ANN001
+def _branch(branches, prefix: frozenset[str] = frozenset({""})) -> Info:
     """An alternation; with a prefix, each branch is read with the literal before it."""
     exact: frozenset[str] | None = None
     if prefix == _EMPTY:
@@ -171,7 +170,7 @@ def clauses_of(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
     """Literal clauses every match of ``pattern`` satisfies (empty: no gate)."""
     try:
         tree = _parser.parse(pattern.pattern, pattern.flags)
-    except Exception:  # noqa: BLE001 - an unparsable pattern is simply not gated
+    except Exception:
         return ()
     exact, clauses = _seq(tree)
     if _useful(exact):

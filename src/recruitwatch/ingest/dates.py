@@ -47,7 +47,7 @@ def iso_date(value: object) -> str | None:
             value.tm_year, value.tm_mon, value.tm_mday) else None
     if isinstance(value, (int, float)):
         try:
-            return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).date().isoformat()
+            return dt.datetime.fromtimestamp(value, tz=dt.UTC).date().isoformat()
         except (OverflowError, OSError, ValueError):
             return None
     if not isinstance(value, str):

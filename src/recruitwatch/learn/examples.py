@@ -6,7 +6,7 @@ a feature cannot mean one thing when learned and another when used.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from recruitwatch.learn.features import STEM, cue_features, quick_features, text_features, words
 

@@ -11,7 +11,7 @@ morphological dictionary for each language, and costs one slice.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 STEM = 5
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’ʻʼ‘`][^\W\d_]+)*|\d+")

@@ -28,11 +28,12 @@ import io
 import json
 import math
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -111,7 +112,7 @@ class Model:
         return self.digest
 
     @classmethod
-    def read(cls, data: bytes) -> "Model":
+    def read(cls, data: bytes) -> Model:
         try:
             with np.load(io.BytesIO(data), allow_pickle=False) as z:
                 parts = {name: _linear(z, name) for name in NAMES}

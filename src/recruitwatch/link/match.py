@@ -8,7 +8,8 @@ when both name tactics, at least one shared tactic.
 
 from __future__ import annotations
 
-from typing import Iterable, Protocol
+from collections.abc import Iterable
+from typing import Protocol
 
 from recruitwatch.records import Incident
 

@@ -6,7 +6,7 @@ The CLI and the web app are thin layers over :meth:`PaperChecker.check_source`.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from recruitwatch.errors import ReadError
 from recruitwatch.papercheck.classify import PhraseClassifier

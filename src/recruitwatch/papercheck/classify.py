@@ -109,7 +109,7 @@ class PhraseClassifier:
             self._groups.setdefault((t.prefix, len(t.text)), []).append(i)
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "PhraseClassifier":
+    def load(cls, path: str | Path | None = None) -> PhraseClassifier:
         if path is None:
             raw = resources.files("recruitwatch.papercheck").joinpath("data/phrases.json").read_text("utf-8")
         else:

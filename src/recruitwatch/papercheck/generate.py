@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import io
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Callable, Iterator
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -25,12 +25,12 @@ def _read(name: str) -> dict[str, Any]:
     return json.loads(raw)
 
 
-@lru_cache(maxsize=None)  # package data, read-only: loading once per process is safe
+@cache  # package data, read-only: loading once per process is safe
 def statements() -> dict[str, Any]:
     return _read("statements")
 
 
-@lru_cache(maxsize=None)
+@cache
 def texts(lang: str) -> dict[str, Any]:
     if lang not in LANGS:
         raise ConfigError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")

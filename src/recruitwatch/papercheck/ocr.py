@@ -11,14 +11,14 @@ import os
 # Tesseract with OpenMP on several threads is about 5x slower; parallelise across pages instead.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-import threading  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
+import threading
+from dataclasses import dataclass
+from pathlib import Path
 
-from PIL import Image  # noqa: E402
+from PIL import Image
 
-from recruitwatch.errors import ConfigError  # noqa: E402
-from recruitwatch.papercheck import imageprep  # noqa: E402
+from recruitwatch.errors import ConfigError
+from recruitwatch.papercheck import imageprep
 
 DEFAULT_LANGS = "rus+eng"
 KNOWN_LANGS = {"rus": "Russian", "eng": "English", "uzb": "Uzbek (Latin)", "uzb_cyrl": "Uzbek (Cyrillic)",
@@ -87,7 +87,7 @@ class OcrEngine:
         if self._osd is not None:
             self._osd.End()
 
-    def __enter__(self) -> "OcrEngine":
+    def __enter__(self) -> OcrEngine:
         return self
 
     def __exit__(self, *exc) -> None:

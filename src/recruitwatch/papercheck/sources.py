@@ -10,9 +10,9 @@ from __future__ import annotations
 import io
 import warnings
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
@@ -61,7 +61,7 @@ class Source(ABC):
     def pages(self) -> Iterator[PageInput]:
         """The file's pages, in order, each as its text layer or an image to OCR."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional for subclasses: most hold nothing open
         """Release what the source holds open (nothing, unless a subclass says otherwise)."""
 
 

@@ -34,7 +34,7 @@ def screen(doc: Document, learned: bool = True) -> Document:
     return screen_document(doc, learned)[0]
 
 
-def screen_document(doc: Document, learned: bool = True) -> tuple[Document, "TextAnalysis | None"]:
+def screen_document(doc: Document, learned: bool = True) -> tuple[Document, TextAnalysis | None]:
     """Screen a document; the text analysis comes back when the second tier read it.
 
     ``learned=False`` screens with the rules alone (the cue prefilter, then the rule score):

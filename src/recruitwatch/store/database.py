@@ -6,14 +6,14 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, bindparam, func, inspect, literal_column, select, table, column, text
+from sqlalchemy import Connection, bindparam, column, func, inspect, literal_column, select, table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -45,7 +45,7 @@ class BatchResult:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
@@ -126,7 +126,7 @@ class Store:
             self._engine = None
         self._ready = False
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -418,7 +418,7 @@ class Store:
             one = lambda stmt: conn.execute(stmt).scalar() or 0  # noqa: E731
             return {
                 "documents": one(select(func.count()).select_from(documents)),
-                "relevant_documents": one(select(func.count()).select_from(documents).where(documents.c.relevant == True)),
+                "relevant_documents": one(select(func.count()).select_from(documents).where(documents.c.relevant.is_(True))),
                 "incidents": one(select(func.count()).select_from(incidents)),
                 "evidence": one(select(func.count()).select_from(evidence)),
                 "failures": one(select(func.count()).select_from(ingest_failures)),
