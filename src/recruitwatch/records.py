@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from recruitwatch.isodate import iso_date
+
 DOCUMENT_KINDS = ("news", "testimony", "official", "social", "paper")
 DATE_PRECISIONS = ("day", "month", "year")
 VERIFICATION_STATES = ("reported", "corroborated", "verified", "disputed", "rejected")
@@ -76,6 +78,12 @@ class Document(_Record):
     reasons: list[str] = field(default_factory=list)
     pipeline_version: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # One form for every stage: "14.05.2023", a timestamp or an RFC 822 date become
+        # "2023-05-14"; what is not a date becomes None (a wrong date would mislead extraction).
+        if self.published is not None:
+            self.published = iso_date(self.published)
 
     @classmethod
     def create(cls, *, text: str, origin: str, **kwargs: Any) -> Document:

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from recruitwatch.errors import ReadError
-from recruitwatch.ingest.dates import iso_date
+from recruitwatch.isodate import iso_date
 from recruitwatch.ingest.encoding import decode_text
 from recruitwatch.ingest.markup import fragment_to_text, human_size
 

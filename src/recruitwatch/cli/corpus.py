@@ -11,12 +11,13 @@ import typer
 from rich.table import Table
 
 from recruitwatch.cli import EXIT_FAILED, EXIT_PARTIAL, app
-from recruitwatch.cli.output import console, err_console, error, progress
+from recruitwatch.cli.output import console, err_console, error, progress, warn
 from recruitwatch.errors import EvalError
 
 
-def _input_documents(path: Path, failures: list[str]) -> Iterator:
+def _input_documents(path: Path, failures: list[str], warnings: list[str]) -> Iterator:
     """Documents from a JSONL file with `id` and `text`; bad lines are reported, not fatal."""
+    from recruitwatch.isodate import iso_date
     from recruitwatch.records import Document
 
     with path.open(encoding="utf-8", errors="replace") as handle:
@@ -30,6 +31,9 @@ def _input_documents(path: Path, failures: list[str]) -> Iterator:
             except (json.JSONDecodeError, ValueError) as exc:
                 failures.append(f"{path}:{number}: {exc}")
                 continue
+            published = row.get("published")
+            if published is not None and iso_date(published) is None:
+                warnings.append(f"{path}:{number}: `published` {published!r} is not a date; read without it")
             yield Document(
                 id=str(row["id"]),
                 origin=f"{path.name}#{row['id']}",
@@ -60,6 +64,7 @@ def extract(
     from recruitwatch.pipeline import Analyser, batched
 
     failures: list[str] = []
+    warnings: list[str] = []
     total = _count_lines(input)
     written = 0
     try:
@@ -69,7 +74,7 @@ def extract(
         raise typer.Exit(EXIT_FAILED) from None
     with out_file as out, Analyser(workers, learned=not rules_only) as analyser, progress() as bar:
         task = bar.add_task("Extracting", total=total)
-        for batch in batched(_input_documents(input, failures), batch_size):
+        for batch in batched(_input_documents(input, failures, warnings), batch_size):
             for analysis in analyser.map(batch):
                 doc = analysis.document
                 out.write(json.dumps({
@@ -82,6 +87,8 @@ def extract(
                 }, ensure_ascii=False) + "\n")
                 written += 1
             bar.update(task, completed=written + len(failures))
+    for warning in warnings:
+        warn(warning)
     for failure in failures:
         error(failure)
     err_console.print(f"Wrote {written} predictions to {output}" + (f"; {len(failures)} lines failed" if failures else ""))

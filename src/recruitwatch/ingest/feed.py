@@ -19,8 +19,8 @@ from pathlib import Path
 
 from recruitwatch import __version__
 from recruitwatch.errors import ReadError
-from recruitwatch.ingest.dates import iso_date
 from recruitwatch.ingest.markup import fragment_to_text, human_size
+from recruitwatch.isodate import iso_date
 from recruitwatch.records import Document, ReadFailure
 
 EXTENSIONS = (".rss", ".atom", ".xml", ".rdf")

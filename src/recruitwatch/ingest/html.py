@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from recruitwatch.errors import ReadError
-from recruitwatch.ingest.dates import iso_date
 from recruitwatch.ingest.encoding import bom_encoding, decode_declared, looks_binary
 from recruitwatch.ingest.markup import tidy
+from recruitwatch.isodate import iso_date
 from recruitwatch.records import Document, ReadFailure
 
 EXTENSIONS = (".html", ".htm", ".xhtml")

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from recruitwatch.errors import ReadError
-from recruitwatch.ingest.dates import iso_date
 from recruitwatch.ingest.encoding import decode_text
+from recruitwatch.isodate import iso_date
 from recruitwatch.records import DOCUMENT_KINDS, Document, ReadFailure
 
 EXTENSIONS = (".jsonl", ".ndjson", ".jsonlines")

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from recruitwatch.errors import ReadError
-from recruitwatch.ingest.dates import iso_date
 from recruitwatch.ingest.markup import tidy
+from recruitwatch.isodate import iso_date
 from recruitwatch.records import Document, ReadFailure
 
 EXTENSIONS = (".pdf",)

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from recruitwatch.errors import ReadError
-from recruitwatch.ingest.dates import iso_date
 from recruitwatch.ingest.encoding import decode_text
+from recruitwatch.isodate import iso_date
 from recruitwatch.records import Document, ReadFailure
 
 EXTENSIONS = (".txt", ".text", ".md", ".markdown")

@@ -1,5 +1,8 @@
 """Publication dates from the many forms sources give them, as ISO ``YYYY-MM-DD`` strings.
 
+:class:`~recruitwatch.records.Document` normalises its ``published`` with :func:`iso_date`, so
+every reader and stage sees one form.
+
 Only explicit, machine-written dates are handled here (metadata fields, feed dates, export
 timestamps). Dates inside report text are the extract stage's job. A date that cannot be read
 becomes ``None``: a wrong publication date would mislead date resolution downstream.
