@@ -6,9 +6,9 @@ import time
 import pytest
 
 from recruitwatch.errors import ReadError
-from recruitwatch.isodate import iso_date
 from recruitwatch.ingest.encoding import decode_text
 from recruitwatch.ingest.markup import fragment_to_text, human_size
+from recruitwatch.isodate import iso_date
 
 
 @pytest.mark.parametrize("value,expected", [
