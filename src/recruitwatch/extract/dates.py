@@ -62,7 +62,9 @@ _CYR_LETTERS = "а-яёәғқңөұүһіӣӯҳҷў"
 # next to a day number or a year, see _MONTH_STRICT.
 _MONTH_WORD = (
     r"(?:(?:январ|феврал|март|апрел|июн|июл|август|сентябр|октябр|ноябр|декабр|қаңтар|ақпан|наурыз|сәуір|"
-    r"мамыр|маусым|шілде|тамыз|қыркүйек|қараша|желтоқсан)[" + _CYR_LETTERS + r"]*"
+    r"мамыр|маусым|шілде|тамыз|қыркүйек|қараша|желтоқсан)"
+    r"(?![" + _CYR_LETTERS + r"]*ск)"  # not an adjective: "Октябрьский район" is a district
+    r"[" + _CYR_LETTERS + r"]*"
     r"|(?:yanvar|fevral|mart|aprel|iyun|iyul|avgust|sent(?:y)?abr|okt(?:y)?abr|noyabr|dekabr)[a-z'‘’ʻ]*"
     r"|(?-i:January|February|March|April|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"

@@ -189,15 +189,20 @@ def outcome_of(segment: Segment, text: str | None = None,
                and c.code in ("threat_to_status", "threat_of_prosecution", "false_job_offer", "financial_incentive",
                               "citizenship_promise", "detention_pressure")]
     for s in segment.sentences:
-        for c in s.cues:
+        unreached: set[str] = set()  # outcome words of this sentence the rules read as not reached
+        for c in sorted(s.cues, key=lambda c: c.lang == MODEL_LANG):  # cues first, then model labels
             if c.category != "outcome":
                 continue
+            if c.lang == MODEL_LANG and c.code in unreached:
+                continue  # a label cannot undo the condition or negation the words carry
             # "would be deported unless he signed" is a threat, not an outcome: an outcome cue inside
             # a threat or offer cue is not a stage the person reached (rule 2).
             if any(t.start <= c.start < t.end for t in threats):
+                unreached.add(c.code)
                 continue
             if text is not None and (_NOT_REACHED.search(text[max(s.start, c.start - 40):c.start])
                                      or _NOT_REACHED_AFTER.match(text, c.end)):
+                unreached.add(c.code)
                 continue
             rank = OUTCOME_RANK.get(c.code, 0)
             if best is None or rank > best[0]:

@@ -79,8 +79,11 @@ def label_sentences(text: str, analysis: TextAnalysis, model: Model | None) -> S
 #: A mention the rules did not choose joins the incident when the model gives it at least ADD;
 #: a rule's choice is dropped when the model gives it less than DROP. Set on held-out folds of
 #: the training corpus (docs/extraction.md).
-ADD = {"place": 0.55, "nationality": 0.7, "date": 0.4}
-DROP = {"place": 0.3, "nationality": 0.15, "date": 0.25}
+ADD = {"place": 0.55, "nationality": 0.7, "date": 0.6}
+DROP = {"place": 0.15, "nationality": 0.15, "date": 0.15}
+#: With FILL_ONLY, the model adds mentions only when the rules chose none for the segment.
+FILL_ONLY = {"place": False, "nationality": False}
+MARGIN = 0.2  # the model's date replaces the rules' only when it is this much likelier
 REFINE = 0.3  # a more precise date of the same period replaces the chosen one from this probability
 Span = tuple[int, int]
 
@@ -110,7 +113,12 @@ class MentionScores:
         out = {code: span for code, span in chosen.items()
                if (p := self.probability(group, span, code)) is None or p >= DROP[group]}
         added: set[str] = set()
+        if FILL_ONLY[group] and out:
+            return out, added
+        taken = list(chosen.values())  # mentions the rules already read (as whatever code)
         for a, b, value, p in self.inside(group, start, end):
+            if any(a < y and x < b for x, y in taken):
+                continue  # "near Moscow" read as the Moscow region is not also Moscow
             if p >= ADD[group] and value not in out and not any(c.startswith(value + "-") for c in out):
                 out[value] = (a, b)
                 added.add(value)
@@ -128,9 +136,11 @@ class MentionScores:
         candidates = self.inside("date", start, end)
         best = max(candidates, key=lambda c: (c[3], -c[0]), default=None)
         learned = False
-        if best is not None and best[3] >= ADD["date"] and best[2] != date:
+        rule_p = self.probability("date", span, date) if date and span else None
+        if best is not None and best[3] >= ADD["date"] and best[2] != date \
+                and (rule_p is None or best[3] >= rule_p + MARGIN):
             date, precision, span, learned = best[2], precisions.get((best[0], best[1], best[2])), (best[0], best[1]), True
-        elif date and span and (p := self.probability("date", span, date)) is not None and p < DROP["date"]:
+        elif rule_p is not None and rule_p < DROP["date"]:
             return None, None, None, False
         if date:
             finer = [c for c in candidates if c[2].startswith(date + "-") and c[3] >= REFINE]

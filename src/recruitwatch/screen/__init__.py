@@ -68,7 +68,7 @@ def screen_document(doc: Document, learned: bool = True) -> tuple[Document, Text
     feats = doc_features(text, doc.title, doc.lang, analysis.cue_codes(), analysis.rule_score)
     p = model.document.probability(feats)
     doc.relevance = round(p, 3)
-    doc.relevant = p >= model.document.thresholds[0]
+    doc.relevant = bool(p >= model.document.thresholds[0])
     top = ", ".join(_describe(f) for f in model.document.top_features(feats, 0, 4))
     doc.reasons = [f"model: p={p:.2f} (strongest signs: {top})"] + analysis.rule_reasons[:4]
     return doc, analysis
