@@ -83,7 +83,7 @@ ADD = {"place": 0.55, "nationality": 0.7, "date": 0.6}
 DROP = {"place": 0.15, "nationality": 0.15, "date": 0.15}
 #: With FILL_ONLY, the model adds mentions only when the rules chose none for the segment.
 FILL_ONLY = {"place": False, "nationality": False}
-MARGIN = 0.2  # the model's date replaces the rules' only when it is this much likelier
+MARGIN = 0.3  # the model's date replaces the rules' only when it is this much likelier
 REFINE = 0.3  # a more precise date of the same period replaces the chosen one from this probability
 Span = tuple[int, int]
 

@@ -6,6 +6,7 @@ a feature cannot mean one thing when learned and another when used.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from recruitwatch.learn.features import STEM, cue_features, quick_features, text_features, words
@@ -43,6 +44,7 @@ def sentence_features(text: str, spans: Sequence[tuple[int, int]], cues: Sequenc
     return feats
 
 
+_DATELINE = re.compile(r"\W*[A-ZА-ЯЁ][^\W\d]*(?:[ .\-][^\W\d]+){0,3}\s*(?:\(\w+\))?\s*(?:,|[-—–])\s*$")
 _CENTRAL_ASIA = frozenset({"TJ", "UZ", "KG", "KZ", "TM"})
 _OCCUPIED = frozenset({"UA-14", "UA-09", "UA-23", "UA-65", "UA-43", "UA-40"})
 
@@ -77,6 +79,11 @@ def mention_features(text: str, start: int, end: int, value: str, kind: str, sen
         feats.add("r1|" + right[0])
     feats.update("s|" + t[:STEM] for t in words(text[sentence[0]:sentence[1]], lang))
     feats |= cue_features("c", sentence_cues)
+    line_start = text.rfind("\n", 0, start) + 1
+    if _DATELINE.match(text, line_start, start):
+        feats.add("shape|dateline")  # "NEW DELHI, 13 February." dates the report, as a rule
+    if start - line_start < 3:
+        feats.add("shape|line-start")
     if kind.startswith("date"):
         feats.add(f"d|{precision}")
         year = value[:4]
