@@ -47,6 +47,8 @@ class Examples:
     feats: list[set[str]] = field(default_factory=list)
     labels: list[set[str]] = field(default_factory=list)
     groups: list[int] = field(default_factory=list)  # the document each example comes from
+    #: labels an example is neither a positive nor a negative of (not learned from it)
+    unknown: list[frozenset[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -130,10 +132,15 @@ def build_examples(docs: list[dict[str, Any]], progress: Callable[[int], None] |
             spans = analysis.sentence_spans
             cues = analysis.sentence_cue_codes()
             per_sentence = sentence_labels(text, spans, incidents)
+            # A code of the document's incidents is marked on the sentence holding its key
+            # phrase; its other sentences may tell it too, in other words, so they teach
+            # nothing about that code (neither positive nor negative).
+            in_document = frozenset(document_codes(incidents))
             for i in range(len(spans)):
                 sentence.feats.append(sentence_features(text, spans, cues, i, lang))
                 sentence.labels.append(per_sentence[i])
                 sentence.groups.append(n)
+                sentence.unknown.append(in_document - per_sentence[i])
         if doc.get("relevant") and incidents:
             found = document_mentions(text, analysis.lang, doc.get("published"))
             for group, m, feats in mention_examples(text, analysis.lang, doc.get("published"), found,
@@ -144,6 +151,14 @@ def build_examples(docs: list[dict[str, Any]], progress: Callable[[int], None] |
         if progress:
             progress(n + 1)
     return quick, document, sentence, mentions
+
+
+def document_codes(incidents: list[dict[str, Any]]) -> set[str]:
+    """The tactic, actor, status and outcome codes of a document's incidents, as labels."""
+    labels = {f"{name}:{code}" for inc in incidents for name in ("tactics", "actors") for code in inc.get(name) or []}
+    labels |= {f"{name}:{inc.get(name)}" for inc in incidents for name in ("status", "outcome")}
+    return labels & set(SENTENCE_LABELS)
+
 
 
 def _vocabulary(feats: list[set[str]], limit: int) -> dict[str, int]:
@@ -203,16 +218,18 @@ def fit_linear(name: str, ex: Examples, labels: Sequence[str], *, floor: float =
     heldout: dict[str, float] = {}
     for j, label in enumerate(labels):
         y = np.array([label in ls for ls in ex.labels])
-        coef, intercept = _fit(X, y, C[name], name in BALANCED)
+        known = np.array([label not in u for u in ex.unknown]) if ex.unknown else np.ones(len(y), dtype=bool)
+        coef, intercept = _fit(X[known], y[known], C[name], name in BALANCED)
         weights[:, j], bias[j] = coef, intercept
         if y.sum() < 2:
             thresholds[j] = 0.99
             continue
         p = np.zeros(len(y))
         for k in range(FOLDS):
-            train, test = fold_of != k, fold_of == k
+            train, test = (fold_of != k) & known, fold_of == k
             coef_k, intercept_k = _fit(X[train], y[train], C[name], name in BALANCED)
             p[test] = 1.0 / (1.0 + np.exp(-(X[test] @ coef_k + intercept_k)))
+        p, y = p[known], y[known]
         if recall_floor is not None:
             t = _recall_threshold(p, y, recall_floor)
             thresholds[j], heldout[label] = t, float(((p >= t) & y).sum() / y.sum())
