@@ -148,6 +148,76 @@ def incident_id(incident: Incident) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
 
 
+@dataclass(frozen=True, slots=True)
+class CueHit:
+    """A span of text that a lexicon cue (or, with ``lang`` ``"model"``, the sentence classifier)
+    marks with a category and a code."""
+
+    category: str
+    code: str
+    start: int
+    end: int
+    text: str
+    lang: str
+
+    def describe(self) -> str:
+        return f"{self.category} cue '{self.text.lower()}' ({self.code})"
+
+
+@dataclass(slots=True, frozen=True)
+class Mention:
+    """A span ``text[start:end]`` that names a coded value.
+
+    ``kind`` says what the value codes: ``place`` (a toponym), ``place_adj`` (an adjective
+    naming a country, "российский", "Russian"), ``nationality``, ``date`` (the text fixes the
+    year) or ``date_relative`` (the year or day comes from the document's publication date).
+    ``value`` is the code: ISO 3166-2 / ISO 3166-1 alpha-2 for places and nationalities, an
+    ISO 8601 date for dates.
+    """
+
+    start: int
+    end: int
+    text: str
+    value: str
+    kind: str
+
+
+@dataclass(slots=True, frozen=True)
+class DateMention(Mention):
+    """A date mention; ``value`` is ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` as ``precision`` says."""
+
+    precision: str  # "day" | "month" | "year"
+
+
+@dataclass(slots=True)
+class TextAnalysis:
+    """What screening read of a text and hands to extraction, computed once: the language,
+    the sentences, the cue hits, and the rule score and features of relevance."""
+
+    text: str
+    lang: str
+    hits: list[CueHit]
+    sentence_spans: list[tuple[int, int]]
+    rule_score: float = 0.0
+    rule_reasons: list[str] = field(default_factory=list)
+    features: set[str] | None = None  # the document classifier's features, once computed
+
+    def cue_codes(self) -> list[tuple[str, str]]:
+        return [(h.category, h.code) for h in self.hits]
+
+    def sentence_cue_codes(self) -> list[list[tuple[str, str]]]:
+        """The (category, code) of the cues that start in each sentence."""
+        out: list[list[tuple[str, str]]] = [[] for _ in self.sentence_spans]
+        i = 0
+        spans = self.sentence_spans
+        for h in self.hits:
+            while i < len(spans) - 1 and h.start >= spans[i][1]:
+                i += 1
+            if spans and spans[i][0] <= h.start < spans[i][1]:
+                out[i].append((h.category, h.code))
+        return out
+
+
 @dataclass(slots=True)
 class ReadFailure(_Record):
     """A source (or part of one) that could not be read, with the reason."""

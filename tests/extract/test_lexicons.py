@@ -2,8 +2,8 @@
 
 import pytest
 
-from recruitwatch.extract.cues import LANGUAGES, find_cues, load_lexicon
 from recruitwatch.taxonomy import ACTORS, OUTCOMES, STATUSES, TACTICS
+from recruitwatch.taxonomy.lexicon import LANGUAGES, find_cues, load_lexicon
 
 CUES = [(lang, i, cue) for lang in LANGUAGES for i, cue in enumerate(load_lexicon(lang).cues)]
 

@@ -1,6 +1,6 @@
-"""Literal gates (``recruitwatch.extract.regate``): the gate never hides a match.
+"""Literal gates (``recruitwatch.text.regate``): the gate never hides a match.
 
-A :class:`~recruitwatch.extract.regate.Gate` lowercases the text with ``str.lower`` and looks
+A :class:`~recruitwatch.text.regate.Gate` lowercases the text with ``str.lower`` and looks
 for the pattern literals as ``fold_char`` folds them (the folding ``re`` uses for IGNORECASE).
 A pattern is skipped when one of its clauses has no string in the text, so the gate is sound
 only if
@@ -30,12 +30,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from recruitwatch.extract import cues as cues_module
 from recruitwatch.extract import dates as dates_module
-from recruitwatch.extract import regate
-from recruitwatch.extract.cues import LANGUAGES, find_cues, load_lexicon
 from recruitwatch.extract.dates import find_dates
-from recruitwatch.extract.regate import SPECIAL, Gate, clauses_of, fold_char
+from recruitwatch.taxonomy import lexicon as cues_module
+from recruitwatch.taxonomy.lexicon import LANGUAGES, find_cues, load_lexicon
+from recruitwatch.text import regate
+from recruitwatch.text.regate import SPECIAL, Gate, clauses_of, fold_char
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "reports"

@@ -42,8 +42,8 @@ def test_screen_sets_reasons_and_relevance():
 def test_prefilter_lets_through_every_relevance_cue():
     # The first tier must never reject what the second would accept: the text every military
     # or migrant cue matches in its own test sentence holds a prefilter stem of that kind.
-    from recruitwatch.extract.cues import LANGUAGES, load_lexicon
     from recruitwatch.screen.prefilter import get_prefilter
+    from recruitwatch.taxonomy.lexicon import LANGUAGES, load_lexicon
 
     prefilter = get_prefilter()
     missing = []

@@ -2,7 +2,7 @@
 
 ``extract(doc, analysis)`` returns one :class:`~recruitwatch.records.Incident` per distinct
 case or recruitment drive (none for documents that only give policy, law or statistics). It
-reads the :class:`~recruitwatch.analysis.TextAnalysis` screening computed (language, sentences,
+reads the :class:`~recruitwatch.text.analysis.TextAnalysis` screening computed (language, sentences,
 cue hits) and adds the sentence classifier's labels as hits of their own
 (:mod:`.learned`); every value carries evidence and a confidence. Lexicons, gazetteer and model
 load once per process; the function keeps no state between calls.
@@ -18,7 +18,7 @@ from recruitwatch.extract.segment import split
 from recruitwatch.records import Document, Incident
 
 if TYPE_CHECKING:
-    from recruitwatch.analysis import TextAnalysis
+    from recruitwatch.records import TextAnalysis
 
 __all__ = ["extract"]
 
@@ -26,13 +26,13 @@ __all__ = ["extract"]
 def extract(doc: Document, analysis: TextAnalysis | None = None, learned: bool = True) -> list[Incident]:
     """Incidents of a screened document; [] when it is not relevant. ``learned=False`` uses the
     cues alone (the rule-only baseline)."""
-    from recruitwatch.analysis import read_document
     from recruitwatch.learn.model import load_model
+    from recruitwatch.text.analysis import read_text
 
     if not doc.relevant or not doc.text:
         return []
     if analysis is None:
-        analysis = read_document(doc.text, doc.lang, doc.title)
+        analysis = read_text(doc.text, doc.lang)
     model = load_model() if learned else None
     labels = label_sentences(doc.text, analysis, model)
     hits = sorted(analysis.hits + labels.hits, key=lambda h: (h.start, h.end))

@@ -36,8 +36,8 @@ import re
 from datetime import date, timedelta
 from functools import cache
 
-from .mentions import DateMention
-from .regate import Gate
+from recruitwatch.records import DateMention
+from recruitwatch.text.regate import Gate
 
 _MIN_YEAR = 1990
 _MAX_YEAR = 2039

@@ -45,9 +45,9 @@ from collections.abc import Iterable, Sequence
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from recruitwatch.extract.mentions import Mention
 from recruitwatch.extract.places import CITY_TO_REGION  # federal cities and the region around them
-from recruitwatch.screen.relevance import paragraph_spans
+from recruitwatch.records import Mention
+from recruitwatch.text.sentences import paragraph_spans
 
 if TYPE_CHECKING:  # pragma: no cover
     from recruitwatch.extract.segment import Segment, Sentence
@@ -476,7 +476,7 @@ class Selector:
             score -= 4  # the date of a report, a call or an interview, not of the act (rule 10)
         if _DATELINE.match(self.text) and m.start < _DATELINE.match(self.text).end():
             score -= 6  # "NEW DELHI, 13 September." opens the report: its date, not the act's
-        if m.kind == "date_relative" and getattr(m, "precision", "") == "day" and not w.is_act \
+        if m.kind == "date_relative" and m.precision == "day" and not w.is_act \
                 and not any(ch.isdigit() for ch in m.text):
             score -= 2  # "on Thursday", "yesterday": usually the report's day
         s = w.sentence
@@ -485,7 +485,7 @@ class Selector:
                 score += 2
             if any(c.category in _ACT_CUE_CATEGORIES for c in s.cues):
                 score += 1
-        if m.kind == "date_relative" and getattr(m, "precision", "") == "year":
+        if m.kind == "date_relative" and m.precision == "year":
             score -= 1.5  # "recently", "this year": a fallback
         return score, w
 
@@ -519,7 +519,7 @@ class Selector:
             for sc, other in good:
                 if other is not m and other.value.startswith(m.value + "-") and sc >= 0:
                     m = other
-            return m.value, getattr(m, "precision", None), (m.start, m.end)
+            return m.value, m.precision, (m.start, m.end)
         # (A conviction or trial is not a later stage here: prisoners are recruited after it.)
         later = [m for m in inside if self._where(m, segment.sentences).is_after
                  and not _COURT.search(self.text, *self._where(m, segment.sentences).clause)]
@@ -535,7 +535,7 @@ class Selector:
             if self._opens_story(m):
                 # The date that opens the story ("Friday prayers on 20 October ended at the
                 # enlistment office"): the people of the later paragraphs were taken that day.
-                return m.value, getattr(m, "precision", None), (m.start, m.end)
+                return m.value, m.precision, (m.start, m.end)
             return m.value[:4], "year", (m.start, m.end)
         if ctx.published_year:
             a = segment.anchor
@@ -550,25 +550,4 @@ def _drop_bare_countries(chosen: dict[str, Span]) -> None:
             del chosen[code]
 
 
-def selector(ctx) -> Selector:
-    """The document's selector, created once and kept on the context."""
-    sel = getattr(ctx, "_geo_selector", None)
-    if sel is None:
-        sel = Selector(ctx)
-        ctx._geo_selector = sel
-    return sel
-
-
-def places_for(ctx, segment: Segment) -> dict[str, Span]:
-    return selector(ctx).places(segment)
-
-
-def nationalities_for(ctx, segment: Segment) -> dict[str, Span]:
-    return selector(ctx).nationalities(segment)
-
-
-def date_for(ctx, segment: Segment) -> tuple[str | None, str | None, Span | None]:
-    return selector(ctx).date(segment)
-
-
-__all__: Iterable[str] = ("places_for", "nationalities_for", "date_for", "Selector", "CENTRAL_ASIA")
+__all__: Iterable[str] = ("Selector", "CENTRAL_ASIA")

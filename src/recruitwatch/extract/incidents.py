@@ -19,13 +19,13 @@ import re
 from bisect import bisect_left
 
 from recruitwatch.extract import geo_select
-from recruitwatch.extract.cues import CONTRACT_WORD, CueHit
 from recruitwatch.extract.dates import find_dates
 from recruitwatch.extract.learned import MODEL_LANG, RULE_CONFIDENCE, MentionScores, SentenceLabels
 from recruitwatch.extract.nationalities import find_nationalities
 from recruitwatch.extract.places import find_places
 from recruitwatch.extract.segment import Segment, Sentence
-from recruitwatch.records import Document, Evidence, Incident
+from recruitwatch.records import CueHit, Document, Evidence, Incident
+from recruitwatch.taxonomy.lexicon import CONTRACT_WORD
 
 OUTCOME_RANK = {"refused": 1, "evaded_or_left": 2, "signed_contract": 3, "deployed": 4, "wounded": 5,
                 "deserted": 6, "captured": 6, "killed": 7, "deported": 8, "returned_home": 8,
@@ -349,6 +349,14 @@ class DocContext:
         self.date_precisions = {(m.start, m.end, m.value): m.precision for m in self.dates}
         self.published_year = (doc.published or "")[:4] if doc.published else None
         self.segments: list[Segment] = []  # every incident segment of the document, once split
+        self._geo: geo_select.Selector | None = None
+
+    @property
+    def geo(self) -> geo_select.Selector:
+        """The document's place, nationality and date choices (made once the segments are known)."""
+        if self._geo is None:
+            self._geo = geo_select.Selector(self)
+        return self._geo
 
     def _in(self, mentions, start: int, end: int):
         """The mentions (sorted by start) that start in [start, end)."""
@@ -362,12 +370,12 @@ class DocContext:
 
     def places_for(self, segment: Segment) -> dict[str, tuple[int, int]]:
         """Where the act happened (rules 1, 9): see :mod:`recruitwatch.extract.geo_select`."""
-        return geo_select.places_for(self, segment)
+        return self.geo.places(segment)
 
     def nationalities_for(self, segment: Segment) -> dict[str, tuple[int, int]]:
         """The victims' origin: see :mod:`recruitwatch.extract.geo_select`."""
-        return geo_select.nationalities_for(self, segment)
+        return self.geo.nationalities(segment)
 
     def date_for(self, segment: Segment) -> tuple[str | None, str | None, tuple[int, int] | None]:
         """When the act happened (rule 10): see :mod:`recruitwatch.extract.geo_select`."""
-        return geo_select.date_for(self, segment)
+        return self.geo.date(segment)

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from recruitwatch.extract.cues import CueHit
 from recruitwatch.learn.examples import sentence_features
+from recruitwatch.records import CueHit
 
 if TYPE_CHECKING:
-    from recruitwatch.analysis import TextAnalysis
     from recruitwatch.learn.model import Model
+    from recruitwatch.records import TextAnalysis
 
 MODEL_LANG = "model"
 CATEGORY = {"tactics": "tactic", "actors": "actor", "status": "status", "outcome": "outcome"}

@@ -27,8 +27,9 @@ from __future__ import annotations
 import csv
 from functools import lru_cache
 
+from recruitwatch.records import Mention
+
 from .gazetteer import TOKEN, TokenInfo, _rows, _strip, fold, gazetteer, token_forms
-from .mentions import Mention
 
 _ORIGIN_SUFFIXES = tuple(sorted(
     "lik лик лык лік лық дык дық дік тык тық тік лук лүк дук дүк тук түк ӣ ги".split(), key=len, reverse=True))

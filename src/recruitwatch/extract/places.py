@@ -29,8 +29,9 @@ from __future__ import annotations
 import re
 from itertools import product
 
+from recruitwatch.records import Mention
+
 from .gazetteer import REGION, TOKEN, Entry, TokenInfo, fold, gazetteer, token_forms
-from .mentions import Mention
 
 # Locative and directional prepositions before a place name, per language.
 _PREPOSITIONS = frozenset(

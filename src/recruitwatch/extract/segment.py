@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from recruitwatch.extract.cues import CONTRACT_WORD, CueHit
-from recruitwatch.screen.relevance import paragraph_spans, sentence_spans
+from recruitwatch.records import CueHit
+from recruitwatch.taxonomy.lexicon import CONTRACT_WORD
+from recruitwatch.text.sentences import paragraph_spans, sentence_spans
 
 # A new case usually starts with a number, a name-like capitalised word followed by age, or an
 # enumerator ("1.", "Second,"), or the first mention of a new person.

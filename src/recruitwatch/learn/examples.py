@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from recruitwatch.learn.features import STEM, cue_features, quick_features, text_features, words
+from recruitwatch.records import DateMention
 
 DOC_CHARS = 20000  # relevance reads the title and the first 20,000 characters
 QUICK_CHARS = 6000  # the first tier reads less
@@ -122,6 +123,6 @@ def mention_examples(text: str, lang: str | None, published: str | None, groups:
             own = cues[k] if k >= 0 and m.start < spans[k][1] else ()
             feats = mention_features(text, m.start, m.end, m.value, m.kind, sentence, own, lang,
                                      same_value=counts[m.value], order=first[m.value], in_lead=m.start < lead_end,
-                                     published=published, precision=getattr(m, "precision", None))
+                                     published=published, precision=m.precision if isinstance(m, DateMention) else None)
             out.append((group, m, feats))
     return out

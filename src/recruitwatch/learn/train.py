@@ -112,8 +112,8 @@ def document_mentions(text: str, lang: str, published: str | None) -> dict[str, 
 def build_examples(docs: list[dict[str, Any]], progress: Callable[[int], None] | None = None
                    ) -> tuple[Examples, Examples, Examples, dict[str, Examples]]:
     """(quick, document, sentence, mention groups) examples of gold documents."""
-    from recruitwatch.analysis import read_document
     from recruitwatch.learn.examples import mention_examples
+    from recruitwatch.screen import read_document
 
     quick, document, sentence = Examples(), Examples(), Examples()
     mentions = {group: Examples() for group in MENTION_GROUPS}

@@ -24,9 +24,9 @@ from recruitwatch.screen.prefilter import get_prefilter
 from recruitwatch.screen.relevance import THRESHOLD
 
 if TYPE_CHECKING:
-    from recruitwatch.analysis import TextAnalysis
+    from recruitwatch.records import TextAnalysis
 
-__all__ = ["screen", "screen_document", "detect_language", "language_spans", "THRESHOLD"]
+__all__ = ["screen", "screen_document", "read_document", "detect_language", "language_spans", "THRESHOLD"]
 
 
 def screen(doc: Document, learned: bool = True) -> Document:
@@ -39,7 +39,6 @@ def screen_document(doc: Document, learned: bool = True) -> tuple[Document, Text
 
     ``learned=False`` screens with the rules alone (the cue prefilter, then the rule score):
     the baseline each blind round is compared with."""
-    from recruitwatch.analysis import read_document
     from recruitwatch.learn.examples import doc_features, quick_doc_features
     from recruitwatch.learn.model import load_model
 
@@ -72,6 +71,19 @@ def screen_document(doc: Document, learned: bool = True) -> tuple[Document, Text
     top = ", ".join(_describe(f) for f in model.document.top_features(feats, 0, 4))
     doc.reasons = [f"model: p={p:.2f} (strongest signs: {top})"] + analysis.rule_reasons[:4]
     return doc, analysis
+
+
+def read_document(text: str, lang: str | None, title: str | None = None) -> TextAnalysis:
+    """The text read once (sentences, cue hits) with the rule judgement of its relevance."""
+    from recruitwatch.screen.relevance import judge
+    from recruitwatch.text.analysis import read_text
+
+    if not lang or lang == "und":
+        lang = detect_language(text[:5000])
+    analysis = read_text(text, lang)
+    verdict = judge(text, lang, title, analysis.hits)
+    analysis.rule_score, analysis.rule_reasons = verdict.score, verdict.reasons
+    return analysis
 
 
 def _describe(feature: str) -> str:

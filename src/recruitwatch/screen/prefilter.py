@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from recruitwatch.extract.cues import LANGUAGES, load_lexicon
-from recruitwatch.textutil import trie_pattern
+from recruitwatch.taxonomy.lexicon import LANGUAGES, load_lexicon
+from recruitwatch.text.trie import trie_pattern
 
 
 @dataclass(frozen=True, slots=True)

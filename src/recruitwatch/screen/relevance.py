@@ -13,40 +13,12 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from recruitwatch.extract.cues import CONTRACT_WORD, CueHit, cue_langs, find_cues
+from recruitwatch.records import CueHit
+from recruitwatch.taxonomy.lexicon import CONTRACT_WORD, cue_langs, find_cues
+from recruitwatch.text.sentences import paragraph_spans, sentence_spans
 
 THRESHOLD = 0.5
 _STORY_BEFORE = 2  # paragraphs before a military one whose migrant cues it may refer to
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”']?\s+(?=[\"«“'(\[]?[A-ZА-ЯЁӘІҢҒҮҰҚӨҺҶӢӮЎҲ0-9])|\n+")
-_PARAGRAPH = re.compile(r"\n\s*\n")
-
-
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """(start, end) of the sentences of text[start:end] (line breaks always end a sentence)."""
-    end = len(text) if end is None else end
-    spans = []
-    pos = start
-    for m in _SENTENCE_END.finditer(text, start, end):
-        if text[pos:m.start()].strip():
-            spans.append((pos, m.start()))
-        pos = m.end()
-    if text[pos:end].strip():
-        spans.append((pos, end))
-    return spans
-
-
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
-    pos = 0
-    for m in _PARAGRAPH.finditer(text):
-        if text[pos:m.start()].strip():
-            spans.append((pos, m.start()))
-        pos = m.end()
-    if text[pos:].strip():
-        spans.append((pos, len(text)))
-    return spans
-
-
 def _by_span(hits: list[CueHit], spans: list[tuple[int, int]]) -> list[list[CueHit]]:
     """The hits that start inside each span (spans sorted and disjoint; hits sorted by start)."""
     out: list[list[CueHit]] = [[] for _ in spans]

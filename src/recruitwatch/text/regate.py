@@ -24,7 +24,7 @@ from itertools import product
 from re import _constants as C
 from re import _parser
 
-from recruitwatch.textutil import trie_pattern
+from recruitwatch.text.trie import trie_pattern
 
 try:  # CPython 3.11+
     from re._casefix import _EXTRA_CASES

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from recruitwatch.extract.regate import Gate
+from recruitwatch.records import CueHit
 from recruitwatch.taxonomy import ACTORS, OUTCOMES, STATUSES, TACTICS
+from recruitwatch.text.regate import Gate
 
 LANGUAGES = ("en", "ru", "uz", "tg", "ky", "kk")
 #: The word "contract" in the six languages. In a document already screened as relevant a bare
@@ -47,19 +48,6 @@ class Cue:
     pattern: str
     test: str
     regex: re.Pattern[str]
-
-
-@dataclass(frozen=True, slots=True)
-class CueHit:
-    category: str
-    code: str
-    start: int
-    end: int
-    text: str
-    lang: str
-
-    def describe(self) -> str:
-        return f"{self.category} cue '{self.text.lower()}' ({self.code})"
 
 
 @dataclass(frozen=True, slots=True)
