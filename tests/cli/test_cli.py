@@ -205,3 +205,44 @@ def test_ingest_bar_is_silent_on_a_console_that_is_not_a_terminal():
     with IngestBar(Console(file=buffer, force_terminal=False)) as bar:
         bar.update(IngestProgress(files_total=2, files_done=2, documents=2, stage="done"))
     assert not bar.enabled and buffer.getvalue() == ""
+
+
+def test_extract_reads_a_day_first_publication_date_and_warns_about_one_that_is_not_a_date(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": REPORT_RU, "published": "20.10.2023"}, ensure_ascii=False) + "\n"
+                      + json.dumps({"id": "b", "text": REPORT_EN, "published": "soon"}) + "\n", encoding="utf-8")
+    out = tmp_path / "pred.jsonl"
+    result = run("extract", str(source), "--output", str(out))
+    assert result.exit_code == 0
+    assert "in.jsonl:2: `published` 'soon' is not a date" in result.output.replace("\n", "")
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert all(not (i["date"] or "").startswith("20.") for i in rows[0]["incidents"])
+
+
+def test_extract_rules_only_and_eval_per_code_with_errors(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "a", "lang": "ru", "text": REPORT_RU, "published": "2023-10-20", "relevant": True,
+                                "incidents": [{"date": "2023-10", "places": ["RU-SPE"], "nationalities": ["TJ"],
+                                               "status": "unknown", "count": 1, "actors": [],
+                                               "tactics": ["summons_at_state_office"], "outcome": "unknown",
+                                               "evidence": "x"}]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    for flags in ([], ["--rules-only"]):
+        out = tmp_path / f"pred{len(flags)}.jsonl"
+        assert run("extract", str(gold), "--output", str(out), *flags).exit_code == 0
+        rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        assert rows[0]["relevant"] is True
+    result = run("eval", str(gold), str(tmp_path / "pred1.jsonl"), "--errors")
+    assert result.exit_code == 0
+    assert "per code" in result.output and "summons_at_state_office" in result.output
+    data = json.loads(run("eval", str(gold), str(tmp_path / "pred0.jsonl"), "--json", "--errors").output)
+    assert "by_code" in data and isinstance(data["errors"], list)
+
+
+def test_corpus_validate_names_problems_and_sets_the_exit_code(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": "x", "lang": "en", "text": "t", "relevant": False, "incidents": []}) + "\n"
+                   + json.dumps({"id": "x", "lang": "xx", "text": "t", "relevant": False, "incidents": []}) + "\n",
+                   encoding="utf-8")
+    result = run("corpus", "validate", str(bad))
+    assert result.exit_code == 1
+    assert "bad.jsonl:2: x: `lang` must be one of" in result.output and "id already used" in result.output

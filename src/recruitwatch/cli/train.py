@@ -74,7 +74,7 @@ def validate_corpus(
 
     problems = validate(paths)
     for p in problems:
-        console.print(str(p), highlight=False, markup=False)
+        typer.echo(str(p))  # one plain line each: file:line: id: problem (greppable)
     try:
         documents = len(read_gold(*expand(paths)))
     except Exception:

@@ -1,0 +1,83 @@
+"""What the learned layer adds to the cues: sentence labels as hits, confidences, and the
+mention classifier's adjustments of the rules' places and dates."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from recruitwatch.extract import extract
+from recruitwatch.extract.learned import MODEL_LANG, MentionScores, label_sentences
+from recruitwatch.learn.model import Linear, Model
+from recruitwatch.learn.train import SENTENCE_LABELS
+from recruitwatch.records import Document, TextAnalysis
+from recruitwatch.screen import screen_document
+
+
+def _model_knowing(word: str, label: str) -> Model:
+    """A model whose sentence classifier gives ``label`` to sentences with ``word`` and nothing else."""
+    labels = SENTENCE_LABELS
+    weights = np.zeros((1, len(labels)), dtype=np.float32)
+    weights[0, labels.index(label)] = 12.0
+    sentence = Linear({f"w|{word}": 0}, weights, np.full(len(labels), -6.0, dtype=np.float32), labels,
+                      np.full(len(labels), 0.5, dtype=np.float32))
+    return Model(sentence, sentence, sentence, sentence, sentence, sentence)
+
+
+def test_a_code_can_come_from_the_sentence_classifier_alone_with_its_sentence_as_evidence():
+    text = "He went to the market. The bosses quietly pocketed his papers for good. Then he left."
+    analysis = TextAnalysis(text, "en", [], [(0, 22), (23, 71), (72, 86)])
+    labels = label_sentences(text, analysis, _model_knowing("pocketed", "tactics:document_seizure"))
+    (hit,) = labels.hits
+    assert (hit.category, hit.code, hit.lang) == ("tactic", "document_seizure", MODEL_LANG)
+    assert text[hit.start:hit.end] == "The bosses quietly pocketed his papers for good."
+    assert labels.probability("tactics", "document_seizure", 0, len(text)) > 0.99
+    assert labels.probability("tactics", "document_seizure", 0, 22) < 0.01
+
+
+def test_without_a_model_nothing_is_labelled():
+    analysis = TextAnalysis("A text.", "en", [], [(0, 7)])
+    labels = label_sentences("A text.", analysis, None)
+    assert labels.hits == [] and labels.probability("tactics", "document_seizure", 0, 7) == 0.0
+
+
+def test_every_value_of_an_extracted_incident_has_evidence_and_a_confidence():
+    doc, analysis = screen_document(Document(
+        id="c", origin="test", published="2024-05-02",
+        text="A Tajik migrant says police in Kazan took his passport in April and told him to sign a military "
+             "contract or be deported. He signed and was sent to the front."))
+    assert doc.relevant
+    incidents = extract(doc, analysis)
+    assert incidents
+    for incident in incidents:
+        assert incident.confidence is not None and 0.0 <= incident.confidence <= 1.0
+        fields = incident.field_confidence()
+        for e in incident.evidence:
+            assert doc.text[e.start:e.end] == e.text
+            if e.field != "summary":
+                assert e.confidence is not None and 0.0 <= e.confidence <= 1.0
+        assert {"tactics", "places", "nationalities"} <= set(fields)
+        assert incident.confidence == min(fields.values())
+
+
+def _scores(*mentions):
+    scores = {("place", a, b, v): p for a, b, v, p in mentions}
+    return MentionScores(scores, {"place": sorted(mentions)})
+
+
+def test_the_mention_classifier_adds_what_it_is_sure_of_and_drops_what_it_doubts():
+    scores = _scores((10, 16, "RU-TA", 0.95), (30, 36, "RU-MOW", 0.05), (50, 56, "RU-SPE", 0.3))
+    chosen, added = scores.adjust("place", {"RU-MOW": (30, 36)}, 0, 100)
+    assert chosen == {"RU-TA": (10, 16)} and added == {"RU-TA"}
+
+
+def test_a_mention_the_rules_read_is_not_added_again_as_another_code():
+    # "near Moscow": the rules read the mention as the Moscow region
+    scores = _scores((5, 11, "RU-MOW", 0.9))
+    chosen, added = scores.adjust("place", {"RU-MOS": (5, 11)}, 0, 100)
+    assert chosen == {"RU-MOS": (5, 11)} and not added
+
+
+def test_a_country_gives_way_to_a_region_of_it():
+    scores = _scores((5, 11, "RU-SVE", 0.9), (20, 26, "RU", 0.9))
+    chosen, _ = scores.adjust("place", {"RU": (20, 26)}, 0, 100)
+    assert chosen == {"RU-SVE": (5, 11)}
