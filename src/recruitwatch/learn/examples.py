@@ -6,11 +6,16 @@ a feature cannot mean one thing when learned and another when used.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from recruitwatch.learn.features import STEM, cue_features, quick_features, text_features, words
 from recruitwatch.records import DateMention
+
+if TYPE_CHECKING:
+    from recruitwatch.learn.model import Linear
 
 DOC_CHARS = 20000  # relevance reads the title and the first 20,000 characters
 QUICK_CHARS = 6000  # the first tier reads less
@@ -19,6 +24,19 @@ QUICK_CHARS = 6000  # the first tier reads less
 def quick_doc_features(text: str, title: str | None, lang: str | None) -> set[str]:
     head = f"{title}\n{text[:QUICK_CHARS]}" if title else text[:QUICK_CHARS]
     return quick_features(words(head, lang))
+
+
+def quick_probability(model: Linear, text: str, title: str | None, lang: str | None) -> float:
+    """The first tier's relevance probability: the same number as
+    ``model.probability(quick_doc_features(...))``, with dictionary look-ups and no feature strings."""
+    head = f"{title}\n{text[:QUICK_CHARS]}" if title else text[:QUICK_CHARS]
+    tokens = set(words(head, lang))
+    by_kind = model.weights_by_kind()
+    word_w, stem_w = by_kind.get("w", {}), by_kind.get("p", {})
+    known = [w for t in tokens if (w := word_w.get(t)) is not None]
+    known += [w for s in {t[:STEM] for t in tokens if len(t) > STEM} if (w := stem_w.get(s)) is not None]
+    z = float(model.bias[0]) + (sum(known) / math.sqrt(len(known)) if known else 0.0)
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def doc_features(text: str, title: str | None, lang: str | None, cues: Sequence[tuple[str, str]],

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 STEM = 5
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’ʻʼ‘`][^\W\d_]+)*|\d+")
-_APOSTROPHES = str.maketrans({"’": "'", "ʻ": "'", "ʼ": "'", "‘": "'", "`": "'", "ё": "е"})
+_FOLD = (("’", "'"), ("ʻ", "'"), ("ʼ", "'"), ("‘", "'"), ("`", "'"), ("ё", "е"))  # str.replace: C speed
 _UZ_CYRILLIC = str.maketrans({
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "j", "з": "z", "и": "i",
     "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
@@ -26,7 +26,10 @@ _UZ_CYRILLIC = str.maketrans({
 
 def words(text: str, lang: str | None = None) -> list[str]:
     """The normalised words of text (numbers become ``#`` and ``#year``)."""
-    folded = text.casefold().translate(_APOSTROPHES)
+    folded = text.casefold()
+    for a, b in _FOLD:
+        if a in folded:
+            folded = folded.replace(a, b)
     if lang == "uz":
         folded = folded.translate(_UZ_CYRILLIC)
     out = []

@@ -52,6 +52,19 @@ class Linear:
     bias: np.ndarray  # (labels,)
     labels: tuple[str, ...]
     thresholds: np.ndarray  # (labels,)
+    _by_kind: dict[str, dict[str, float]] | None = None
+
+    def weights_by_kind(self) -> dict[str, dict[str, float]]:
+        """Label 0's weight of every feature, by kind ("w", "p", ...) and without the kind prefix:
+        the first tier of screening scores a document with plain dictionary look-ups."""
+        if self._by_kind is None:
+            by_kind: dict[str, dict[str, float]] = {}
+            column = self.weights[:, 0].tolist()
+            for feature, row in self.vocab.items():
+                kind, _, value = feature.partition("|")
+                by_kind.setdefault(kind, {})[value] = column[row]
+            self._by_kind = by_kind
+        return self._by_kind
 
     def rows(self, feats: Iterable[str]) -> list[int]:
         get = self.vocab.get

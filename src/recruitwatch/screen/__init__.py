@@ -39,7 +39,7 @@ def screen_document(doc: Document, learned: bool = True) -> tuple[Document, Text
 
     ``learned=False`` screens with the rules alone (the cue prefilter, then the rule score):
     the baseline each blind round is compared with."""
-    from recruitwatch.learn.examples import doc_features, quick_doc_features
+    from recruitwatch.learn.examples import doc_features, quick_probability
     from recruitwatch.learn.model import load_model
 
     text = doc.text or ""
@@ -57,8 +57,8 @@ def screen_document(doc: Document, learned: bool = True) -> tuple[Document, Text
         doc.reasons = analysis.rule_reasons or ["no co-occurrence of military and migrant cues"]
         return doc, analysis
     model = load_model()
-    quick = model.quick.probability(quick_doc_features(text, doc.title, doc.lang))
-    if quick < model.quick.thresholds[0] and not passed:
+    quick = 1.0 if passed else quick_probability(model.quick, text, doc.title, doc.lang)
+    if quick < model.quick.thresholds[0]:
         doc.relevance = round(quick, 3)
         doc.relevant = False
         doc.reasons = [f"first tier: words and stems give p={quick:.2f}, and no military + migrant vocabulary together"]
