@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from recruitwatch.extract.incidents import DocContext, build
-from recruitwatch.extract.learned import label_sentences, score_mentions
+from recruitwatch.extract.learned import attach_outside, label_sentences, score_mentions
 from recruitwatch.extract.segment import split
 from recruitwatch.records import Document, Incident
 
@@ -44,4 +44,6 @@ def extract(doc: Document, analysis: TextAnalysis | None = None, learned: bool =
     mentions = score_mentions(doc.text, analysis.lang, doc.published,
                               {"place": context.places, "nationality": context.nationalities, "date": context.dates},
                               analysis, model)
-    return [build(doc, segment, hits, analysis.lang, context, labels, mentions) for segment in segments]
+    incidents = [build(doc, segment, hits, analysis.lang, context, labels, mentions) for segment in segments]
+    attach_outside(incidents, segments, labels, doc)
+    return incidents

@@ -108,7 +108,7 @@ def tactics_of(segment: Segment, text: str | None = None) -> dict[str, CueHit]:
         pressure_here = any(s.has("tactic", code) for code in _PRESSURE)
         pressure_next = i + 1 < len(sentences) and any(sentences[i + 1].has("tactic", code) for code in _PRESSURE)
         for c in s.cues:
-            if c.category == "tactic" and military_anywhere:
+            if c.category == "tactic" and (military_anywhere or c.lang == MODEL_LANG):
                 if c.code == "financial_incentive" and s.has("tactic", "false_job_offer"):
                     continue  # the promised wage of a fake job is false_job_offer (rule 4)
                 found.setdefault(c.code, c)

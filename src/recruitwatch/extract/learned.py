@@ -166,3 +166,34 @@ def score_mentions(text: str, lang: str, published: str | None, groups: dict[str
         scores[(group, m.start, m.end, m.value)] = max(p, scores.get((group, m.start, m.end, m.value), 0.0))
         by_group[group].append((m.start, m.end, m.value, p))
     return MentionScores(scores, by_group)
+
+
+OUTSIDE = 0.7
+
+
+def attach_outside(incidents: list, segments: list, labels: SentenceLabels, doc) -> None:
+    """Tactics and actors the sentence classifier found in sentences outside every incident's
+    paragraphs (a lead, a closing paragraph, a quote set apart) belong to the case told nearest
+    before them (else the first): the segmentation rules anchor cases on cues, and a case told
+    in other words keeps its tactics."""
+    from recruitwatch.records import Evidence
+
+    if not incidents:
+        return
+    inside = [(seg.start, seg.end) for seg in segments]
+    for hit in labels.hits:
+        if hit.category not in ("tactic", "actor") or any(a <= hit.start < b for a, b in inside) \
+                or labels.probability(FIELD[hit.category], hit.code, hit.start, hit.end) < OUTSIDE:
+            continue
+        k = max((i for i, (a, _) in enumerate(inside) if a <= hit.start), default=0)
+        field = FIELD[hit.category]
+        codes = getattr(incidents[k], field)
+        if hit.code in codes:
+            continue
+        codes.append(hit.code)
+        codes.sort()
+        p = labels.probability(field, hit.code, hit.start, hit.end)
+        incidents[k].evidence.append(Evidence(field=field, value=hit.code, start=hit.start, end=hit.end,
+                                              text=hit.text, document_id=doc.id, confidence=round(p, 3)))
+    for incident in incidents:
+        incident.confidence = min((e.confidence for e in incident.evidence if e.confidence is not None), default=None)
