@@ -168,6 +168,7 @@ def score_mentions(text: str, lang: str, published: str | None, groups: dict[str
     return MentionScores(scores, by_group)
 
 
+#: The least probability for a label outside every case's paragraphs to join the case before it.
 OUTSIDE = 0.7
 
 

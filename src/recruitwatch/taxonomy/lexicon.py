@@ -102,7 +102,7 @@ def _cue_gate(lang: str) -> Gate:
 #: characters cut at a space): in a long text every gate word occurs somewhere, in a paragraph
 #: only a few do, so most patterns skip most of the text. Matches never cross a paragraph break.
 GATED_BY_PIECE = 50_000
-CHUNK = 4_000
+CHUNK = 800
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
