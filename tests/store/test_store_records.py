@@ -128,3 +128,18 @@ def test_missing_or_long_values_do_not_sink_a_batch(store, sample):
     assert store.get_document(doc.id).meta == doc.meta
     loaded = store.get_incident(incident.id)
     assert loaded.outcome == "unknown" and loaded.tactics == incident.tactics
+
+
+def test_confidences_and_pipeline_version_are_stored_and_reviewers_get_the_least_confident_first(store, sample):
+    for k, incident in enumerate(sample.incidents):
+        incident.confidence = [0.9, 0.2, 0.6, 0.4][k % 4]
+        incident.pipeline_version = "0.2.0+abcdef012345"
+        for e in incident.evidence:
+            e.confidence = incident.confidence
+    store.save_batch(sample.documents, sample.incidents)
+    listed = store.list_incidents(least_confident_first=True)
+    confidences = [i.confidence for i in listed]
+    assert confidences == sorted(confidences)
+    back = store.get_incident(listed[0].id)
+    assert back.pipeline_version == "0.2.0+abcdef012345"
+    assert all(e.confidence == back.confidence for e in back.evidence)

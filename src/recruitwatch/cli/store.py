@@ -296,6 +296,8 @@ def incidents_list(
     outcome: Annotated[str | None, typer.Option(help="Outcome code, e.g. refused.")] = None,
     limit: LimitOption = 50,
     offset: OffsetOption = 0,
+    least_confident: Annotated[bool, typer.Option(
+        "--least-confident", help="Least confident first (a reviewer's order), not newest first.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """List incidents, filtered by date range, place, nationality, status, actor, tactic or outcome."""
@@ -307,16 +309,16 @@ def incidents_list(
                       nationality=nationality.upper() if nationality else None, status=status, actor=actor,
                       tactic=tactic, outcome=outcome)
     with opened(db) as store:
-        incidents = store.list_incidents(filters, limit=limit, offset=offset)
+        incidents = store.list_incidents(filters, limit=limit, offset=offset, least_confident_first=least_confident)
     if as_json:
         _emit_json([_incident_row(i) for i in incidents])
         return
     table = Table()
-    for name in ("id", "date", "places", "from", "status", "tactics", "outcome", "state"):
-        table.add_column(name, no_wrap=name in ("id", "date", "places", "from"), overflow="fold")
+    for name in ("id", "date", "places", "from", "status", "tactics", "outcome", "state", "conf"):
+        table.add_column(name, no_wrap=name in ("id", "date", "places", "from", "conf"), overflow="fold")
     for i in incidents:
         table.add_row(i.id[:8], i.date or "", "\n".join(i.places), "\n".join(i.nationalities), i.status,
-                      "\n".join(i.tactics), i.outcome, i.verification)
+                      "\n".join(i.tactics), i.outcome, i.verification, "" if i.confidence is None else f"{i.confidence:.2f}")
     console.print(table)
     if not incidents:
         err_console.print("No incidents match.")

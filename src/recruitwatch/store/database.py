@@ -364,12 +364,16 @@ class Store:
                 spans[row.incident_id].append(R.evidence_from_row(row))
         return [R.incident_from_row(row, spans[row.id]) for row in found]
 
-    def list_incidents(self, filters: R.IncidentFilter | None = None, *, limit: int = 50, offset: int = 0) -> list[Incident]:
-        """Incidents matching ``filters``, newest date first (undated last), with their evidence."""
+    def list_incidents(self, filters: R.IncidentFilter | None = None, *, limit: int = 50, offset: int = 0,
+                       least_confident_first: bool = False) -> list[Incident]:
+        """Incidents matching ``filters``, newest date first (undated last), with their evidence;
+        or, for review, least confident first."""
+        order = ((incidents.c.confidence.asc().nulls_last(), incidents.c.pk.asc()) if least_confident_first
+                 else (incidents.c.date_start.desc().nulls_last(), incidents.c.pk.desc()))
         stmt = (
             select(*R.INCIDENT_COLUMNS)
             .where(*R.filter_conditions(filters))
-            .order_by(incidents.c.date_start.desc().nulls_last(), incidents.c.pk.desc())
+            .order_by(*order)
             .limit(limit)
             .offset(offset)
         )
