@@ -321,7 +321,7 @@ def build(doc: Document, segment: Segment, doc_hits: list[CueHit], lang: str, co
         evidence.append(located("nationalities", "nationality", code, span, code not in added))
     date, precision, d_span = context.date_for(segment)
     date, precision, d_span, learned_date = mentions.adjust_date(date, precision, d_span, segment.start, segment.end,
-                                                                 context.date_precisions)
+                                                                 context.date_precisions, text)
     if date and d_span:
         evidence.append(located("date", "date", date, d_span, not learned_date))
 

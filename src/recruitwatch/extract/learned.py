@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from recruitwatch.learn.examples import sentence_features
+from recruitwatch.learn.examples import in_dateline, sentence_features
 from recruitwatch.records import CueHit
 
 if TYPE_CHECKING:
@@ -129,11 +129,15 @@ class MentionScores:
         return out, added
 
     def adjust_date(self, date: str | None, precision: str | None, span: Span | None, start: int, end: int,
-                    precisions: dict[tuple[int, int, str], str]) -> tuple[str | None, str | None, Span | None, bool]:
+                    precisions: dict[tuple[int, int, str], str], text: str = ""
+                    ) -> tuple[str | None, str | None, Span | None, bool]:
         """The segment's date: the mention the model is surest of when it is sure enough, else the
         rules' date unless the model doubts it; then, at the precision the text supports, a more
-        precise mention of the same year or month that the model finds likely (rule 10)."""
+        precise mention of the same year or month that the model finds likely (rule 10). A date in
+        a dateline dates the report: it never replaces a date the rules found for the act."""
         candidates = self.inside("date", start, end)
+        if date and text:
+            candidates = [c for c in candidates if not in_dateline(text, c[0])]
         best = max(candidates, key=lambda c: (c[3], -c[0]), default=None)
         learned = False
         rule_p = self.probability("date", span, date) if date and span else None

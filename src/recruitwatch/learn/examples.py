@@ -63,9 +63,15 @@ def sentence_features(text: str, spans: Sequence[tuple[int, int]], cues: Sequenc
     return feats
 
 
-_DATELINE = re.compile(r"\W*[A-ZА-ЯЁ][^\W\d]*(?:[ .\-][^\W\d]+){0,3}\s*(?:\(\w+\))?\s*(?:,|[-—–])\s*$")
+DATELINE = re.compile(r"\W*[A-ZА-ЯЁ][^\W\d]*(?:[ .\-][^\W\d]+){0,3}\s*(?:\(\w+\))?\s*(?:,|[-—–])\s*$")
 _CENTRAL_ASIA = frozenset({"TJ", "UZ", "KG", "KZ", "TM"})
 _OCCUPIED = frozenset({"UA-14", "UA-09", "UA-23", "UA-65", "UA-43", "UA-40"})
+
+
+def in_dateline(text: str, start: int) -> bool:
+    """Whether a mention at ``start`` stands in a dateline ("NEW DELHI, 13 February. ...")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return DATELINE.match(text, line_start, start) is not None
 
 
 def value_class(value: str) -> str:
@@ -99,7 +105,7 @@ def mention_features(text: str, start: int, end: int, value: str, kind: str, sen
     feats.update("s|" + t[:STEM] for t in words(text[sentence[0]:sentence[1]], lang))
     feats |= cue_features("c", sentence_cues)
     line_start = text.rfind("\n", 0, start) + 1
-    if _DATELINE.match(text, line_start, start):
+    if in_dateline(text, start):
         feats.add("shape|dateline")  # "NEW DELHI, 13 February." dates the report, as a rule
     if start - line_start < 3:
         feats.add("shape|line-start")
