@@ -32,8 +32,7 @@ def predict(docs, learned: bool = True) -> list[dict]:
     for d in docs:
         a = analyse(Document(id=d["id"], origin=d["id"], text=d["text"], lang=d.get("lang"), title=d.get("title"),
                              published=d.get("published")), learned=learned)
-        out.append({"id": d["id"], "relevant": bool(a.document.relevant),
-                    "incidents": [i.to_gold() for i in a.incidents]})
+        out.append(a.to_prediction())
     return out
 
 

@@ -36,6 +36,12 @@ class Analysis:
     document: Document
     incidents: list[Incident]
 
+    def to_prediction(self) -> dict:
+        """The prediction line of the gold format (what `recruitwatch extract` writes and `eval` reads)."""
+        doc = self.document
+        return {"id": doc.id, "lang": doc.lang, "relevant": bool(doc.relevant), "relevance": doc.relevance,
+                "reasons": doc.reasons, "incidents": [i.to_gold() for i in self.incidents]}
+
 
 def analyse(document: Document, learned: bool = True) -> Analysis:
     """Screen a document and, when it is relevant, extract its incidents (``learned=False``: with

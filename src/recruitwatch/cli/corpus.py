@@ -76,15 +76,7 @@ def extract(
         task = bar.add_task("Extracting", total=total)
         for batch in batched(_input_documents(input, failures, warnings), batch_size):
             for analysis in analyser.map(batch):
-                doc = analysis.document
-                out.write(json.dumps({
-                    "id": doc.id,
-                    "lang": doc.lang,
-                    "relevant": bool(doc.relevant),
-                    "relevance": doc.relevance,
-                    "reasons": doc.reasons,
-                    "incidents": [i.to_gold() for i in analysis.incidents],
-                }, ensure_ascii=False) + "\n")
+                out.write(json.dumps(analysis.to_prediction(), ensure_ascii=False) + "\n")
                 written += 1
             bar.update(task, completed=written + len(failures))
     for warning in warnings:

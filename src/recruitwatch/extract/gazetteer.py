@@ -232,14 +232,3 @@ def _build() -> Gazetteer:
         source = "block" if row["code"] == "-" else "alias"
         g.add(row["name"], Entry(row["code"], source, 0, row.get("kind") or "place"))
     return g
-
-
-@lru_cache(maxsize=4096)
-def lookup_name(name: str) -> Entry | None:
-    """Resolve a whole name ("Худжанд", "Osh", "Московская область") outside running text."""
-    g = gazetteer()
-    for key in g.name_keys(name):
-        entry = g.get(key)
-        if entry is not None:
-            return None if entry.source == "block" else entry
-    return None

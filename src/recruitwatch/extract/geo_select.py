@@ -309,9 +309,6 @@ class Selector:
         return bool(_ORIGIN_BEFORE.search(self.text, max(0, m.start - 25), m.start))
 
     # -- places ---------------------------------------------------------------------------------
-    def _place_ok(self, m: Mention, sentences: Sequence[Sentence], anchor: Sentence) -> bool:
-        return self._place_tier(m, sentences) == 1
-
     def _place_tier(self, m: Mention, sentences: Sequence[Sentence]) -> int:
         """1: a place of the act; 2: a Russian place of the person's life there (where they lived
         or worked: the act's place when nothing more specific is named); 0: not a place of the act."""

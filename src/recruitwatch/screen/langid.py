@@ -13,7 +13,6 @@ import re
 
 import pycld2
 
-SUPPORTED = ("en", "ru", "uz", "tg", "ky", "kk")
 UNDETERMINED = "und"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")

@@ -45,8 +45,3 @@ def get_prefilter() -> Prefilter:
     migrant -= military
     kinds = {**{s: "migrant" for s in migrant}, **{s: "military" for s in military}}
     return Prefilter(re.compile(trie_pattern(set(kinds))), kinds)
-
-
-def passes(text: str) -> bool:
-    """True when the text holds both military and migrant/foreigner vocabulary."""
-    return get_prefilter().check(text)[0]

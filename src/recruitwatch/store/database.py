@@ -68,7 +68,6 @@ class Store:
 
     def __init__(self, url: str):
         self._url = parse_url(url)
-        self.url = self._url.render_as_string(hide_password=False)
         self.dialect = self._url.get_backend_name()
         self._engine = None
         self._ready = False

@@ -23,7 +23,6 @@ LANGUAGES = ("en", "ru", "uz", "tg", "ky", "kk")
 #: contract is the military one; in a sentence about sport it is not.
 CONTRACT_WORD = re.compile(r"(?<!\w)(?:contract|контракт|shartnoma|шартнома|келісімшарт|келишим|қарордод|kontrakt)\w*",
                            re.IGNORECASE)
-CATEGORIES = ("tactic", "actor", "status", "outcome", "institution", "relevance")
 INSTITUTION_CODES = ("state_office", "custody", "prison", "online", "physical_ad", "advert")
 RELEVANCE_CODES = ("military", "migrant", "foreign_recruitment", "neg_occupied", "neg_local", "neg_sport", "background")
 _VALID = {
