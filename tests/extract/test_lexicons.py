@@ -1,19 +1,29 @@
-"""Every cue of every lexicon matches its own test sentence and yields its code."""
+"""Every cue of every lexicon finds its examples and none of its not_examples; fragments compose."""
 
 import pytest
 
 from recruitwatch.taxonomy import ACTORS, OUTCOMES, STATUSES, TACTICS
-from recruitwatch.taxonomy.lexicon import LANGUAGES, find_cues, load_lexicon
+from recruitwatch.taxonomy.lexicon import CONTRACT_WORD, LANGUAGES, LexiconError, compose, find_cues, load_lexicon
 
 CUES = [(lang, i, cue) for lang in LANGUAGES for i, cue in enumerate(load_lexicon(lang).cues)]
 
 
 @pytest.mark.parametrize("lang,index,cue", CUES, ids=[f"{lang}-{i}-{c.category}-{c.code}" for lang, i, c in CUES])
-def test_cue_matches_its_test_sentence(lang, index, cue):
-    assert cue.test.strip(), f"{lang} cue #{index + 1} has no test sentence"
-    assert cue.regex.search(cue.test), f"{lang} {cue.category}/{cue.code} does not match {cue.test!r}"
-    hits = find_cues(cue.test, [lang], (cue.category,))
-    assert cue.code in {h.code for h in hits}
+def test_cue_finds_its_examples_and_none_of_its_not_examples(lang, index, cue):
+    assert cue.examples, f"{lang} cue #{index + 1} has no example"
+    for example in cue.examples:
+        assert cue.regex.search(example), f"{lang} {cue.category}/{cue.code} does not match {example!r}"
+        hits = find_cues(example, [lang], (cue.category,))
+        assert cue.code in {h.code for h in hits}
+    for counter in cue.not_examples:
+        assert not cue.regex.search(counter), f"{lang} {cue.category}/{cue.code} matches {counter!r}"
+
+
+def test_fragments_compose_and_a_missing_one_is_named():
+    assert compose("{a} x{0,2}", {"a": "b|{c}", "c": "d"}) == "(?:b|(?:d)) x{0,2}"
+    with pytest.raises(LexiconError, match="unknown fragment nope"):
+        compose("{nope}", {}, "test.toml cue #1")
+    assert CONTRACT_WORD.search("a one-year contract") and CONTRACT_WORD.search("контрактом")
 
 
 def test_every_taxonomy_code_has_a_cue_in_english_and_russian():

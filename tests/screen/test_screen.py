@@ -42,7 +42,7 @@ def test_screen_sets_reasons_and_relevance():
 
 def test_prefilter_lets_through_every_relevance_cue():
     # The first tier must never reject what the second would accept: the text every military
-    # or migrant cue matches in its own test sentence holds a prefilter stem of that kind.
+    # or migrant cue matches in its own example holds a prefilter stem of that kind.
     from recruitwatch.screen.prefilter import get_prefilter
     from recruitwatch.taxonomy.lexicon import LANGUAGES, load_lexicon
 
@@ -52,7 +52,7 @@ def test_prefilter_lets_through_every_relevance_cue():
         for cue in load_lexicon(lang).cues:
             if cue.category != "relevance" or cue.code not in ("military", "migrant"):
                 continue
-            matched = cue.regex.search(cue.test).group(0).lower()
+            matched = cue.regex.search(cue.examples[0]).group(0).lower()
             kinds = {prefilter.kinds[m.group(0)] for m in prefilter.regex.finditer(matched)}
             if cue.code not in kinds:
                 missing.append((lang, cue.code, matched))

@@ -19,10 +19,6 @@ from recruitwatch.taxonomy import ACTORS, OUTCOMES, STATUSES, TACTICS
 from recruitwatch.text.regate import Gate
 
 LANGUAGES = ("en", "ru", "uz", "tg", "ky", "kk")
-#: The word "contract" in the six languages. In a document already screened as relevant a bare
-#: contract is the military one; in a sentence about sport it is not.
-CONTRACT_WORD = re.compile(r"(?<!\w)(?:contract|контракт|shartnoma|шартнома|келісімшарт|келишим|қарордод|kontrakt)\w*",
-                           re.IGNORECASE)
 INSTITUTION_CODES = ("state_office", "custody", "prison", "online", "physical_ad", "advert")
 RELEVANCE_CODES = ("military", "migrant", "foreign_recruitment", "neg_occupied", "neg_local", "neg_sport", "background")
 _VALID = {
@@ -36,7 +32,8 @@ _VALID = {
 
 
 class LexiconError(ValueError):
-    """A lexicon file that cannot be used (bad category, code or pattern)."""
+    """A lexicon file that cannot be used (bad category, code, pattern or fragment)."""
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +41,9 @@ class Cue:
     lang: str
     category: str
     code: str
-    pattern: str
-    test: str
+    pattern: str  # as written, with its {fragment} names
+    examples: tuple[str, ...]  # sentences the cue must find (tests/extract/test_lexicons.py)
+    not_examples: tuple[str, ...]  # the counterexamples that shaped an exclusion: it must not find these
     regex: re.Pattern[str]
 
 
@@ -66,13 +64,39 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + pattern.replace(_GAP_WORD, _WIDE_WORD) + ")", re.IGNORECASE)
 
 
+_FRAGMENT = re.compile(r"\{([a-z_]+)\}")  # {name}; regex repeats {2,3} hold digits, never letters
+
+
+def _read(name: str) -> dict:
+    source = resources.files("recruitwatch.taxonomy").joinpath("lexicons", name)
+    return tomllib.loads(source.read_text(encoding="utf-8"))
+
+
+@cache
+def common_fragments() -> dict[str, str]:
+    """The fragments every lexicon may use (``lexicons/common.toml``)."""
+    return dict(_read("common.toml").get("fragments", {}))
+
+
+def compose(pattern: str, fragments: dict[str, str], where: str = "pattern") -> str:
+    """A pattern with each ``{name}`` replaced by its fragment (fragments may use fragments)."""
+    for _ in range(5):
+        if not _FRAGMENT.search(pattern):
+            return pattern
+        missing = sorted({m for m in _FRAGMENT.findall(pattern) if m not in fragments})
+        if missing:
+            raise LexiconError(f"{where}: unknown fragment {', '.join(missing)}")
+        pattern = _FRAGMENT.sub(lambda m: "(?:" + fragments[m.group(1)] + ")", pattern)
+    raise LexiconError(f"{where}: fragments nest too deep")
+
+
 @cache
 def load_lexicon(lang: str) -> Lexicon:
-    """The lexicon of one language, validated against the taxonomy."""
+    """The lexicon of one language, validated against the taxonomy, its fragments composed."""
     if lang not in LANGUAGES:
         raise LexiconError(f"no lexicon for language {lang!r}")
-    source = resources.files("recruitwatch.taxonomy").joinpath("lexicons", f"{lang}.toml")
-    data = tomllib.loads(source.read_text(encoding="utf-8"))
+    data = _read(f"{lang}.toml")
+    fragments = {**common_fragments(), **data.get("fragments", {})}
     cues = []
     for number, raw in enumerate(data.get("cue", []), 1):
         where = f"{lang}.toml cue #{number}"
@@ -82,13 +106,18 @@ def load_lexicon(lang: str) -> Lexicon:
         if code not in _VALID[category]:
             raise LexiconError(f"{where}: unknown {category} code {code!r}")
         try:
-            regex = _compile(raw["pattern"])
+            regex = _compile(compose(raw["pattern"], fragments, where))
         except (KeyError, re.error) as exc:
             raise LexiconError(f"{where}: bad pattern: {exc}") from exc
-        cues.append(Cue(lang, category, code, raw["pattern"], raw.get("test", ""), regex))
+        cues.append(Cue(lang, category, code, raw["pattern"], tuple(raw.get("examples", ())),
+                        tuple(raw.get("not_examples", ())), regex))
     pre = data.get("prefilter", {})
     prefilter = {k: tuple(s.lower() for s in pre.get(k, ())) for k in ("military", "migrant")}
     return Lexicon(lang, tuple(cues), prefilter)
+
+
+#: The word "contract" in the six languages (the ``contract`` fragment of lexicons/common.toml).
+CONTRACT_WORD = re.compile(r"(?<!\w)" + compose("{contract}", common_fragments()), re.IGNORECASE)
 
 
 @cache
