@@ -30,3 +30,25 @@ def test_two_numbered_cases_stay_apart():
     found = incidents(text)
     assert len(found) == 2
     assert found[0].places == ["RU-TA"] and found[1].places == ["RU-SAM"]
+
+
+def test_an_incident_that_only_retells_the_one_before_joins_it():
+    from recruitwatch.extract.incidents import merge_retold
+    from recruitwatch.records import Evidence, Incident
+
+    def inc(start, places, nats, date, tactics, outcome="unknown"):
+        ev = [Evidence("summary", "", start, start + 5, "x" * 5, "d")]
+        ev += [Evidence("tactics", t, start, start + 5, "x" * 5, "d", 0.7) for t in tactics]
+        ev += [Evidence("outcome", outcome, start, start + 5, "x" * 5, "d", 0.6)] if outcome != "unknown" else []
+        return Incident(document_id="d", places=places, nationalities=nats, date=date, tactics=tactics,
+                        outcome=outcome, evidence=ev, confidence=0.6)
+
+    lead = inc(0, ["RU-TA"], ["TJ"], "2024", ["document_seizure"])
+    case = inc(100, ["RU-TA"], ["TJ"], "2024-03", ["threat_to_status"], "deployed")
+    other = inc(300, ["RU-SVE"], ["UZ"], "2024-03", ["false_job_offer"], "refused")
+    merged = merge_retold([lead, case, other])
+    assert len(merged) == 2
+    first = merged[0]
+    assert first.tactics == ["document_seizure", "threat_to_status"] and first.outcome == "deployed"
+    assert {(e.field, e.value) for e in first.evidence} >= {("tactics", "threat_to_status"), ("outcome", "deployed")}
+    assert merged[1].places == ["RU-SVE"]

@@ -6,8 +6,10 @@ from recruitwatch.longtext import LONG_TEXT, WINDOW, windows
 from recruitwatch.pipeline import analyse
 from recruitwatch.records import Document
 
-REPORT = ("A migrant from Tajikistan says officers at the Sakharovo migration centre in Moscow took his passport "
+REPORT = ("A migrant from {country} says officers at the migration centre in {city} took his passport "
           "in March and made him sign a military contract. He was sent to the front a week later.")
+CASES = [("Tajikistan", "Kazan"), ("Uzbekistan", "Yekaterinburg"), ("Kyrgyzstan", "Novosibirsk"),
+         ("Kazakhstan", "Samara"), ("Turkmenistan", "Omsk")]
 FILLER = "The city council met on Tuesday to discuss road repairs and the budget for schools. "
 
 
@@ -26,16 +28,20 @@ def test_a_single_line_without_breaks_is_still_cut():
 
 
 def test_a_long_document_keeps_exact_evidence_and_every_case():
-    parts, size = [], 0
+    parts, size, reports = [], 0, []
     while size < LONG_TEXT + WINDOW:
-        chunk = FILLER * 40 + "\n\n" + (REPORT + "\n\n" if len(parts) % 7 == 0 else "")
+        report = ""
+        if len(parts) % 7 == 0:  # a different case each time (another origin and city)
+            country, city = CASES[len(reports) % len(CASES)]
+            report = REPORT.format(country=country, city=city) + "\n\n"
+            reports.append(report)
+        chunk = FILLER * 40 + "\n\n" + report
         parts.append(chunk)
         size += len(chunk)
     text = "".join(parts)
     result = analyse(Document(id="long", origin="test", text=text, lang="en", published="2024-05-01"))
     assert result.document.relevant
-    reports = text.count(REPORT)
-    assert len(result.incidents) >= reports - 1
+    assert len(result.incidents) >= len(reports) - 1
     for incident in result.incidents:
         assert incident.document_id == "long"
         for e in incident.evidence:

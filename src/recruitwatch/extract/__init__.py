@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from recruitwatch.extract.incidents import DocContext, build
+from recruitwatch.extract.incidents import DocContext, build, merge_retold
 from recruitwatch.extract.learned import attach_outside, label_sentences, score_mentions
 from recruitwatch.extract.segment import split
 from recruitwatch.records import Document, Incident
@@ -46,4 +46,4 @@ def extract(doc: Document, analysis: TextAnalysis | None = None, learned: bool =
                               analysis, model)
     incidents = [build(doc, segment, hits, analysis.lang, context, labels, mentions) for segment in segments]
     attach_outside(incidents, segments, labels, doc)
-    return incidents
+    return merge_retold(incidents)

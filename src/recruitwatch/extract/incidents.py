@@ -337,6 +337,53 @@ def build(doc: Document, segment: Segment, doc_hits: list[CueHit], lang: str, co
     )
 
 
+def _values(inc: Incident, field: str) -> set[str]:
+    """An incident's current value(s) of a field, as strings (what evidence names)."""
+    lists = {"places": inc.places, "nationalities": inc.nationalities, "actors": inc.actors, "tactics": inc.tactics}
+    if field in lists:
+        return set(lists[field])
+    one = {"status": inc.status, "outcome": inc.outcome, "date": inc.date,
+           "count": None if inc.count is None else str(inc.count)}.get(field)
+    return {one} if one else set()
+
+
+def _same_period(a: Incident, b: Incident) -> bool:
+    return not a.date or not b.date or a.date[:4] == b.date[:4]
+
+
+def merge_retold(incidents: list[Incident]) -> list[Incident]:
+    """One case, one incident: an incident that names no place or origin beyond those of the
+    incident before it, in the same year (or undated), retells or continues that case (a lead
+    that retells the case below it, a follow-up paragraph): its values join the earlier incident.
+    The outcome is the latest stage of the two (rule 2)."""
+    out: list[Incident] = []
+    for inc in incidents:
+        prev = out[-1] if out else None
+        if prev is None or not (set(inc.places) <= set(prev.places) and set(inc.nationalities) <= set(prev.nationalities)
+                                and _same_period(prev, inc)):
+            out.append(inc)
+            continue
+        prev.tactics = sorted(set(prev.tactics) | set(inc.tactics))
+        prev.actors = sorted(set(prev.actors) | set(inc.actors))
+        if prev.status == "unknown":
+            prev.status = inc.status
+        if OUTCOME_RANK.get(inc.outcome, 0) > OUTCOME_RANK.get(prev.outcome, 0):
+            prev.outcome = inc.outcome
+        if not prev.date:
+            prev.date, prev.date_precision = inc.date, inc.date_precision
+        if prev.count is None:
+            prev.count = inc.count
+        seen: set[tuple[str, str]] = set()
+        evidence = []
+        for e in prev.evidence + [e for e in inc.evidence if e.field != "summary"]:
+            if (e.field == "summary" or e.value in _values(prev, e.field)) and (e.field, e.value) not in seen:
+                seen.add((e.field, e.value))
+                evidence.append(e)
+        prev.evidence = evidence
+        prev.confidence = min((e.confidence for e in prev.evidence if e.confidence is not None), default=None)
+    return out
+
+
 class DocContext:
     """Geo mentions of a whole document, computed once, and the per-segment choices."""
 
