@@ -48,3 +48,14 @@ def test_every_lexicon_has_prefilter_stems_and_relevance_cues():
 def test_cues_are_word_initial():
     # "рейд" must not fire inside an unrelated longer word's middle
     assert not [h for h in find_cues("Фрейдизм и психология", ["ru"], ("tactic",)) if h.code == "raid_or_document_check"]
+
+
+def test_uzbek_cyrillic_is_generated_from_latin():
+    from recruitwatch.taxonomy.transliterate import latin_to_cyrillic
+
+    assert latin_to_cyrillic(r"o[‘'ʻ’`]zbek\w*\s+(?:\w+\s+){0,2}shartnoma|chaqiruv") == r"ўзбек\w*\s+(?:\w+\s+){0,2}шартнома|чақирув"
+    assert latin_to_cyrillic("g[‘'ʻ’`]arb yoshlar") == "ғарб ёшлар"
+    generated = [c for c in load_lexicon("uz").cues if c.pattern and not any("а" <= ch <= "я" for ch in c.pattern)]
+    assert len(generated) > 60  # most Uzbek cues are written once, in Latin
+    hits = find_cues("Уни ҳарбий комиссариатга чақиришди.", ["uz"])
+    assert hits, "a Latin-only cue finds the Cyrillic spelling"

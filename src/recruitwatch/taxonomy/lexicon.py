@@ -16,6 +16,7 @@ from importlib import resources
 
 from recruitwatch.records import CueHit
 from recruitwatch.taxonomy import ACTORS, OUTCOMES, STATUSES, TACTICS
+from recruitwatch.taxonomy.transliterate import latin_to_cyrillic
 from recruitwatch.text.regate import Gate
 
 LANGUAGES = ("en", "ru", "uz", "tg", "ky", "kk")
@@ -106,7 +107,11 @@ def load_lexicon(lang: str) -> Lexicon:
         if code not in _VALID[category]:
             raise LexiconError(f"{where}: unknown {category} code {code!r}")
         try:
-            regex = _compile(compose(raw["pattern"], fragments, where))
+            pattern = compose(raw["pattern"], fragments, where)
+            if raw.get("script") == "latin":  # Uzbek: the Cyrillic spelling is generated
+                extra = [compose(raw["cyrillic"], fragments, where)] if raw.get("cyrillic") else []
+                pattern = "|".join([pattern, latin_to_cyrillic(pattern), *extra])
+            regex = _compile(pattern)
         except (KeyError, re.error) as exc:
             raise LexiconError(f"{where}: bad pattern: {exc}") from exc
         cues.append(Cue(lang, category, code, raw["pattern"], tuple(raw.get("examples", ())),
