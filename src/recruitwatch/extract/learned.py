@@ -84,7 +84,11 @@ DROP = {"place": 0.15, "nationality": 0.15, "date": 0.15}
 #: With FILL_ONLY, the model adds mentions only when the rules chose none for the segment.
 FILL_ONLY = {"place": False, "nationality": False}
 MARGIN = 0.3  # the model's date replaces the rules' only when it is this much likelier
-REFINE = 0.3  # a more precise date of the same period replaces the chosen one from this probability
+#: A more precise date of the same period, anywhere in the document but a dateline, replaces the
+#: chosen one from this probability (a lead or a later paragraph often gives the day the case
+#: paragraph leaves out); a region of a country chosen, from REFINE_PLACE.
+REFINE = 0.3
+REFINE_PLACE = 0.5
 Span = tuple[int, int]
 
 
@@ -122,6 +126,12 @@ class MentionScores:
             if p >= ADD[group] and value not in out and not any(c.startswith(value + "-") for c in out):
                 out[value] = (a, b)
                 added.add(value)
+        for code in [c for c in out if "-" not in c]:  # a country the text names a likely region of
+            regions = [c for c in self.by_group.get(group, ()) if c[2].startswith(code + "-") and c[3] >= REFINE_PLACE]
+            if regions:
+                a, b, value, _ = max(regions, key=lambda c: (c[3], -c[0]))
+                out[value] = (a, b)
+                added.add(value)
         for code in list(out):  # a country code says less than a region of it also chosen
             if "-" not in code and any(c.startswith(code + "-") for c in out):
                 del out[code]
@@ -133,7 +143,8 @@ class MentionScores:
                     ) -> tuple[str | None, str | None, Span | None, bool]:
         """The segment's date: the mention the model is surest of when it is sure enough, else the
         rules' date unless the model doubts it; then, at the precision the text supports, a more
-        precise mention of the same year or month that the model finds likely (rule 10). A date in
+        precise mention of the same year or month, anywhere in the document, that the model finds
+        likely (rule 10). A date in
         a dateline dates the report: it never replaces a date the rules found for the act."""
         candidates = self.inside("date", start, end)
         if date and text:
@@ -147,7 +158,8 @@ class MentionScores:
         elif rule_p is not None and rule_p < DROP["date"]:
             return None, None, None, False
         if date:
-            finer = [c for c in candidates if c[2].startswith(date + "-") and c[3] >= REFINE]
+            finer = [c for c in self.by_group.get("date", ())
+                     if c[2].startswith(date + "-") and c[3] >= REFINE and not (text and in_dateline(text, c[0]))]
             if finer:
                 a, b, value, _ = max(finer, key=lambda c: (c[3], -c[0]))
                 date, precision, span, learned = value, precisions.get((a, b, value)), (a, b), True
