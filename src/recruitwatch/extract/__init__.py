@@ -45,5 +45,5 @@ def extract(doc: Document, analysis: TextAnalysis | None = None, learned: bool =
                               {"place": context.places, "nationality": context.nationalities, "date": context.dates},
                               analysis, model)
     incidents = [build(doc, segment, hits, analysis.lang, context, labels, mentions) for segment in segments]
-    attach_outside(incidents, segments, labels, doc)
+    attach_outside(incidents, segments, labels, doc.id)
     return merge_retold(incidents)

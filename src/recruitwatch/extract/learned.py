@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from recruitwatch.learn.examples import in_dateline, sentence_features
-from recruitwatch.records import CueHit
+from recruitwatch.records import CueHit, Evidence, Incident
 
 if TYPE_CHECKING:
+    from recruitwatch.extract.segment import Segment
     from recruitwatch.learn.model import Model
     from recruitwatch.records import TextAnalysis
 
@@ -30,22 +31,22 @@ FIELD = {v: k for k, v in CATEGORY.items()}
 RULE_CONFIDENCE = 0.6
 
 
-@dataclass(slots=True)
+@dataclass
 class SentenceLabels:
     spans: list[tuple[int, int]]
     probabilities: np.ndarray  # (sentences, labels)
     index: dict[str, int]  # "tactics:document_seizure" -> column
     hits: list[CueHit]
-    _starts: list[int] | None = None
+
+    def __post_init__(self) -> None:
+        self.starts = [a for a, _ in self.spans]  # sorted: sentences in a range are a bisection away
 
     def probability(self, field: str, code: str, start: int, end: int) -> float:
         """The highest probability of a code over the sentences that start in [start, end)."""
         j = self.index.get(f"{field}:{code}")
         if j is None:
             return 0.0
-        starts = [a for a, _ in self.spans] if self._starts is None else self._starts
-        self._starts = starts
-        lo, hi = bisect_left(starts, start), bisect_left(starts, end)  # sentences starting in [start, end)
+        lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
         return float(self.probabilities[lo:hi, j].max()) if hi > lo else 0.0
 
     def confidence(self, field: str, code: str, start: int, end: int, hit: CueHit | None) -> float:
@@ -188,13 +189,12 @@ def score_mentions(text: str, lang: str, published: str | None, groups: dict[str
 OUTSIDE = 0.7
 
 
-def attach_outside(incidents: list, segments: list, labels: SentenceLabels, doc) -> None:
+def attach_outside(incidents: list[Incident], segments: list[Segment], labels: SentenceLabels,
+                   document_id: str) -> None:
     """Tactics and actors the sentence classifier found in sentences outside every incident's
     paragraphs (a lead, a closing paragraph, a quote set apart) belong to the case told nearest
     before them (else the first): the segmentation rules anchor cases on cues, and a case told
     in other words keeps its tactics."""
-    from recruitwatch.records import Evidence
-
     if not incidents:
         return
     inside = [(seg.start, seg.end) for seg in segments]
@@ -204,13 +204,13 @@ def attach_outside(incidents: list, segments: list, labels: SentenceLabels, doc)
             continue
         k = max((i for i, (a, _) in enumerate(inside) if a <= hit.start), default=0)
         field = FIELD[hit.category]
-        codes = getattr(incidents[k], field)
+        codes = incidents[k].tactics if field == "tactics" else incidents[k].actors
         if hit.code in codes:
             continue
         codes.append(hit.code)
         codes.sort()
         p = labels.probability(field, hit.code, hit.start, hit.end)
         incidents[k].evidence.append(Evidence(field=field, value=hit.code, start=hit.start, end=hit.end,
-                                              text=hit.text, document_id=doc.id, confidence=round(p, 3)))
+                                              text=hit.text, document_id=document_id, confidence=round(p, 3)))
     for incident in incidents:
         incident.confidence = min((e.confidence for e in incident.evidence if e.confidence is not None), default=None)
