@@ -74,3 +74,21 @@ def test_false_positive_traps(text, lang):
 def test_russian_adjective_is_place_adj():
     ms = find_places("Его отвели в российский военкомат.", "ru")
     assert [(m.value, m.kind) for m in ms] == [("RU", "place_adj")]
+
+
+def test_the_largest_cities_of_every_russian_and_ukrainian_region_resolve_to_it():
+    import csv
+    from importlib import resources
+
+    source = resources.files("recruitwatch.extract").joinpath("data", "admin1_iso3166_2.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in source.splitlines() if line and not line.startswith("#"))
+    wrong = []
+    for row in rows:
+        code = row["iso3166_2"]
+        if not code.startswith(("RU-", "UA-")):
+            continue
+        for city in [c.strip() for c in (row.get("largest_cities") or "").split(";")[:2] if c.strip()]:
+            got = {m.value for m in find_places(f"It happened in {city} last year.", "en")}
+            if code not in got and not (code == "RU-MOS" and "RU-MOW" in got):
+                wrong.append((city, code, got))
+    assert not wrong, wrong
