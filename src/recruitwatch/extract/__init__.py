@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from recruitwatch.extract.incidents import DocContext, build, merge_retold
 from recruitwatch.extract.learned import attach_outside, label_sentences, score_mentions
-from recruitwatch.extract.segment import split
+from recruitwatch.extract.segment import split, told_without_cues
 from recruitwatch.records import Document, Incident
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def extract(doc: Document, analysis: TextAnalysis | None = None, learned: bool =
     labels = label_sentences(doc.text, analysis, model)
     hits = sorted(analysis.hits + labels.hits, key=lambda h: (h.start, h.end))
     context = DocContext(doc, analysis.lang)
-    segments = split(doc.text, hits, context.has_new_anchor)
+    segments = split(doc.text, hits, context.has_new_anchor) or told_without_cues(doc.text, hits, labels)
     if not segments:
         return []
     context.segments = segments

@@ -187,6 +187,9 @@ def score_mentions(text: str, lang: str, published: str | None, groups: dict[str
 
 #: The least probability for a label outside every case's paragraphs to join the case before it.
 OUTSIDE = 0.7
+#: A document whose paragraphs the segmentation rules anchor nowhere still holds a case when a
+#: tactic label reaches this probability (segment.told_without_cues). Set on held-out folds.
+LEARNED_ANCHOR = 0.6
 
 
 def attach_outside(incidents: list[Incident], segments: list[Segment], labels: SentenceLabels,

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from recruitwatch.records import CueHit
 from recruitwatch.taxonomy.lexicon import CONTRACT_WORD
+
+if TYPE_CHECKING:
+    pass
 from recruitwatch.text.sentences import paragraph_spans, sentence_spans
 
 # A new case usually starts with a number, a name-like capitalised word followed by age, or an
@@ -252,3 +256,23 @@ def split(text: str, hits: list[CueHit], new_anchor) -> list[Segment]:
         else:
             segments.append(Segment([paragraph], anchor))
     return segments
+
+
+def told_without_cues(text: str, hits: list[CueHit], labels) -> list[Segment]:
+    """A case the segmentation rules could not anchor (no paragraph with a tactic cue in a military
+    context) but the sentence classifier is sure of: one incident over the whole document, anchored
+    at the sentence of the surest tactic label (at least LEARNED_ANCHOR)."""
+    from recruitwatch.extract.learned import LEARNED_ANCHOR, MODEL_LANG
+
+    best = None
+    for hit in hits:
+        if hit.lang == MODEL_LANG and hit.category == "tactic":
+            p = labels.probability("tactics", hit.code, hit.start, hit.end)
+            if p >= LEARNED_ANCHOR and (best is None or p > best[0]):
+                best = (p, hit)
+    if best is None:
+        return []
+    paragraphs = annotate(text, hits)
+    anchor = next(s for para in paragraphs for s in para.sentences if s.start <= best[1].start < s.end)
+    return [Segment(paragraphs, anchor)]
+
