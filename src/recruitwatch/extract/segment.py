@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from recruitwatch.records import CueHit
 from recruitwatch.taxonomy.lexicon import CONTRACT_WORD
+from recruitwatch.text.sentences import paragraph_spans, sentence_spans
 
 if TYPE_CHECKING:
-    pass
-from recruitwatch.text.sentences import paragraph_spans, sentence_spans
+    from recruitwatch.extract.learned import SentenceLabels
 
 # A new case usually starts with a number, a name-like capitalised word followed by age, or an
 # enumerator ("1.", "Second,"), or the first mention of a new person.
@@ -258,7 +258,7 @@ def split(text: str, hits: list[CueHit], new_anchor) -> list[Segment]:
     return segments
 
 
-def told_without_cues(text: str, hits: list[CueHit], labels) -> list[Segment]:
+def told_without_cues(text: str, hits: list[CueHit], labels: SentenceLabels) -> list[Segment]:
     """A case the segmentation rules could not anchor (no paragraph with a tactic cue in a military
     context) but the sentence classifier is sure of: one incident over the whole document, anchored
     at the sentence of the surest tactic label (at least LEARNED_ANCHOR)."""
