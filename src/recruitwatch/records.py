@@ -10,8 +10,9 @@ import dataclasses
 import hashlib
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from recruitwatch.isodate import iso_date
 
@@ -187,6 +188,39 @@ class DateMention(Mention):
     """A date mention; ``value`` is ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` as ``precision`` says."""
 
     precision: str  # "day" | "month" | "year"
+
+
+M = TypeVar("M", bound=Mention)
+
+
+def mentions_within(mentions: list[M], start: int, end: int) -> list[M]:
+    """The mentions (sorted by start) that start in [start, end)."""
+    return mentions[bisect_left(mentions, start, key=_mention_start):bisect_left(mentions, end, key=_mention_start)]
+
+
+def _mention_start(m: Mention) -> int:
+    return m.start
+
+
+@dataclass(slots=True)
+class DocumentMentions:
+    """Every place, nationality and date a document names, found once, each list sorted by
+    position: what extraction's choices are made from (pure functions of this record)."""
+
+    text: str
+    published: str | None
+    places: list[Mention]
+    nationalities: list[Mention]
+    dates: list[DateMention]
+
+    @property
+    def published_year(self) -> str | None:
+        return self.published[:4] if self.published else None
+
+    def date_precision(self, start: int, end: int, value: str) -> str | None:
+        """The precision of the date mention at [start, end) with that value."""
+        return next((m.precision for m in mentions_within(self.dates, start, start + 1)
+                     if m.end == end and m.value == value), None)
 
 
 @dataclass(slots=True)

@@ -49,3 +49,11 @@ def test_interview_answers_in_the_first_person_are_a_case():
             "контракт с Минобороны, иначе патент не продлят. Я отказался.")
     found = incidents(text, lang="ru")
     assert found and "summons_at_state_office" in found[0].tactics
+
+
+def test_the_scene_setting_paragraph_lends_its_place_to_a_case_that_names_none():
+    text = ("Police in Yekaterinburg went hunting for migrants on Friday night.\n\n"
+            "A worker from Tajikistan was taken to the enlistment office, where officers kept his passport "
+            "and told him to sign a military contract before he could leave.")
+    places = {p for i in incidents(text) for p in i.places}
+    assert places == {"RU-SVE"}

@@ -20,7 +20,7 @@ def _model_knowing(word: str, label: str) -> Model:
     weights[0, labels.index(label)] = 12.0
     sentence = Linear({f"w|{word}": 0}, weights, np.full(len(labels), -6.0, dtype=np.float32), labels,
                       np.full(len(labels), 0.5, dtype=np.float32))
-    return Model(sentence, sentence, sentence, sentence, sentence, sentence)
+    return Model(sentence, sentence, sentence, sentence, sentence, sentence, sentence)
 
 
 def test_a_code_can_come_from_the_sentence_classifier_alone_with_its_sentence_as_evidence():

@@ -1,9 +1,20 @@
 """Every cue of every lexicon finds its examples and none of its not_examples; fragments compose."""
 
+import re
+
 import pytest
 
 from recruitwatch.taxonomy import ACTORS, OUTCOMES, STATUSES, TACTICS
-from recruitwatch.taxonomy.lexicon import CONTRACT_WORD, LANGUAGES, LexiconError, compose, find_cues, load_lexicon
+from recruitwatch.taxonomy.lexicon import (
+    CONTRACT_WORD,
+    LANGUAGES,
+    LexiconError,
+    compose,
+    find_cues,
+    load_lexicon,
+    word_class,
+    word_classes,
+)
 
 CUES = [(lang, i, cue) for lang in LANGUAGES for i, cue in enumerate(load_lexicon(lang).cues)]
 
@@ -59,3 +70,29 @@ def test_uzbek_cyrillic_is_generated_from_latin():
     assert len(generated) > 60  # most Uzbek cues are written once, in Latin
     hits = find_cues("Уни ҳарбий комиссариатга чақиришди.", ["uz"])
     assert hits, "a Latin-only cue finds the Cyrillic spelling"
+
+
+WORD_CLASSES = [(lang, c) for lang in LANGUAGES for c in word_classes(lang).values()]
+
+
+@pytest.mark.parametrize("lang,word_class_", WORD_CLASSES, ids=[f"{lang}-{c.name}" for lang, c in WORD_CLASSES])
+def test_word_class_finds_its_examples_and_none_of_its_not_examples(lang, word_class_):
+    regex = re.compile(r"(?<![^\W\d_])(?:" + word_class_.pattern + ")", re.IGNORECASE)
+    assert word_class_.examples, f"{lang}.toml words.{word_class_.name} has no examples"
+    for example in word_class_.examples:
+        assert regex.search(example), f"{lang}.toml words.{word_class_.name} misses {example!r}"
+    for counter in word_class_.not_examples:
+        assert not regex.search(counter), f"{lang}.toml words.{word_class_.name} finds {counter!r}"
+
+
+def test_every_language_has_the_word_classes_the_rules_read():
+    names = {"act", "after_act", "before_act", "period", "report", "offer", "court", "russia"}
+    for lang in LANGUAGES:
+        assert names <= set(word_classes(lang)), lang
+    assert word_class("russia").count("|") >= 5
+    with pytest.raises(LexiconError):
+        word_class("no_such_class")
+
+
+def test_uzbek_word_classes_get_their_cyrillic_spelling():
+    assert re.search(r"(?<!\w)(?:" + word_class("act") + ")", "Уни бозорда ушлашди", re.IGNORECASE)

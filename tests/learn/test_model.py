@@ -28,7 +28,7 @@ def _linear(labels=("a", "b")) -> Linear:
 
 def _model() -> Model:
     lin = _linear()
-    return Model(lin, lin, lin, lin, lin, lin, meta={"documents": 2})
+    return Model(lin, lin, lin, lin, lin, lin, lin, meta={"documents": 2})
 
 
 def test_linear_scores_known_features_only_and_normalises_by_their_count():

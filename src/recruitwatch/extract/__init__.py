@@ -10,11 +10,16 @@ load once per process; the function keeps no state between calls.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
-from recruitwatch.extract.incidents import DocContext, build, merge_retold
-from recruitwatch.extract.learned import attach_outside, label_sentences, score_mentions
+from recruitwatch.extract import learned as layer
+from recruitwatch.extract.geo_select import Selector
+from recruitwatch.extract.incidents import build, has_new_anchor, merge_all, merge_retold, read_mentions
+from recruitwatch.extract.learned import attach_outside, case_probabilities, label_sentences, score_mentions
+from recruitwatch.extract.nationalities import origin_candidates
 from recruitwatch.extract.segment import split, told_without_cues
+from recruitwatch.learn.examples import doc_features
 from recruitwatch.records import Document, Incident
 
 if TYPE_CHECKING:
@@ -36,14 +41,23 @@ def extract(doc: Document, analysis: TextAnalysis | None = None, learned: bool =
     model = load_model() if learned else None
     labels = label_sentences(doc.text, analysis, model)
     hits = sorted(analysis.hits + labels.hits, key=lambda h: (h.start, h.end))
-    context = DocContext(doc, analysis.lang)
-    segments = split(doc.text, hits, context.has_new_anchor) or told_without_cues(doc.text, hits, labels)
+    found = read_mentions(doc, analysis.lang)
+    segments = split(doc.text, hits, partial(has_new_anchor, found)) or told_without_cues(doc.text, hits, labels)
     if not segments:
         return []
-    context.segments = segments
+    selector = Selector(found, segments)
+    nationalities = found.nationalities + origin_candidates(found.places, found.nationalities, doc.text)
     mentions = score_mentions(doc.text, analysis.lang, doc.published,
-                              {"place": context.places, "nationality": context.nationalities, "date": context.dates},
+                              {"place": found.places, "nationality": nationalities, "date": found.dates},
                               analysis, model)
-    incidents = [build(doc, segment, hits, analysis.lang, context, labels, mentions) for segment in segments]
+    incidents = [build(doc, segment, hits, found, selector, labels, mentions) for segment in segments]
     attach_outside(incidents, segments, labels, doc.id)
-    return merge_retold(incidents)
+    incidents = merge_retold(incidents)
+    if model is None:
+        return incidents
+    # How many cases the whole document tells (the learned ``cases`` classifier): none, one or several.
+    several, none = case_probabilities(model, analysis.features or doc_features(
+        doc.text, doc.title, doc.lang, analysis.cue_codes(), analysis.rule_score))
+    if none >= layer.NONE:
+        return []
+    return merge_all(incidents) if several < layer.SINGLE else incidents

@@ -33,6 +33,7 @@ the publication date itself as a mention. Use the least precise form the text su
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from datetime import date, timedelta
 from functools import cache
 
@@ -137,6 +138,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("season_year_first", re.compile(_B + rf"(?P<y>{_YEAR}){_SEP}(?:{_YEARWORD})?\s*(?P<s>{_SEASON_WORD})" + _E, _F)),
     ("yesterday", re.compile(_B + r"(?P<w>yesterday|вчера|позавчера|kecha|кеча|кечээ|кеше|дирӯз|дирўз)" + _E, _F)),
     ("today", re.compile(_B + r"(?P<w>today|сегодня|bugun|бугун|бүгүн|бүгін|имрӯз)" + _E, _F)),
+    # Parts of a day: "this morning", "этой ночью", "бүгүн түнү" (the publication day) and
+    # "last night", "минувшей ночью", "кечээ түнү", "шаби гузашта" (the day before).
+    ("part_of_day", re.compile(_B + r"(?P<w>(?P<today>tonight|overnight|this\s+(?:morning|night)|"
+                               r"(?:этой|сегодняшней|сегодня)\s+ночью|(?:сегодня|этим)\s+утром|"
+                               r"bugun\s+(?:ertalab|tunda|kechasi)|бугун\s+(?:эрталаб|тунда|кечаси)|"
+                               r"бүгүн\s+(?:түнү|таңда|эртең\s+менен)|бүгін\s+(?:түнде|таңертең)|имшаб|субҳи\s+имрӯз)|"
+                               r"last\s+night|(?:прошлой|минувшей)\s+ночью|kecha\s+(?:kechasi|tunda)|"
+                               r"кеча\s+(?:кечаси|тунда)|кечээ\s+түнү|кеше\s+түнде|шаби\s+гузашта)" + _E, _F)),
     ("weekday", re.compile(_B + r"(?:(?P<pre>on|last|во?|рӯзи)\s+(?:(?P<last>прошл\w+|минувш\w+|past)\s+)?(?P<w1>[^\W\d_]+)|(?P<w2>[^\W\d_]+)\s+(?:kuni|куни|күні|күнү))" + _E, _F)),
     ("last_unit", re.compile(_B + rf"(?:(?:в|на|за)\s+)?{_LAST}\s+(?P<u>week|month|year|недел\w+|месяц\w*|год\w*|hafta\w*|oy\w*|yil\w*|"
                              r"ҳафта\w*|ҳафтаи|моҳ\w*|сол\w*|апта\w*|жума\w*|ай\w*|жыл\w*)" + _E, _F)),
@@ -282,6 +291,9 @@ def _resolve(name: str, m: re.Match[str], pub: date | None) -> tuple[str, str, s
         return d.isoformat(), "day", "date_relative"
     if name == "today":
         return pub.isoformat(), "day", "date_relative"
+    if name == "part_of_day":
+        d = pub if g["today"] else pub - timedelta(days=1)
+        return d.isoformat(), "day", "date_relative"
     if name == "weekday":
         word = (g["w1"] or g["w2"]).casefold()
         wd = _WEEKDAYS.get(word)
@@ -365,12 +377,15 @@ def find_dates(text: str, lang: str | None, published: str | None) -> list[DateM
             found.append((s, e, *r))
     # Longest expressions first ("in March 2023" beats "in March"), then left to right.
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # the kept spans, disjoint and sorted by start: two neighbours to check
+    ends: list[int] = []
     out: list[DateMention] = []
     for s, e, value, precision, kind in found:
-        if any(s < te and ts < e for ts, te in taken):
+        k = bisect_left(starts, s)
+        if k < len(starts) and starts[k] < e or k > 0 and ends[k - 1] > s:
             continue
-        taken.append((s, e))
+        starts.insert(k, s)
+        ends.insert(k, e)
         out.append(DateMention(s, e, text[s:e], value, kind, precision))
     out.sort(key=lambda m: m.start)
     return out

@@ -46,7 +46,8 @@ from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from recruitwatch.extract.places import CITY_TO_REGION  # federal cities and the region around them
-from recruitwatch.records import Mention
+from recruitwatch.records import DocumentMentions, Mention, mentions_within
+from recruitwatch.taxonomy.lexicon import word_class
 from recruitwatch.text.sentences import paragraph_spans
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -56,82 +57,17 @@ Span = tuple[int, int]
 
 CENTRAL_ASIA = frozenset({"TJ", "UZ", "KG", "KZ", "TM"})
 
-# ---- cue words (word starts, case-insensitive; stems for inflected languages) --------------------
+# ---- word classes (data: the [words] tables of taxonomy/lexicons/*.toml) ------------------------
 _W = r"(?<![^\W\d_])"  # a word start
 
-_ACT = re.compile(_W + r"(?:"
-    # en
-    r"detain\w*|arrest\w*|raid\w*|round(?:ed|ing)?[\s-]+up|checks?\b|checked|checking|stopp?ed|held\b|hold\b|"
-    r"summon\w*|call-up|draft\s+(?:notice|office)|enlist\w*|recruit\w*|offer\w*|sign\w*|contract\w*|"
-    r"persuad\w*|press(?:ed|ured?|uring)\b|pressure\w*|forc(?:ed|ing)\b|coerc\w*|threat\w*|promis\w*|"
-    r"hired?\b|hiring|job\b|jobs\b|vacanc\w*|advert\w*|ads?\b|poster\w*|leaflet\w*|billboard\w*|banner\w*|"
-    r"office\b|offices\b|centre\b|center\b|facility|colony|prison\b|jail\w*|cell\b|station\b|"
-    r"migration|registration|commissariat\w*|tent\b|stand\b|"
-    # ru
-    r"задерж\w*|арест\w*|рейд\w*|облав\w*|провер\w*|повестк\w*|вручи\w*|вруча\w*|военкомат\w*|комиссариат\w*|"
-    r"вербов\w*|заверб\w*|вербу\w*|предлож\w*|предлага\w*|подпис\w*|контракт\w*|уговор\w*|уговар\w*|"
-    r"застав\w*|принужд\w*|принуд\w*|угрож\w*|обещ\w*|ваканс\w*|объявлени\w*|реклам\w*|листовк\w*|плакат\w*|"
-    r"баннер\w*|пункт\w*|центр\w*|сизо|ивс|колони\w*|изолятор\w*|отдел\w*|мвд|увм|гувм|миграц\w*|"
-    r"мобилиз\w*|призыв\w*|набор\w*|отбор\w*|"
-    # uz, tg, ky, kk
-    r"ushla\w*|ushlan\w*|shartnoma\w*|taklif\w*|reklama\w*|e['‘’ʻ]lon\w*|komissariat\w*|yollan\w*|yolla\w*|"
-    r"vada\b|va['‘’ʻ]da\w*|"
-    r"ұста\w*|ұстал\w*|келісімшарт\w*|көндір\w*|жарнам\w*|жарияланым\w*|шақыр\w*|комиссариат\w*|"
-    r"кармал\w*|кармаш\w*|келишим\w*|сунуш\w*|чакыр\w*|убада\w*|"
-    r"боздошт\w*|қарордод\w*|даъватнома\w*|пешниҳод\w*|ваъда\w*"
-    r")", re.IGNORECASE)
-
-_AFTER = re.compile(_W + r"(?:"
-    r"killed|died|dies|death|dead\b|body\b|bodies|buried|burial|funeral\w*|grave\b|wounded|injur\w*|"
-    r"fought|fight(?:ing)?\b|front\b|frontline|front-line|trench\w*|served\b|serving\s+in|deployed|"
-    r"sent\s+(?:to|into)\b|train(?:ed|ing)\b|unit\b|battle\w*|shell\w*|drone\w*|"
-    r"(?<!told\s)(?<!told\sthe\s)(?<!said\s)court\b|sentenced|sentence\b|convicted|trial\b|verdict|"
-    r"return(?:ed|ing|s)?\s+(?:home|to\s+(?:his|her|their)\s+(?:home|country|homeland))|came\s+(?:back|home)|"
-    r"flew\s+(?:home|to|back)|hospital\w*|embass\w*|consulate\w*|bunker\w*|fortification\w*|dug\b|digging|"
-    r"deported\s+to|reached\b|captured|prisoner\s+of\s+war|camp\b|visit\w*|summit\w*|talks\b|"
-    r"погиб\w*|убит\w*|простил\w*\s+с|прощани\w*|гибел\w*|смерт\w*|тело\b|тела\b|похорон\w*|похорон\w*|могил\w*|ранен\w*|"
-    r"воева\w*|воюе\w*|сражал\w*|сража\w*|подготовк\w*|блиндаж\w*|укреплени\w*|госпитал\w*|больниц\w*|"
-    r"посольств\w*|консульств\w*|фронт\w*|окоп\w*|служил\w*|служб\w+\s+в|обучени\w*|полигон\w*|част[иьей]\b|"
-    r"отправ\w*\s+(?:на\s+фронт|в\s+зону|на\s+войну)|суд\b|суда\b|судом\b|приговор\w*|осужд\w*|осуди\w*|"
-    r"вернул\w*|вернуть\w*|возвращ\w*|прилет\w*|плен\w*|учебн\w*|лагер\w*|готови\w*\s+к\s+бо\w*|визит\w*|"
-    r"саммит\w*|переговор\w*|"
-    r"tayyorgarlik\w*|shifoxona\w*|elchixona\w*|elchilig\w*|элчихона\w*|елшіліг\w*|сафорат\w*|"
-    r"halok\w*|ҳалок\w*|қаза\b|каза\b|жерлен\w*|дафн\w*|jarohat\w*|jang\w*|yuborilgan|sud\w*|"
-    r"qaytgan|qayt\w*|сот\b|сотт\w*|соты\w*|суди\w*|кайт\w*|қайт\w*|оралғ\w*|"
-    r"фронтто|согуш\w*|соғыс\w*"
-    r")", re.IGNORECASE)
-
-_BEFORE = re.compile(_W + r"(?:"
-    r"(?-i:(?:came|went|moved|travel+ed|gone)\s+to\s+(?:the\s+)?(?=[A-Z])|arrived\s+in\s+(?=[A-Z]))|born\b|native\s+of|grew\s+up|"
-    r"obtained|got\s+(?:a\s+)?(?:russian\s+)?(?:citizenship|passport)|received\s+(?:russian\s+)?citizenship|"
-    r"married|since\b|"
-    r"(?:приехал|переехал|уехал|прибыл)\w*\s+(?:в|во|на)\s+(?-i:(?=[А-ЯЁ]))|(?:при|у|пере)ехал\w*\s+на\s+заработк\w*|"
-    r"родил\w*|уроженец\w*|уроженк\w*|"
-    r"получил\w*\s+(?:российское\s+)?(?:гражданство|паспорт)|женил\w*|"
-    r"tug['‘’ʻ]il\w*|туғил\w*|туулган|туған|таваллуд\w*"
-    r")", re.IGNORECASE)
-# The person's life in Russia (worked, lived, studied): the period in which the act may fall.
-_PERIOD = re.compile(_W + r"(?:"
-    r"worked\b|working\b|work\s+in|for\s+work|lived|living|studied|study(?:ing)?\b|look(?:ed|ing)\s+for\s+(?:a\s+)?(?:job|work)|"
-    r"иск\w*\s+работ\w*|"
-    r"работал\w*|работа\w*|жил\b|жила\b|жили\b|живёт|живет|проживал\w*|учил\w*|учит\w*|заработ\w*|"
-    r"ishlagan|ishla\w*|yashagan|иштеген|иште\w*|жұмыс\s+ист\w*|кор\s+мекард\w*"
-    r")", re.IGNORECASE)
-
-_REPORT = re.compile(_W + r"(?:"
-    r"said|says|told\s+(?:the\s+)?(?:bbc|reporters|journalists|media|radio|outlet|court)|reported|learn(?:ed|t)|"
-    r"published|report\b|confirmed|announced|phoned|called\s+(?:his|her|their|home)|circulat\w*|footage|video\w*|"
-    r"interview\w*|wrote|writes|posted|blog\w*|"
-    r"сообщил\w*|сообща\w*|рассказал\w*|заявил\w*|узнал\w*|узнала|подтвердил\w*|опубликова\w*|позвонил\w*|"
-    r"звонил\w*|сказал\w*|телефонн\w*|видео\w*|интервью|написал\w*|пишет|блог\w*|объявил\w*|"
-    r"xabar\w*|билдир\w*|хабарла\w*|білді|гуфт\w*"
-    r")", re.IGNORECASE)
-
-# An offer, advert or recruiter that reaches a person where they are (rule 9).
-_OFFER = re.compile(_W + r"(?:offer\w*|recruit\w*|advert\w*|ads?\b|posts?\b|agent\w*|agenc\w*|job\w*|vacanc\w*|"
-                    r"предлож\w*|вербов\w*|заверб\w*|вербу\w*|реклам\w*|объявлени\w*|ваканс\w*|посредник\w*|агент\w*|"
-                    r"taklif\w*|reklama\w*|e['‘’ʻ]lon\w*|yolla\w*|жарнам\w*|жарияланым\w*|шақыр\w*|сунуш\w*|чакыр\w*|"
-                    r"пешниҳод\w*|эълон\w*)", re.IGNORECASE)
+# The words of the act, of what followed it, of the person's life before it and of the period it
+# may fall in, of how it became known, and of an offer that reaches a person where they are (rule 9).
+_ACT = re.compile(_W + "(?:" + word_class("act") + ")", re.IGNORECASE)
+_AFTER = re.compile(_W + "(?:" + word_class("after_act") + ")", re.IGNORECASE)
+_BEFORE = re.compile(_W + "(?:" + word_class("before_act") + ")", re.IGNORECASE)
+_PERIOD = re.compile(_W + "(?:" + word_class("period") + ")", re.IGNORECASE)
+_REPORT = re.compile(_W + "(?:" + word_class("report") + ")", re.IGNORECASE)
+_OFFER = re.compile(_W + "(?:" + word_class("offer") + ")", re.IGNORECASE)
 # Origin words right before a place: "a native of", "from", "уроженец", "выходец из", "родом из".
 _ORIGIN_BEFORE = re.compile(r"(?:native\s+of|natives\s+of|born\s+in|hails?\s+from|from|уроженц?\w*(?:\s+из)?|"
                             r"выход\w+\s+из|родом\s+из|родил\w*\s+в|из|аз)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -154,12 +90,11 @@ _LIST_GAP = re.compile(r"\s*(?:,|и|and|or|или|va|ва|жана|және)\s*$
 _AROUND = re.compile(r"(?:\b(?:near|outside|(?:north|south|east|west)\s+of)\s+|(?<!\w)(?:под|около|возле|близ|"
                      r"(?:к|в)\s+(?:\d+\s+\w+\s+)?(?:северу|югу|востоку|западу|северо-\w+|юго-\w+)\s+от)\s+)$",
                      re.IGNORECASE)
-_COURT = re.compile(_W + r"(?:court|sentenc\w*|convict\w*|trial|verdict|суд\w*|приговор\w*|осуд\w*|осужд\w*|"
-                    r"sud\w*|hukm\w*|сот\w*)", re.IGNORECASE)
+_COURT = re.compile(_W + "(?:" + word_class("court") + ")", re.IGNORECASE)
 # A dateline: a place name in capitals, a comma or dash, the date, at the top of the text.
 _DATELINE = re.compile(r"\s*[A-ZА-ЯЁ][A-ZА-ЯЁ.\- ]{1,30}(?:\s*\([^)\n]{1,30}\))?\s*[,—–-]\s*[^\n.]{0,20}\d[^\n.]{0,20}[.—–-]")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]«»\"“”]|\s[—–-]\s")
-_RUSSIA_WORD = re.compile(r"(?<!\w)(?:russia\w*|росси\w*|рф\b|rossiya\w*|русия\w*|орусия\w*|ресей\w*)", re.IGNORECASE)
+_RUSSIA_WORD = re.compile(r"(?<!\w)(?:" + word_class("russia") + ")", re.IGNORECASE)
 _ACT_CUE_CATEGORIES = ("tactic", "actor", "institution")
 _ACT_REACH = 60  # an act word further away in the clause says nothing about the mention
 _UA_REACH = 30  # a front-line place counts only right next to the hiring or signing
@@ -235,14 +170,16 @@ def _cue_act(sentence: Sentence | None, lo: int, hi: int) -> bool:
 
 
 class Selector:
-    """Per-document choices; ``ctx`` is the :class:`~recruitwatch.extract.incidents.DocContext`."""
+    """A document's choices of places, nationalities and dates, for each of its incident segments:
+    made from its mentions and the segments, both given (nothing else is read)."""
 
-    def __init__(self, ctx) -> None:
-        self.ctx = ctx
-        self.text: str = ctx.text
+    def __init__(self, mentions: DocumentMentions, segments: Sequence[Segment]) -> None:
+        self.mentions = mentions
+        self.segments = list(segments)
+        self.text: str = mentions.text
         self._paragraphs: list[Span] | None = None
         self._free: tuple[list[Span], list[int]] | None = None
-        self._nat_spans = [(m.start, m.end) for m in ctx.nationalities]
+        self._nat_spans = [(m.start, m.end) for m in mentions.nationalities]
         self._where_cache: dict[tuple[int, int, int], _Where] = {}
 
     # -- shared ---------------------------------------------------------------------------------
@@ -283,7 +220,7 @@ class Selector:
     def _free_paragraphs(self) -> tuple[list[Span], list[int]]:
         """Paragraphs outside every incident segment, and their ends (computed once: linear)."""
         if self._free is None:
-            spans = sorted((o.start, o.end) for o in self.ctx.segments)
+            spans = sorted((o.start, o.end) for o in self.segments)
             starts = [lo for lo, _ in spans]
             reach = list(accumulate((hi for _, hi in spans), max))  # furthest end of the spans so far
             free = [p for p in self.paragraphs
@@ -346,7 +283,7 @@ class Selector:
 
     def _in_country_list(self, m: Mention) -> bool:
         """Whether a country name stands in an enumeration of three or more countries."""
-        countries = [o for o in self.ctx.places if o.kind == "place" and "-" not in o.value]
+        countries = [o for o in self.mentions.places if o.kind == "place" and "-" not in o.value]
         k = next((i for i, o in enumerate(countries) if o.start == m.start), None)
         if k is None:
             return False
@@ -364,11 +301,11 @@ class Selector:
         return m.value
 
     def places(self, segment: Segment) -> dict[str, Span]:
-        ctx = self.ctx
+        known = self.mentions
         sentences = segment.sentences
         chosen: dict[str, Span] = {}
         lived: dict[str, Span] = {}
-        for m in ctx._in(ctx.places, segment.start, segment.end):
+        for m in mentions_within(known.places, segment.start, segment.end):
             tier = self._place_tier(m, sentences)
             if tier == 1:
                 chosen.setdefault(self._value(m), (m.start, m.end))
@@ -386,7 +323,7 @@ class Selector:
             # for migrants.") when the case itself names no more specific place.
             for lo, hi in self._context_spans(segment):
                 found: dict[str, Span] = {}
-                for m in ctx._in(ctx.places, lo, hi):
+                for m in mentions_within(known.places, lo, hi):
                     if m.value.startswith("RU") and self._place_tier(m, ()) == 1:
                         found.setdefault(m.value, (m.start, m.end))
                 _drop_bare_countries(found)
@@ -422,10 +359,10 @@ class Selector:
         return True
 
     def nationalities(self, segment: Segment) -> dict[str, Span]:
-        ctx = self.ctx
+        known = self.mentions
         chosen: dict[str, Span] = {}
         languages: dict[str, Span] = {}
-        for m in ctx._in(ctx.nationalities, segment.start, segment.end):
+        for m in mentions_within(known.nationalities, segment.start, segment.end):
             if self._nationality_ok(m):
                 # "posters in Tajik, Uzbek and Kyrgyz": a language names the audience, weaker
                 # than a word about the people themselves.
@@ -437,22 +374,22 @@ class Selector:
         # towns, their families' funerals, their governments ("near Dushanbe, the family buried
         # him", "власти Танзании подтвердили гибель студента").
         home: dict[str, Span] = {}
-        for m in ctx._in(ctx.places, segment.start, segment.end):
+        for m in mentions_within(known.places, segment.start, segment.end):
             country = m.value.split("-", 1)[0]
             if m.kind != "place" or country in ("RU", "UA") or self._place_tier(m, segment.sentences) != 0:
                 continue
             if _TRANSIT.search(self.text, max(0, m.start - 15), m.start):
                 continue  # "через Казахстан вернулся домой": a country passed through
-            if country in CENTRAL_ASIA or not ctx.nationalities:
+            if country in CENTRAL_ASIA or not known.nationalities:
                 home.setdefault(country, (m.start, m.end))
         if home:
             return home
-        doc_nats = [m for m in ctx.nationalities if self._nationality_ok(m)]
+        doc_nats = [m for m in known.nationalities if self._nationality_ok(m)]
         if doc_nats:
             top = Counter(m.value for m in doc_nats).most_common(1)[0][0]
             first = next(m for m in doc_nats if m.value == top)
             return {top: (first.start, first.end)}
-        foreign = [m for m in ctx.places if m.kind == "place" and "-" not in m.value and m.value not in ("RU", "UA")]
+        foreign = [m for m in known.places if m.kind == "place" and "-" not in m.value and m.value not in ("RU", "UA")]
         if foreign:
             top = Counter(m.value for m in foreign).most_common(1)[0][0]
             first = next(m for m in foreign if m.value == top)
@@ -496,13 +433,13 @@ class Selector:
             and _REPORT.search(self.text, lo, hi) is None
 
     def date(self, segment: Segment) -> tuple[str | None, str | None, Span | None]:
-        ctx = self.ctx
-        published = ctx.doc.published or ""
+        known = self.mentions
+        published = known.published or ""
 
         def ok(m) -> bool:
             return not published or m.value[:len(published)] <= published or m.value[:4] <= published[:4]
 
-        inside = [m for m in ctx._in(ctx.dates, segment.start, segment.end) if ok(m)]
+        inside = [m for m in mentions_within(known.dates, segment.start, segment.end) if ok(m)]
         scored = [(self._date_score(m, segment)[0], m) for m in inside]
         good = [(sc, m) for sc, m in scored if sc >= 0]
         if good:
@@ -525,7 +462,7 @@ class Selector:
             # the year of the first of them, never its month (rule 10).
             m = later[0]
             return m.value[:4], "year", (m.start, m.end)
-        earlier = [m for m in ctx.dates if m.start < segment.start and ok(m)
+        earlier = [m for m in known.dates if m.start < segment.start and ok(m)
                    and not (self._where(m, ()).is_before or self._where(m, ()).is_after)]
         if earlier:
             m = earlier[-1]
@@ -534,9 +471,9 @@ class Selector:
                 # enlistment office"): the people of the later paragraphs were taken that day.
                 return m.value, m.precision, (m.start, m.end)
             return m.value[:4], "year", (m.start, m.end)
-        if ctx.published_year:
+        if known.published_year:
             a = segment.anchor
-            return ctx.published_year, "year", (a.start, a.end)
+            return known.published_year, "year", (a.start, a.end)
         return None, None, None
 
 

@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 
 from recruitwatch.extract import geo_select
 from recruitwatch.extract.dates import find_dates
@@ -24,7 +23,7 @@ from recruitwatch.extract.learned import MODEL_LANG, RULE_CONFIDENCE, MentionSco
 from recruitwatch.extract.nationalities import find_nationalities
 from recruitwatch.extract.places import find_places
 from recruitwatch.extract.segment import Segment, Sentence
-from recruitwatch.records import CueHit, Document, Evidence, Incident
+from recruitwatch.records import CueHit, Document, DocumentMentions, Evidence, Incident, Mention, mentions_within
 from recruitwatch.taxonomy.lexicon import CONTRACT_WORD
 
 OUTCOME_RANK = {"refused": 1, "evaded_or_left": 2, "signed_contract": 3, "deployed": 4, "wounded": 5,
@@ -50,18 +49,9 @@ _WORD_COUNT = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|дв�
                          r"(?:\s+(?:of\s+)?(?:\w+\s+){0,2}?" + _PEOPLE + r"\b|(?=\s+(?:их|of\s+them)))", re.IGNORECASE)
 _SINGULAR = re.compile(r"\b(?:he|she|his|her|him|он|она|его|её|ему|ей|ӯ|u|uni|uning|ал|ол|оның|аны|оны)\b", re.IGNORECASE)
 _PLURAL = re.compile(r"\b(?:they|them|their|они|их|им|онҳо|ular|алар|олар)\b", re.IGNORECASE)
-_RUSSIA = re.compile(r"(?<!\w)(?:russia\w*|росси\w*|рф\b|rossiya\w*|россия\w*|русия\w*|орусия\w*|ресей\w*)", re.IGNORECASE)
-# Sentences about service, fighting or death: their places are not places of recruitment (rule 1).
-_AFTER_SIGNING = re.compile(r"(?<!\w)(?:front|trench|killed|died|buried|wounded|fought|fighting|served|serving|training|"
-                            r"unit\b|bakhmut|фронт|окоп|погиб|похорон|ранен|воевал|служил|обучени|полигон|част[иь]\b|"
-                            r"бахмут|halok|ҳалок|каза|қаза|жерлен|дафн)", re.IGNORECASE)
 _ARREST_VERB = re.compile(r"(?:detain|arrest|задерж|арест|ұсталған|кармалган|боздошт|hibsga|ushlan|qamoqqa\s+olin|"
                           r"ҳибсга|ушлан|қамоққа\s+олин|ҳабс)", re.IGNORECASE)
-_OCCUPIED_CODES = {"UA-14", "UA-09", "UA-23", "UA-65", "UA-43", "UA-40"}
 
-
-def _start(m) -> int:
-    return m.start
 
 
 def _ev(field: str, value: str, start: int, end: int, doc: Document, confidence: float | None = None) -> Evidence:
@@ -277,8 +267,8 @@ def count_of(text: str, segment: Segment) -> tuple[int | None, tuple[int, int] |
     return None, None
 
 
-def build(doc: Document, segment: Segment, doc_hits: list[CueHit], lang: str, context: DocContext,
-          labels: SentenceLabels, mentions: MentionScores) -> Incident:
+def build(doc: Document, segment: Segment, doc_hits: list[CueHit], found: DocumentMentions,
+          selector: geo_select.Selector, labels: SentenceLabels, mentions: MentionScores) -> Incident:
     text = doc.text
     evidence: list[Evidence] = []
     anchor = segment.anchor
@@ -312,16 +302,16 @@ def build(doc: Document, segment: Segment, doc_hits: list[CueHit], lang: str, co
 
     # Places, nationalities and the date: the rules choose among the finders' mentions (rules 1,
     # 9, 10); the mention classifier adds mentions it is sure of and drops choices it doubts.
-    places, added = mentions.adjust("place", context.places_for(segment), segment.start, segment.end)
+    places, added = mentions.adjust("place", selector.places(segment), segment.start, segment.end)
     for code, span in places.items():
         evidence.append(located("places", "place", code, span, code not in added))
-    nationalities, added = mentions.adjust("nationality", context.nationalities_for(segment), segment.start,
+    nationalities, added = mentions.adjust("nationality", selector.nationalities(segment), segment.start,
                                            segment.end)
     for code, span in nationalities.items():
         evidence.append(located("nationalities", "nationality", code, span, code not in added))
-    date, precision, d_span = context.date_for(segment)
+    date, precision, d_span = selector.date(segment)  # rule 10
     date, precision, d_span, learned_date = mentions.adjust_date(date, precision, d_span, segment.start, segment.end,
-                                                                 context.date_precisions, text)
+                                                                 found, text)
     if date and d_span:
         evidence.append(located("date", "date", date, d_span, not learned_date))
 
@@ -354,8 +344,7 @@ def _same_period(a: Incident, b: Incident) -> bool:
 def merge_retold(incidents: list[Incident]) -> list[Incident]:
     """One case, one incident: an incident that names no place or origin beyond those of the
     incident before it, in the same year (or undated), retells or continues that case (a lead
-    that retells the case below it, a follow-up paragraph): its values join the earlier incident.
-    The outcome is the latest stage of the two (rule 2)."""
+    that retells the case below it, a follow-up paragraph): its values join the earlier incident."""
     out: list[Incident] = []
     for inc in incidents:
         prev = out[-1] if out else None
@@ -363,66 +352,75 @@ def merge_retold(incidents: list[Incident]) -> list[Incident]:
                                 and _same_period(prev, inc)):
             out.append(inc)
             continue
-        prev.tactics = sorted(set(prev.tactics) | set(inc.tactics))
-        prev.actors = sorted(set(prev.actors) | set(inc.actors))
-        if prev.status == "unknown":
-            prev.status = inc.status
-        if OUTCOME_RANK.get(inc.outcome, 0) > OUTCOME_RANK.get(prev.outcome, 0):
-            prev.outcome = inc.outcome
-        if not prev.date:
-            prev.date, prev.date_precision = inc.date, inc.date_precision
-        if prev.count is None:
-            prev.count = inc.count
-        seen: set[tuple[str, str]] = set()
-        evidence = []
-        for e in prev.evidence + [e for e in inc.evidence if e.field != "summary"]:
-            if (e.field == "summary" or e.value in _values(prev, e.field)) and (e.field, e.value) not in seen:
-                seen.add((e.field, e.value))
-                evidence.append(e)
-        prev.evidence = evidence
-        prev.confidence = min((e.confidence for e in prev.evidence if e.confidence is not None), default=None)
+        _absorb(prev, inc)
     return out
 
 
-class DocContext:
-    """Geo mentions of a whole document, computed once, and the per-segment choices."""
+def merge_all(incidents: list[Incident]) -> list[Incident]:
+    """The incidents of a document that tells one case, as one incident: the values of all, the
+    date the model is surest of (the earliest of equals: the act comes before what followed).
+    An incident that cannot be the same case (victims of other countries, places in other
+    countries, another year) stays apart."""
+    if len(incidents) < 2:
+        return incidents
+    base = incidents[0]
+    same = [inc for inc in incidents[1:] if _compatible(base, inc)]
+    dated = [(e.confidence or 0.0, inc.date, inc.date_precision) for inc in [base, *same] for e in inc.evidence
+             if e.field == "date" and inc.date and e.value == inc.date]
+    if dated:
+        best = max(c for c, _, _ in dated)
+        _, base.date, base.date_precision = min(d for d in dated if d[0] == best)
+    for inc in same:
+        _absorb(base, inc)
+    return [base] + [inc for inc in incidents[1:] if not any(inc is s for s in same)]
 
-    def __init__(self, doc: Document, lang: str):
-        self.doc = doc
-        self.text = doc.text
-        self.places = sorted(find_places(doc.text, lang), key=lambda m: m.start)
-        self.nationalities = sorted(find_nationalities(doc.text, lang), key=lambda m: m.start)
-        self.dates = sorted(find_dates(doc.text, lang, doc.published), key=lambda m: m.start)
-        self.date_precisions = {(m.start, m.end, m.value): m.precision for m in self.dates}
-        self.published_year = (doc.published or "")[:4] if doc.published else None
-        self.segments: list[Segment] = []  # every incident segment of the document, once split
-        self._geo: geo_select.Selector | None = None
 
-    @property
-    def geo(self) -> geo_select.Selector:
-        """The document's place, nationality and date choices (made once the segments are known)."""
-        if self._geo is None:
-            self._geo = geo_select.Selector(self)
-        return self._geo
+def _compatible(a: Incident, b: Incident) -> bool:
+    """Whether two incidents of a document can be one case: what both state agrees (origins
+    overlap, places lie in one country, the same year)."""
+    countries_a, countries_b = {p.split("-")[0] for p in a.places}, {p.split("-")[0] for p in b.places}
+    return (not a.nationalities or not b.nationalities or bool(set(a.nationalities) & set(b.nationalities))) \
+        and (not countries_a or not countries_b or bool(countries_a & countries_b)) and _same_period(a, b)
 
-    def _in(self, mentions, start: int, end: int):
-        """The mentions (sorted by start) that start in [start, end)."""
-        return mentions[bisect_left(mentions, start, key=_start):bisect_left(mentions, end, key=_start)]
 
-    def has_new_anchor(self, paragraph) -> bool:
-        """Whether a paragraph names a place or date of its own (it may open a new incident)."""
-        ps = [m for m in self._in(self.places, paragraph.start, paragraph.end) if m.kind == "place"]
-        ds = self._in(self.dates, paragraph.start, paragraph.end)
-        return bool(ps) and bool(ds)
+def _absorb(prev: Incident, inc: Incident) -> None:
+    """``inc``'s values join ``prev``'s; the outcome is the latest stage of the two (rule 2)."""
+    prev.tactics = sorted(set(prev.tactics) | set(inc.tactics))
+    prev.actors = sorted(set(prev.actors) | set(inc.actors))
+    prev.places = sorted(set(prev.places) | set(inc.places))
+    prev.nationalities = sorted(set(prev.nationalities) | set(inc.nationalities))
+    for code in [c for c in prev.places if "-" not in c]:  # a country says less than its region
+        if any(other.startswith(code + "-") for other in prev.places):
+            prev.places.remove(code)
+    if prev.status == "unknown":
+        prev.status = inc.status
+    if OUTCOME_RANK.get(inc.outcome, 0) > OUTCOME_RANK.get(prev.outcome, 0):
+        prev.outcome = inc.outcome
+    if not prev.date:
+        prev.date, prev.date_precision = inc.date, inc.date_precision
+    if prev.count is None:
+        prev.count = inc.count
+    seen: set[tuple[str, str]] = set()
+    evidence = []
+    for e in prev.evidence + [e for e in inc.evidence if e.field != "summary"]:
+        if (e.field == "summary" or e.value in _values(prev, e.field)) and (e.field, e.value) not in seen:
+            seen.add((e.field, e.value))
+            evidence.append(e)
+    prev.evidence = evidence
+    prev.confidence = min((e.confidence for e in prev.evidence if e.confidence is not None), default=None)
 
-    def places_for(self, segment: Segment) -> dict[str, tuple[int, int]]:
-        """Where the act happened (rules 1, 9): see :mod:`recruitwatch.extract.geo_select`."""
-        return self.geo.places(segment)
 
-    def nationalities_for(self, segment: Segment) -> dict[str, tuple[int, int]]:
-        """The victims' origin: see :mod:`recruitwatch.extract.geo_select`."""
-        return self.geo.nationalities(segment)
+def read_mentions(doc: Document, lang: str) -> DocumentMentions:
+    """Every place, nationality and date the document names (the finders run once)."""
+    def by_start(m: Mention) -> int:
+        return m.start
 
-    def date_for(self, segment: Segment) -> tuple[str | None, str | None, tuple[int, int] | None]:
-        """When the act happened (rule 10): see :mod:`recruitwatch.extract.geo_select`."""
-        return self.geo.date(segment)
+    return DocumentMentions(doc.text, doc.published, sorted(find_places(doc.text, lang), key=by_start),
+                            sorted(find_nationalities(doc.text, lang), key=by_start),
+                            sorted(find_dates(doc.text, lang, doc.published), key=by_start))
+
+
+def has_new_anchor(mentions: DocumentMentions, paragraph: Sentence) -> bool:
+    """Whether a paragraph names a place and a date of its own (it may open a new incident)."""
+    return any(m.kind == "place" for m in mentions_within(mentions.places, paragraph.start, paragraph.end)) \
+        and bool(mentions_within(mentions.dates, paragraph.start, paragraph.end))

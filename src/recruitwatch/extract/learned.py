@@ -21,7 +21,7 @@ from recruitwatch.records import CueHit, Evidence, Incident
 if TYPE_CHECKING:
     from recruitwatch.extract.segment import Segment
     from recruitwatch.learn.model import Model
-    from recruitwatch.records import TextAnalysis
+    from recruitwatch.records import DocumentMentions, TextAnalysis
 
 MODEL_LANG = "model"
 CATEGORY = {"tactics": "tactic", "actors": "actor", "status": "status", "outcome": "outcome"}
@@ -140,7 +140,7 @@ class MentionScores:
         return out, added
 
     def adjust_date(self, date: str | None, precision: str | None, span: Span | None, start: int, end: int,
-                    precisions: dict[tuple[int, int, str], str], text: str = ""
+                    found: DocumentMentions, text: str = ""
                     ) -> tuple[str | None, str | None, Span | None, bool]:
         """The segment's date: the mention the model is surest of when it is sure enough, else the
         rules' date unless the model doubts it; then, at the precision the text supports, a more
@@ -155,7 +155,7 @@ class MentionScores:
         rule_p = self.probability("date", span, date) if date and span else None
         if best is not None and best[3] >= ADD["date"] and best[2] != date \
                 and (rule_p is None or best[3] >= rule_p + MARGIN):
-            date, precision, span, learned = best[2], precisions.get((best[0], best[1], best[2])), (best[0], best[1]), True
+            date, precision, span, learned = best[2], found.date_precision(best[0], best[1], best[2]), (best[0], best[1]), True
         elif rule_p is not None and rule_p < DROP["date"]:
             return None, None, None, False
         if date:
@@ -163,7 +163,7 @@ class MentionScores:
                      if c[2].startswith(date + "-") and c[3] >= REFINE and not (text and in_dateline(text, c[0]))]
             if finer:
                 a, b, value, _ = max(finer, key=lambda c: (c[3], -c[0]))
-                date, precision, span, learned = value, precisions.get((a, b, value)), (a, b), True
+                date, precision, span, learned = value, found.date_precision(a, b, value), (a, b), True
         return date, precision, span, learned
 
 
@@ -183,6 +183,22 @@ def score_mentions(text: str, lang: str, published: str | None, groups: dict[str
         scores[(group, m.start, m.end, m.value)] = max(p, scores.get((group, m.start, m.end, m.value), 0.0))
         by_group[group].append((m.start, m.end, m.value, p))
     return MentionScores(scores, by_group)
+
+
+#: A relevant document the ``cases`` classifier gives less than SINGLE of telling several cases
+#: tells one: its incidents are one case. From NONE, it tells none (law, policy, statistics).
+#: Set on held-out folds of the training corpus (docs/extraction.md).
+SINGLE = 0.1
+NONE = 0.25
+
+
+def case_probabilities(model: Model | None, feats: set[str]) -> tuple[float, float]:
+    """(P(several cases), P(no case)) of a relevant document, from the document classifier's
+    features; without a model (the rule-only baseline) neither is known: (1.0, 0.0)."""
+    if model is None:
+        return 1.0, 0.0
+    p = model.cases.probabilities(feats)
+    return float(p[model.cases.labels.index("several")]), float(p[model.cases.labels.index("none")])
 
 
 #: The least probability for a label outside every case's paragraphs to join the case before it.

@@ -25,6 +25,7 @@ travelled through (Dubai, Belarus) comes from :func:`find_places`, not from here
 from __future__ import annotations
 
 import csv
+import re
 from functools import lru_cache
 
 from recruitwatch.records import Mention
@@ -188,4 +189,43 @@ def find_nationalities(text: str, lang: str | None = None) -> list[Mention]:
             if k < n and toks[k][0] - e <= 6 and text[e : toks[k][0]].strip(" ,") in ("",) or \
                     (k < n and k > i + 1 and toks[k][0] - toks[k - 1][1] <= 3):
                 listing_until = k
+    return out
+
+
+#: The kind of a nationality candidate read from a place name alone ("a student from Enugu",
+#: "Куба — Тула.", "Кўлобдан қўнғироқ қилган"): no trigger word made it an origin, so only the
+#: learned mention classifier can make it one (from the words around it).
+PLACE_ORIGIN = "place_origin"
+
+
+# A place reached, crossed or stayed in is not where someone comes from: "to Dubai", "via
+# Sharjah", "reach Finland", "в Дубай", "через Минск", "Дубайга" (dative), "Дубайда" (locative).
+_MOTION_BEFORE = re.compile(r"(?:\b(?:to|into|towards|via|through|reach\w*|cross\w*|in|at)\s+(?:the\s+)?|"
+                            r"(?<!\w)(?:в|во|на|через|до|orqali|аркылуу|арқылы|тавассути)\s+)$", re.IGNORECASE)
+_DATIVE_LOCATIVE = re.compile(r"(?:га|ка|ға|қа|ге|ке|гә|кә|да|та|де|те|дә|тә)$")
+_DATIVE_LATIN = re.compile(r"(?:ga|qa)$")  # Uzbek; a Latin "-da" is too often a name's end (Uganda)
+
+
+def _reached(m: Mention, text: str) -> bool:
+    if _MOTION_BEFORE.search(text, max(0, m.start - 20), m.start):
+        return True
+    word = m.text.lower()
+    return len(word) > 5 and bool((_DATIVE_LATIN if word.isascii() else _DATIVE_LOCATIVE).search(word))
+
+
+def origin_candidates(places: list[Mention], nationalities: list[Mention], text: str) -> list[Mention]:
+    """The places abroad that no nationality mention covers, as candidate origins: the open
+    vocabulary of the victims' countries is every country and city of the gazetteer, and whether
+    a named place is where someone comes from is the classifier's decision. Not candidates:
+    Russia; Ukraine, which names the war far more often than anyone's origin (Ukrainians come from
+    the finder's phrases about people); and a place the text goes to, through or stays in."""
+    taken = [(m.start, m.end) for m in nationalities]
+    out: list[Mention] = []
+    for m in places:
+        country = m.value.split("-")[0]
+        if m.kind != "place" or country in ("RU", "UA") or any(m.start < e and s < m.end for s, e in taken):
+            continue
+        if _reached(m, text):
+            continue
+        out.append(Mention(m.start, m.end, m.text, country, PLACE_ORIGIN))
     return out

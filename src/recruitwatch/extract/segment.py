@@ -56,9 +56,6 @@ _FIRST_PERSON = re.compile(r"(?<!\w)(?:я|меня|мне|мной|мой|моя
 _LAW = re.compile(r"(?<!\w)(?:law|decree|bill\b|statute|criminal\s+code|article\s+\d+|закон(?!ч)\w*|указ\b|указом|указа|"
                   r"законопроект\w*|поправк\w+|постановлени\w+|стать[яи]\s+\d+|qonun\w*|farmon\w*|қонун\w*|фармон\w*|"
                   r"мыйзам\w*|заң\w*|жарлы\w*)", re.IGNORECASE)
-_DAY_DATE = re.compile(r"(?:\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|январ|феврал|март|апрел|ма[яй]|июн|июл|"
-                       r"август|сентябр|октябр|ноябр|декабр)|\b(?:on|last)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))",
-                       re.IGNORECASE)
 
 
 @dataclass

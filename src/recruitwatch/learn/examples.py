@@ -141,6 +141,7 @@ def mention_examples(text: str, lang: str | None, published: str | None, groups:
         for m in ordered:
             counts[m.value] = counts.get(m.value, 0) + 1
             first.setdefault(m.value, len(first))
+        chronology = _chronology(ordered) if group == "date" else {}
         for m in ordered:
             k = bisect_right(starts, m.start) - 1
             sentence = spans[k] if k >= 0 and m.start < spans[k][1] else (m.start, m.end)
@@ -148,5 +149,20 @@ def mention_examples(text: str, lang: str | None, published: str | None, groups:
             feats = mention_features(text, m.start, m.end, m.value, m.kind, sentence, own, lang,
                                      same_value=counts[m.value], order=first[m.value], in_lead=m.start < lead_end,
                                      published=published, precision=m.precision if isinstance(m, DateMention) else None)
+            if chronology:
+                feats.add("chron|" + chronology[m.value])
             out.append((group, m, feats))
+    return out
+
+
+def _chronology(dates: Sequence) -> dict[str, str]:
+    """Where each date value stands in time among the document's dates: the act a report is
+    about usually comes before what followed it (training, the front, a trial), and after the
+    background (years of work in Russia)."""
+    values = sorted({m.value for m in dates})
+    if len(values) == 1:
+        return {values[0]: "only"}
+    out = {}
+    for k, v in enumerate(values):
+        out[v] = "first" if k == 0 else "last" if k == len(values) - 1 else "second" if k == 1 else "middle"
     return out

@@ -15,7 +15,9 @@ The bundle (:class:`Model`) has these classifiers:
 * ``place``, ``nationality``, ``date``: whether a mention the finders found (a toponym, a
   demonym, a date) is a value of the case (where the recruitment happened, where the victims
   come from, when the act took place), from the words around it, its sentence's cues, its
-  kind and how it stands to the rest of the document.
+  kind and how it stands to the rest of the document;
+* ``cases``: whether a relevant document tells several separate cases (``several``) or none
+  (``none``: law, policy or statistics), from the document classifier's features.
 
 ``meta`` records what it was trained on; ``digest`` (SHA-256 of the file) is part of the
 pipeline version stored with every incident.
@@ -38,7 +40,7 @@ from typing import Any
 import numpy as np
 
 MODEL_FILE = "model.npz"
-NAMES = ("quick", "document", "sentence", "place", "nationality", "date")
+NAMES = ("quick", "document", "sentence", "place", "nationality", "date", "cases")
 
 
 class ModelError(RuntimeError):
@@ -101,6 +103,7 @@ class Model:
     place: Linear
     nationality: Linear
     date: Linear
+    cases: Linear
     meta: dict[str, Any] = field(default_factory=dict)
     digest: str = ""
 

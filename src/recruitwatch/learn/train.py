@@ -34,8 +34,11 @@ SENTENCE_LABELS = tuple(
     + [f"status:{c}" for c in STATUSES if c != "unknown"] + [f"outcome:{c}" for c in OUTCOMES if c != "unknown"])
 MIN_DF = 2
 MAX_FEATURES = {"quick": 60000, "document": 150000, "sentence": 150000, "place": 40000, "nationality": 40000,
-                "date": 40000}
-C = {"quick": 4.0, "document": 8.0, "sentence": 8.0, "place": 2.0, "nationality": 2.0, "date": 2.0}
+                "date": 40000, "cases": 60000}
+C = {"quick": 4.0, "document": 8.0, "sentence": 8.0, "place": 2.0, "nationality": 2.0, "date": 2.0, "cases": 2.0}
+#: What the ``cases`` classifier says of a relevant document: it tells several separate cases
+#: (a digest), or none (law, policy or statistics only). Neither: one case.
+CASE_LABELS = ("several", "none")
 #: Each sentence code is rare (a few dozen of thousands of sentences): weighting the classes
 #: evenly keeps the rare codes from being learned as "never" (held-out F1 0.42 -> 0.51).
 BALANCED = {"sentence"}
@@ -100,22 +103,24 @@ def mention_label(group: str, value: str, incidents: list[dict[str, Any]]) -> bo
 
 
 def document_mentions(text: str, lang: str, published: str | None) -> dict[str, list]:
-    """The finders' mentions of a text, by group."""
+    """The finders' mentions of a text, by group (a nationality's candidates include the places
+    abroad the text names: :func:`~recruitwatch.extract.nationalities.origin_candidates`)."""
     from recruitwatch.extract.dates import find_dates
-    from recruitwatch.extract.nationalities import find_nationalities
+    from recruitwatch.extract.nationalities import find_nationalities, origin_candidates
     from recruitwatch.extract.places import find_places
 
-    return {"place": find_places(text, lang), "nationality": find_nationalities(text, lang),
+    places, nationalities = find_places(text, lang), find_nationalities(text, lang)
+    return {"place": places, "nationality": nationalities + origin_candidates(places, nationalities, text),
             "date": find_dates(text, lang, published)}
 
 
 def build_examples(docs: list[dict[str, Any]], progress: Callable[[int], None] | None = None
-                   ) -> tuple[Examples, Examples, Examples, dict[str, Examples]]:
-    """(quick, document, sentence, mention groups) examples of gold documents."""
+                   ) -> tuple[Examples, Examples, Examples, dict[str, Examples], Examples]:
+    """(quick, document, sentence, mention groups, cases) examples of gold documents."""
     from recruitwatch.learn.examples import mention_examples
     from recruitwatch.screen import read_document
 
-    quick, document, sentence = Examples(), Examples(), Examples()
+    quick, document, sentence, cases = Examples(), Examples(), Examples(), Examples()
     mentions = {group: Examples() for group in MENTION_GROUPS}
     for n, doc in enumerate(docs):
         text, lang, title = doc["text"], doc.get("lang"), doc.get("title")
@@ -128,6 +133,10 @@ def build_examples(docs: list[dict[str, Any]], progress: Callable[[int], None] |
         document.labels.append(label)
         document.groups.append(n)
         incidents = doc.get("incidents") or []
+        if doc.get("relevant"):
+            cases.feats.append(document.feats[-1])
+            cases.labels.append({"several"} if len(incidents) > 1 else {"none"} if not incidents else set())
+            cases.groups.append(n)
         if not doc.get("relevant") or any("field_evidence" in inc for inc in incidents):
             spans = analysis.sentence_spans
             cues = analysis.sentence_cue_codes()
@@ -150,7 +159,7 @@ def build_examples(docs: list[dict[str, Any]], progress: Callable[[int], None] |
                 mentions[group].groups.append(n)
         if progress:
             progress(n + 1)
-    return quick, document, sentence, mentions
+    return quick, document, sentence, mentions, cases
 
 
 def document_codes(incidents: list[dict[str, Any]]) -> set[str]:
@@ -268,10 +277,10 @@ def train_documents(docs: list[dict[str, Any]], output: Path, progress: Callable
                     source: dict[str, Any] | None = None) -> TrainReport:
     """Build the model from gold documents and write it to ``output``."""
     started = time.perf_counter()
-    quick, document, sentence, mentions = build_examples(
+    quick, document, sentence, mentions, cases = build_examples(
         docs, (lambda n: progress("reading", n, len(docs))) if progress else None)
     if progress:
-        progress("fitting", 0, 6)
+        progress("fitting", 0, 7)
     quick_lin, quick_held = fit_linear("quick", quick, ("relevant",), recall_floor=0.995)
     document_lin, doc_held = fit_linear("document", document, ("relevant",), floor=0.3, ceiling=0.7)
     sentence_lin, sent_held = fit_linear("sentence", sentence, SENTENCE_LABELS, floor=0.3, ceiling=0.95)
@@ -279,11 +288,13 @@ def train_documents(docs: list[dict[str, Any]], output: Path, progress: Callable
     for group in MENTION_GROUPS:
         mention_lins[group], held = fit_linear(group, mentions[group], (group,))
         sent_held[f"mention:{group}"] = held.get(group, 0.0)
+    cases_lin, held = fit_linear("cases", cases, CASE_LABELS)
+    sent_held.update({f"cases:{k}": v for k, v in held.items()})
     support = Counter(label for ls in sentence.labels for label in ls)
     meta = {"documents": len(docs), "relevant": sum(1 for d in docs if d.get("relevant")),
             "sentences": len(sentence.feats), **(source or {}), "label_support": dict(sorted(support.items()))}
     model = Model(quick_lin, document_lin, sentence_lin, mention_lins["place"], mention_lins["nationality"],
-                  mention_lins["date"], meta)
+                  mention_lins["date"], cases_lin, meta)
     output.parent.mkdir(parents=True, exist_ok=True)
     digest = model.save(output)
     held = {"quick recall": quick_held.get("relevant", 0.0), "document": doc_held.get("relevant", 0.0)}

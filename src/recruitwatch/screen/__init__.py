@@ -64,7 +64,7 @@ def screen_document(doc: Document, learned: bool = True) -> tuple[Document, Text
         doc.reasons = [f"first tier: words and stems give p={quick:.2f}, and no military + migrant vocabulary together"]
         return doc, None
     analysis = read_document(text, doc.lang, doc.title)
-    feats = doc_features(text, doc.title, doc.lang, analysis.cue_codes(), analysis.rule_score)
+    feats = analysis.features = doc_features(text, doc.title, doc.lang, analysis.cue_codes(), analysis.rule_score)
     p = model.document.probability(feats)
     doc.relevance = round(p, 3)
     doc.relevant = bool(p >= model.document.thresholds[0])

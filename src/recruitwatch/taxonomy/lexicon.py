@@ -91,6 +91,46 @@ def compose(pattern: str, fragments: dict[str, str], where: str = "pattern") -> 
     raise LexiconError(f"{where}: fragments nest too deep")
 
 
+@dataclass(frozen=True, slots=True)
+class WordClass:
+    """One named class of words of one language's lexicon (its ``[words.NAME]`` table)."""
+
+    lang: str
+    name: str
+    pattern: str  # composed; for Uzbek, the Latin pattern and its generated Cyrillic spelling
+    examples: tuple[str, ...]  # what it must find
+    not_examples: tuple[str, ...]  # the counterexamples that shaped an exclusion: it must not find these
+
+
+@cache
+def word_classes(lang: str) -> dict[str, WordClass]:
+    """The word classes of one language's lexicon, by name."""
+    data = _read(f"{lang}.toml")
+    fragments = {**common_fragments(), **data.get("fragments", {})}
+    out = {}
+    for name, raw in data.get("words", {}).items():
+        where = f"{lang}.toml words.{name}"
+        try:
+            pattern = compose(raw["pattern"], fragments, where)
+            if lang == "uz":
+                pattern = f"{pattern}|{latin_to_cyrillic(pattern)}"
+            re.compile(pattern)
+        except (KeyError, re.error) as exc:
+            raise LexiconError(f"{where}: bad pattern: {exc}") from exc
+        out[name] = WordClass(lang, name, pattern, tuple(raw.get("examples", ())), tuple(raw.get("not_examples", ())))
+    return out
+
+
+@cache
+def word_class(name: str) -> str:
+    """A class of words in every language that has it, as one alternation (for a rule's regex):
+    the ``[words.NAME]`` patterns of the lexicons, in :data:`LANGUAGES` order."""
+    parts = [c[name].pattern for lang in LANGUAGES if name in (c := word_classes(lang))]
+    if not parts:
+        raise LexiconError(f"no lexicon has the word class {name!r}")
+    return "|".join(parts)
+
+
 @cache
 def load_lexicon(lang: str) -> Lexicon:
     """The lexicon of one language, validated against the taxonomy, its fragments composed."""
@@ -177,9 +217,10 @@ def find_cues(text: str, langs: tuple[str, ...] | list[str], categories: tuple[s
         cues = load_lexicon(lang).cues
         gate = _cue_gate(lang)
         for lo, hi in pieces:
-            mask = gate.mask(text[lo:hi])  # cues whose required words do not occur cannot match: skip them
-            for k, cue in enumerate(cues):
-                if not mask[k] or categories is not None and cue.category not in categories:
+            # cues whose required words do not occur cannot match: only the others are tried
+            for k in gate.candidates(text[lo:hi]):
+                cue = cues[k]
+                if categories is not None and cue.category not in categories:
                     continue
                 for m in cue.regex.finditer(text, lo, hi):
                     if m.end() == m.start():

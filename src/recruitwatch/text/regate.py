@@ -189,6 +189,13 @@ class Gate:
         # A match at a position is the longest gate string there: the shorter ones that are
         # its prefixes occur too.
         self._prefixes = {w: frozenset(w[:k] for k in range(1, len(w) + 1) if w[:k] in words) for w in words}
+        # Inverted index: a pattern is a candidate only when a word of its first clause occurs.
+        self._ungated = [k for k, cl in enumerate(self.clauses) if not cl]
+        self._by_word: dict[str, list[int]] = {}
+        for k, cl in enumerate(self.clauses):
+            if cl:
+                for w in cl[0]:
+                    self._by_word.setdefault(w, []).append(k)
 
     def present(self, text: str) -> set[str] | None:
         """The gate strings that occur in ``text`` (None: the text cannot be gated)."""
@@ -210,3 +217,17 @@ class Gate:
         if found is None:
             return [True] * len(self.clauses)
         return [all(not clause.isdisjoint(found) for clause in cl) for cl in self.clauses]
+
+    def candidates(self, text: str) -> list[int]:
+        """The indices of the patterns that may match ``text``, in order (the ``True`` entries
+        of :meth:`mask`, found through the words that occur rather than by trying every pattern)."""
+        found = self.present(text)
+        if found is None:
+            return list(range(len(self.clauses)))
+        picked = set(self._ungated)
+        by_word, clauses = self._by_word, self.clauses
+        for w in found:
+            for k in by_word.get(w, ()):
+                if k not in picked and all(not clause.isdisjoint(found) for clause in clauses[k][1:]):
+                    picked.add(k)
+        return sorted(picked)
