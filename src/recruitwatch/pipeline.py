@@ -285,8 +285,6 @@ def run_ingest(
     :class:`IngestProgress` snapshot at the start, when an input is opened, as each document is
     done and at the end.
     """
-    from recruitwatch.link import link_incidents
-
     summary = IngestSummary()
     if isinstance(items, SourcePlan):
         progress = _Progress(on_progress, len(items))
@@ -298,6 +296,7 @@ def run_ingest(
     with Analyser(workers) as analyser:
         for batch in _batches(entries, batch_size):
             documents: dict[str, Document] = {}
+            copies: list[Document] = []  # the same content found again (another path, name, URL)
             failures: list[ReadFailure] = []
             order: list[str | None] = []  # a document id per document, None per end of input
             for entry in batch:
@@ -307,7 +306,8 @@ def run_ingest(
                     failures.append(entry)
                 else:
                     order.append(entry.id)
-                    documents.setdefault(entry.id, entry)  # the same material twice in one batch
+                    if documents.setdefault(entry.id, entry) is not entry:  # the same material twice in one batch
+                        copies.append(entry)
             read = len(order) - order.count(None)
             if not documents and not failures:  # only ends of inputs that gave nothing
                 progress.advance(files=len(order))
@@ -326,8 +326,10 @@ def run_ingest(
                 progress.advance(files=ends_after[len(analyses)], documents=1)
                 analyses.append(analysis)
             progress.at("storing")
-            incidents = link_incidents([i for a in analyses for i in a.incidents], store)
-            result = store.save_batch([a.document for a in analyses], incidents, failures)
+            # Linking (near-duplicate groups, cases, corroboration) happens inside the batch's transaction.
+            copies += [d for i, d in documents.items() if i in known]
+            incidents = [i for a in analyses for i in a.incidents]
+            result = store.save_batch([a.document for a in analyses], incidents, failures, origins=copies)
             progress.at("reading")
             summary.new += result.new_documents
             summary.known += result.known_documents

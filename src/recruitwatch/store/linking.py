@@ -1,0 +1,436 @@
+"""The link stage's persistence: document origins and near-duplicate groups, incident links and cases.
+
+:class:`LinkingStore` is a part of :class:`recruitwatch.store.Store`. The decisions are pure
+functions of :mod:`recruitwatch.link`; this module finds their candidates through the store's
+indexes (band keys for documents; date range and region codes for incidents), records the
+links with their provenance and keeps ``documents.group_id``, ``incidents.case_id`` and the
+machine's verification state (``reported`` / ``corroborated``) up to date, inside the
+transaction of the batch that changed them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, or_, select, update
+
+from recruitwatch.errors import StoreError
+from recruitwatch.link import cases as C
+from recruitwatch.link.documents import band_keys, components, near_duplicate, stamp
+from recruitwatch.link.features import LinkKeys, incident_keys
+from recruitwatch.link.match import DAY_SLACK, is_vague, match, regions
+from recruitwatch.records import Document, Incident
+from recruitwatch.store import rows as R
+from recruitwatch.store.schema import (
+    document_bands,
+    document_origins,
+    documents,
+    evidence,
+    incident_codes,
+    incident_links,
+    incidents,
+)
+
+CHUNK = 500
+MAX_CANDIDATES = 2000  # stored incidents compared with one new incident, at most
+REVIEW_KINDS = ("merge", "split")
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRecord:
+    """One link between two incidents: a machine match (with its score and agreeing fields) or a reviewer's merge or split."""
+
+    a: str
+    b: str
+    kind: str
+    score: float | None
+    fields: dict[str, float]
+    actor: str
+    at: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "kind": self.kind, "score": self.score, "fields": self.fields,
+                "actor": self.actor, "at": self.at.isoformat() if self.at else None}
+
+
+@dataclass(slots=True)
+class Case:
+    """One case: its canonical incident (with the evidence of every report), the reports' incidents,
+    their sources grouped into independent ones, and the links that joined them."""
+
+    incident: Incident
+    members: list[Incident]
+    sources: list[C.Source]
+    independent: list[list[C.Source]]
+    links: list[LinkRecord] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class DocumentGroup:
+    """A document's near-duplicate group (canonical first) and every origin of the document."""
+
+    group_id: str
+    members: list[Document]
+    origins: list[dict[str, Any]]
+
+
+def _shift(day: str | None, days: int) -> str | None:
+    if not day:
+        return None
+    try:
+        return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+    except ValueError:
+        return day
+
+
+class LinkingStore:
+    """Linking methods of the Store (mixed into :class:`recruitwatch.store.Store`)."""
+
+    dialect: str
+
+    # provided by Store
+    def _connect(self, *, write: bool = False, check: bool = True): ...  # pragma: no cover
+    def _insert(self, tbl): ...  # pragma: no cover
+
+    # -- origins ---------------------------------------------------------------------------
+
+    def _stored_ids(self, conn: Connection, keys: Iterable[str]) -> dict[str, str]:
+        """content key -> stored document id, for the keys already stored."""
+        out: dict[str, str] = {}
+        wanted = list(dict.fromkeys(keys))
+        for chunk in _chunks(wanted):
+            out.update(conn.execute(select(documents.c.content_key, documents.c.id)
+                                    .where(documents.c.content_key.in_(chunk))).all())
+        return out
+
+    def _add_origins(self, conn: Connection, docs: Iterable[Document], stored: dict[str, str], now: datetime) -> None:
+        rows = {}
+        for d in docs:
+            owner = stored.get(d.id, d.id)
+            rows[(owner, d.origin)] = {"document_id": owner, "origin": d.origin, "url": d.url, "outlet": d.outlet,
+                                       "published": d.published, "found_at": now}
+        if rows:
+            conn.execute(self._insert(document_origins), list(rows.values()))
+
+    # -- near-duplicate documents ------------------------------------------------------------
+
+    def _link_documents(self, conn: Connection, docs: list[Document]) -> set[str]:
+        """Index new documents' band keys and regroup them with their near duplicates.
+
+        Returns the ids of documents whose group changed (their cases' corroboration may change).
+        """
+        stamps = {d.id: stamp(d.id, d.text, d.published) for d in docs}
+        wanted: dict[str, set[tuple[int, int]]] = {}
+        rows = []
+        for doc_id, st in stamps.items():
+            keys = band_keys(set(st.shingles))
+            wanted[doc_id] = set(keys)
+            rows += [{"band": b, "key": k, "document_id": doc_id} for b, k in keys]
+        if not rows:
+            return set()
+        conn.execute(self._insert(document_bands), rows)
+        by_key: dict[tuple[int, int], set[str]] = {}
+        all_keys = sorted({k for r in rows for k in [r["key"]]})
+        for chunk in _chunks(all_keys):
+            for band, key, doc_id in conn.execute(select(document_bands.c.band, document_bands.c.key,
+                                                         document_bands.c.document_id)
+                                                  .where(document_bands.c.key.in_(chunk))):
+                by_key.setdefault((band, key), set()).add(doc_id)
+        candidates = {doc_id: set().union(*(by_key.get(k, set()) for k in keys)) - {doc_id}
+                      for doc_id, keys in wanted.items()}
+        others = sorted(set().union(*candidates.values()) - set(stamps))
+        for chunk in _chunks(others):
+            for row in conn.execute(select(documents.c.id, documents.c.text, documents.c.published)
+                                    .where(documents.c.id.in_(chunk))):
+                stamps[row.id] = stamp(row.id, row.text, row.published)
+        edges = {tuple(sorted((a, b))) for a, cands in candidates.items() for b in cands
+                 if b in stamps and near_duplicate(stamps[a], stamps[b]) is not None}
+        if not edges:
+            return set()
+        return self._regroup(conn, {n for e in edges for n in e}, list(edges))
+
+    def _regroup(self, conn: Connection, involved: set[str], edges: list[tuple[str, str]]) -> set[str]:
+        groups: set[str] = set()
+        for chunk in _chunks(sorted(involved)):
+            groups.update(conn.execute(select(documents.c.group_id).where(documents.c.id.in_(chunk))).scalars())
+        members: dict[str, tuple[str | None, str]] = {}
+        for chunk in _chunks(sorted(groups)):
+            for row in conn.execute(select(documents.c.id, documents.c.published, documents.c.group_id)
+                                    .where(documents.c.group_id.in_(chunk))):
+                members[row.id] = (row.published, row.group_id)
+        all_edges = list(edges) + [(m, g) for m, (_, g) in members.items() if g in members]
+        changed: set[str] = set()
+        for comp in components(set(members) | involved, all_edges):
+            canon = min(comp, key=lambda i: ((members.get(i, (None, ""))[0] or "9999"), i))
+            moved = [i for i in comp if members.get(i, (None, None))[1] != canon]
+            for chunk in _chunks(sorted(moved)):
+                conn.execute(update(documents).where(documents.c.id.in_(chunk)).values(group_id=canon))
+            changed.update(moved)
+        return changed
+
+    # -- incidents ---------------------------------------------------------------------------
+
+    def _incident_rows(self, conn: Connection, where) -> list[tuple[Incident, dict | None]]:
+        stmt = select(*R.INCIDENT_COLUMNS, incidents.c.link_keys).where(where)
+        return [(R.incident_from_row(r), r.link_keys) for r in conn.execute(stmt)]
+
+    def _keys_for(self, conn: Connection, found: list[tuple[Incident, dict | None]]) -> dict[str, LinkKeys]:
+        """Link keys of incidents; computed (and stored) from their documents where missing."""
+        keys = {i.id: LinkKeys.from_dict(k) for i, k in found if k is not None}
+        missing = [i for i, k in found if k is None]
+        if missing:
+            for inc, k in zip(missing, self._compute_keys(conn, missing)):
+                keys[inc.id] = k
+        return keys
+
+    def _compute_keys(self, conn: Connection, missing: list[Incident]) -> list[LinkKeys]:
+        spans: dict[str, list] = {i.id: [] for i in missing}
+        for chunk in _chunks(list(spans)):
+            stmt = select(*R.EVIDENCE_COLUMNS).where(evidence.c.incident_id.in_(chunk)).order_by(evidence.c.ord)
+            for row in conn.execute(stmt):
+                spans[row.incident_id].append(R.evidence_from_row(row))
+        texts: dict[str, tuple[str, str | None]] = {}
+        for chunk in _chunks(sorted({i.document_id for i in missing})):
+            for row in conn.execute(select(documents.c.id, documents.c.text, documents.c.published)
+                                    .where(documents.c.id.in_(chunk))):
+                texts[row.id] = (row.text, row.published)
+        out = []
+        for inc in missing:
+            inc.evidence = spans[inc.id]
+            text, published = texts.get(inc.document_id, ("", None))
+            k = incident_keys(inc, text, published)
+            conn.execute(update(incidents).where(incidents.c.id == inc.id).values(link_keys=k.to_dict()))
+            out.append(k)
+        return out
+
+    def _candidates(self, conn: Connection, inc: Incident) -> list[tuple[Incident, dict | None]]:
+        """Stored incidents that could be the same case: overlapping dates (with slack) and a shared region."""
+        start, end = R.date_bounds(inc.date)
+        codes = sorted(regions(inc))
+        in_region = select(incident_codes.c.incident_id).where(incident_codes.c.field == "place",
+                                                               incident_codes.c.code.in_(codes))
+        where = and_(incidents.c.date_start <= _shift(end, DAY_SLACK), incidents.c.date_end >= _shift(start, -DAY_SLACK),
+                     incidents.c.document_id != inc.document_id, incidents.c.id.in_(in_region))
+        stmt = (select(*R.INCIDENT_COLUMNS, incidents.c.link_keys).where(where)
+                .order_by(incidents.c.date_start, incidents.c.id).limit(MAX_CANDIDATES))
+        return [(R.incident_from_row(r), r.link_keys) for r in conn.execute(stmt)]
+
+    def _link_incidents(self, conn: Connection, new: list[Incident], keys: dict[str, LinkKeys],
+                        changed_documents: Iterable[str] = ()) -> None:
+        """Match stored incidents (the new ones included) against the new ones; update cases."""
+        found: dict[tuple[str, str], Any] = {}
+        for inc in new:
+            if not inc.date or is_vague(inc) or not regions(inc):
+                continue
+            cands = self._candidates(conn, inc)
+            other_keys = self._keys_for(conn, [c for c in cands if c[0].id not in keys])
+            for other, _ in cands:
+                pair = tuple(sorted((inc.id, other.id)))
+                if other.id == inc.id or pair in found:
+                    continue
+                m = match(inc, keys[inc.id], other, keys.get(other.id) or other_keys[other.id])
+                found[pair] = m
+        now = _now()
+        rows = [{"a": a, "b": b, "kind": "match", "score": m.score, "fields": m.fields, "actor": "linker", "at": now}
+                for (a, b), m in sorted(found.items()) if m is not None]
+        if rows:
+            conn.execute(self._insert(incident_links), rows)
+        seeds = {i.id for i in new} | {x for r in rows for x in (r["a"], r["b"])}
+        changed = sorted(set(changed_documents))
+        for chunk in _chunks(changed):
+            seeds.update(conn.execute(select(incidents.c.id).where(incidents.c.document_id.in_(chunk))).scalars())
+        self._recompute_cases(conn, seeds)
+
+    def _recompute_cases(self, conn: Connection, seeds: set[str]) -> None:
+        """Recompute the cases of ``seeds`` (and of everything linked to them): case ids and verification."""
+        nodes: set[str] = set()
+        frontier = set(seeds)
+        links: dict[tuple[str, str, str], None] = {}
+        while frontier:
+            # Whole cases: every member of a frontier incident's case.
+            case_ids: set[str] = set()
+            for chunk in _chunks(sorted(frontier)):
+                case_ids.update(conn.execute(select(incidents.c.case_id).where(incidents.c.id.in_(chunk))).scalars())
+            members = set(frontier)
+            for chunk in _chunks(sorted(case_ids)):
+                members.update(conn.execute(select(incidents.c.id).where(incidents.c.case_id.in_(chunk))).scalars())
+            new_nodes = members - nodes
+            nodes |= new_nodes
+            frontier = set()
+            for chunk in _chunks(sorted(new_nodes)):
+                for a, b, kind in conn.execute(select(incident_links.c.a, incident_links.c.b, incident_links.c.kind)
+                                               .where(or_(incident_links.c.a.in_(chunk), incident_links.c.b.in_(chunk)))):
+                    links[(a, b, kind)] = None
+                    frontier.update(x for x in (a, b) if x not in nodes)
+        stored: dict[str, tuple[str, str, str, dict | None]] = {}
+        for chunk in _chunks(sorted(nodes)):
+            for row in conn.execute(select(incidents.c.id, incidents.c.case_id, incidents.c.document_id,
+                                           incidents.c.verification, incidents.c.link_keys)
+                                    .where(incidents.c.id.in_(chunk))):
+                stored[row.id] = (row.case_id, row.document_id, row.verification, row.link_keys)
+        nodes &= set(stored)  # a reviewer's link may name an incident that re-extraction removed
+        joined = [(a, b) for a, b, kind in links if kind in ("match", "merge") and a in nodes and b in nodes]
+        apart = [(a, b) for a, b, kind in links if kind == "split"]
+        sources = self._sources(conn, {v[1] for v in stored.values()})
+        for comp in C.cases(nodes, joined, apart):
+            published = {i: sources[stored[i][1]].published if stored[i][1] in sources else None for i in comp}
+            canon = C.canonical(comp, published)
+            moved = sorted(i for i in comp if stored[i][0] != canon)
+            for chunk in _chunks(moved):
+                conn.execute(update(incidents).where(incidents.c.id.in_(chunk)).values(case_id=canon))
+            state = C.verification(sources[stored[i][1]] for i in comp if stored[i][1] in sources)
+            relabel = sorted(i for i in comp if stored[i][2] in C.MACHINE_STATES and stored[i][2] != state)
+            for chunk in _chunks(relabel):
+                conn.execute(update(incidents).where(incidents.c.id.in_(chunk)).values(verification=state))
+
+    def _sources(self, conn: Connection, doc_ids: Iterable[str]) -> dict[str, C.Source]:
+        out: dict[str, C.Source] = {}
+        for chunk in _chunks(sorted(set(doc_ids))):
+            for r in conn.execute(select(documents.c.id, documents.c.group_id, documents.c.outlet, documents.c.url,
+                                         documents.c.published, documents.c.title)
+                                  .where(documents.c.id.in_(chunk))):
+                out[r.id] = C.Source(r.id, r.group_id, r.outlet, r.url, r.published, r.title)
+        return out
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _resolve_incident(self, conn: Connection, key: str) -> str:
+        pk = self._by_id_or_prefix(conn, incidents, key)  # type: ignore[attr-defined]
+        if pk is None:
+            raise StoreError(f"no incident with id {key!r}; `recruitwatch incidents list` shows the ids")
+        return conn.execute(select(incidents.c.id).where(incidents.c.pk == pk)).scalar_one()
+
+    def get_case(self, id_or_prefix: str) -> Case | None:
+        """The case an incident belongs to, with every report's evidence, its sources and links."""
+        with self._connect() as conn:
+            pk = self._by_id_or_prefix(conn, incidents, id_or_prefix)  # type: ignore[attr-defined]
+            if pk is None:
+                return None
+            case_id = conn.execute(select(incidents.c.case_id).where(incidents.c.pk == pk)).scalar_one()
+            found = conn.execute(select(*R.INCIDENT_COLUMNS).where(incidents.c.case_id == case_id)
+                                 .order_by(incidents.c.id)).all()
+            members = self._with_evidence(conn, found)  # type: ignore[attr-defined]
+            ids = [m.id for m in members]
+            links: list[LinkRecord] = []
+            for chunk in _chunks(ids):
+                for r in conn.execute(select(incident_links).where(or_(incident_links.c.a.in_(chunk),
+                                                                       incident_links.c.b.in_(chunk)))):
+                    links.append(LinkRecord(r.a, r.b, r.kind, r.score, dict(r.fields or {}), r.actor, r.at))
+            sources = self._sources(conn, {m.document_id for m in members})
+        canon = next((m for m in members if m.id == case_id), members[0])
+        merged = Incident.from_dict({**canon.to_dict(), "evidence": [e for m in members for e in m.evidence]})
+        merged.id, merged.case_id = canon.id, case_id
+        src = sorted(sources.values(), key=lambda s: (s.published or "9999", s.document_id))
+        unique = {(lk.a, lk.b, lk.kind): lk for lk in links}
+        return Case(merged, members, src, C.independent_sources(src), sorted(unique.values(), key=lambda x: (x.a, x.b, x.kind)))
+
+    def document_group(self, document_id: str) -> DocumentGroup:
+        """The near-duplicate group of a stored document (canonical first) and the document's origins."""
+        with self._connect() as conn:
+            group_id = conn.execute(select(documents.c.group_id).where(documents.c.id == document_id)).scalar()
+            if group_id is None:
+                raise StoreError(f"no document with id {document_id!r}")
+            rows = conn.execute(select(*R.DOCUMENT_COLUMNS).where(documents.c.group_id == group_id)).all()
+            origins = [dict(r._mapping) for r in conn.execute(
+                select(document_origins.c.origin, document_origins.c.url, document_origins.c.outlet,
+                       document_origins.c.published, document_origins.c.found_at)
+                .where(document_origins.c.document_id == document_id).order_by(document_origins.c.found_at,
+                                                                                document_origins.c.origin))]
+        members = sorted((R.document_from_row(r) for r in rows), key=lambda d: (d.id != group_id, d.published or "9999", d.id))
+        return DocumentGroup(group_id, members, origins)
+
+    # -- reviewer actions --------------------------------------------------------------------
+
+    def merge_incidents(self, first: str, second: str, *, actor: str = "reviewer") -> str:
+        """A reviewer's decision that two incidents (ids or prefixes) are one case. Returns the case id.
+
+        Any earlier split between the two cases' members is withdrawn.
+        """
+        with self._connect(write=True) as conn:
+            a, b = sorted((self._resolve_incident(conn, first), self._resolve_incident(conn, second)))
+            if a == b:
+                raise StoreError(f"{first!r} and {second!r} are the same incident")
+            cases = conn.execute(select(incidents.c.case_id).where(incidents.c.id.in_([a, b]))).scalars().all()
+            members = conn.execute(select(incidents.c.id).where(incidents.c.case_id.in_(cases))).scalars().all()
+            conn.execute(delete(incident_links).where(incident_links.c.kind == "split",
+                                                      incident_links.c.a.in_(members), incident_links.c.b.in_(members)))
+            conn.execute(self._insert(incident_links), [{"a": a, "b": b, "kind": "merge", "score": None, "fields": {},
+                                                         "actor": actor, "at": _now()}])
+            self._recompute_cases(conn, {a, b})
+            return conn.execute(select(incidents.c.case_id).where(incidents.c.id == a)).scalar_one()
+
+    def split_incident(self, key: str, *, actor: str = "reviewer") -> list[str]:
+        """A reviewer's decision that an incident is not the case it was linked into.
+
+        The incident gets a case of its own; the split is recorded for every other member, so
+        neither re-linking nor a new report undoes it (only a reviewer's ``merge`` does).
+        Returns the case ids of the incident and of the rest.
+        """
+        with self._connect(write=True) as conn:
+            x = self._resolve_incident(conn, key)
+            case_id = conn.execute(select(incidents.c.case_id).where(incidents.c.id == x)).scalar_one()
+            others = [i for i in conn.execute(select(incidents.c.id).where(incidents.c.case_id == case_id)).scalars()
+                      if i != x]
+            if not others:
+                raise StoreError(f"incident {x} is alone in its case; there is nothing to split it from")
+            now = _now()
+            pairs = [tuple(sorted((x, o))) for o in others]
+            for chunk in _chunks(others):
+                conn.execute(delete(incident_links).where(
+                    incident_links.c.kind == "merge",
+                    or_(and_(incident_links.c.a == x, incident_links.c.b.in_(chunk)),
+                        and_(incident_links.c.b == x, incident_links.c.a.in_(chunk)))))
+            conn.execute(self._insert(incident_links), [{"a": a, "b": b, "kind": "split", "score": None, "fields": {},
+                                                         "actor": actor, "at": now} for a, b in pairs])
+            conn.execute(update(incidents).where(incidents.c.id == x).values(case_id=x))
+            self._recompute_cases(conn, {x, *others})
+            return sorted(set(conn.execute(select(incidents.c.case_id).where(incidents.c.id.in_([x, *others]))).scalars()))
+
+    # -- whole-store passes ------------------------------------------------------------------
+
+    def relink(self, batch: int = 500) -> dict[str, int]:
+        """Link the whole store again: band keys and groups of every document, machine matches of
+        every incident, every case. Reviewers' merges and splits are kept and respected.
+
+        Run it after upgrading a store from before migration 0003, or after a change to the
+        linking rules. Returns counts of documents, incidents and cases.
+        """
+        with self._connect(write=True) as conn:
+            conn.execute(delete(incident_links).where(incident_links.c.kind == "match"))
+            conn.execute(delete(document_bands))
+            conn.execute(update(documents).values(group_id=documents.c.id))
+            conn.execute(update(incidents).values(case_id=incidents.c.id))
+            last, n_docs = 0, 0
+            while True:
+                rows = conn.execute(select(documents.c.pk, *R.DOCUMENT_COLUMNS).where(documents.c.pk > last)
+                                    .order_by(documents.c.pk).limit(batch)).all()
+                if not rows:
+                    break
+                last = rows[-1].pk
+                n_docs += len(rows)
+                self._link_documents(conn, [R.document_from_row(r) for r in rows])
+            last, n_incs = 0, 0
+            while True:
+                found = conn.execute(select(incidents.c.pk, *R.INCIDENT_COLUMNS, incidents.c.link_keys)
+                                     .where(incidents.c.pk > last).order_by(incidents.c.pk).limit(batch)).all()
+                if not found:
+                    break
+                last = found[-1].pk
+                n_incs += len(found)
+                pairs = [(R.incident_from_row(r), r.link_keys) for r in found]
+                self._link_incidents(conn, [i for i, _ in pairs], self._keys_for(conn, pairs))
+            n_cases = conn.execute(select(func.count()).select_from(incidents)
+                                   .where(incidents.c.id == incidents.c.case_id)).scalar() or 0
+        return {"documents": n_docs, "incidents": n_incs, "cases": n_cases}
