@@ -68,10 +68,35 @@ def verification(sources: Iterable[Source]) -> str:
     return "corroborated" if len(independent_sources(sources)) >= 2 else "reported"
 
 
-def cases(incident_ids: Iterable[str], links: Iterable[tuple[str, str]], splits: Iterable[tuple[str, str]]) -> list[set[str]]:
-    """Connected components of ``links`` without the pairs in ``splits``."""
-    apart = {frozenset(p) for p in splits}
-    return components(incident_ids, [(a, b) for a, b in links if frozenset((a, b)) not in apart])
+def cases(incident_ids: Iterable[str], links: Iterable[tuple[str, str, float | None]],
+          splits: Iterable[tuple[str, str]]) -> list[set[str]]:
+    """Cases of ``incident_ids`` joined by ``links`` ``(a, b, score)`` (score None: a reviewer's merge)
+    that never put two incidents of a pair in ``splits`` together.
+
+    Links are applied strongest first (reviewers' merges, then by score, then by ids), and a link
+    that would join two incidents a reviewer split apart is skipped, so a split holds even when
+    a third report matches both sides. The order depends only on the links, not on when they
+    were found.
+    """
+    apart: dict[str, set[str]] = {}
+    for a, b in splits:
+        apart.setdefault(a, set()).add(b)
+        apart.setdefault(b, set()).add(a)
+    members: dict[str, set[str]] = {i: {i} for i in incident_ids}
+    root = {i: i for i in members}
+    ordered = sorted(((a, b, s) for a, b, s in links if a in members and b in members),
+                     key=lambda lk: (lk[2] is not None, -(lk[2] or 0.0), lk[0], lk[1]))
+    for a, b, _ in ordered:
+        ra, rb = root[a], root[b]
+        if ra == rb:
+            continue
+        small, large = sorted((ra, rb), key=lambda r: len(members[r]))
+        if any(apart.get(x, set()) & members[large] for x in members[small]):
+            continue  # a reviewer said these are different cases
+        for x in members[small]:
+            root[x] = large
+        members[large] |= members.pop(small)
+    return [set(m) for m in members.values()]
 
 
 def canonical(members: Iterable[str], published: dict[str, str | None]) -> str:

@@ -134,4 +134,5 @@ def match(a: Incident, ka: LinkKeys, b: Incident, kb: LinkKeys) -> Match | None:
     score = sum(WEIGHTS[k] * v for k, v in signals.items() if k in WEIGHTS)
     if score < MERGE_SCORE:
         return None
-    return Match(round(score, 3), {k: round(v, 3) for k, v in signals.items()})
+    # At most 0.99: a score of 1 is kept for copies of one report (one near-duplicate group).
+    return Match(round(min(score, 0.99), 3), {k: round(v, 3) for k, v in signals.items()})

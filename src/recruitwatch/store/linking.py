@@ -21,7 +21,7 @@ from recruitwatch.errors import StoreError
 from recruitwatch.link import cases as C
 from recruitwatch.link.documents import band_keys, components, near_duplicate, stamp
 from recruitwatch.link.features import LinkKeys, incident_keys
-from recruitwatch.link.match import DAY_SLACK, is_vague, match, regions
+from recruitwatch.link.match import DAY_SLACK, Match, is_vague, match, regions
 from recruitwatch.records import Document, Incident
 from recruitwatch.store import rows as R
 from recruitwatch.store.schema import (
@@ -215,32 +215,44 @@ class LinkingStore:
             out.append(k)
         return out
 
-    def _candidates(self, conn: Connection, inc: Incident) -> list[tuple[Incident, dict | None]]:
-        """Stored incidents that could be the same case: overlapping dates (with slack) and a shared region."""
+    def _candidates(self, conn: Connection, inc: Incident) -> list[tuple[Incident, dict | None, str]]:
+        """Stored incidents that could be the same case: overlapping dates (with slack) and a shared
+        region; each with its link keys and its document's near-duplicate group."""
         start, end = R.date_bounds(inc.date)
         codes = sorted(regions(inc))
         in_region = select(incident_codes.c.incident_id).where(incident_codes.c.field == "place",
                                                                incident_codes.c.code.in_(codes))
         where = and_(incidents.c.date_start <= _shift(end, DAY_SLACK), incidents.c.date_end >= _shift(start, -DAY_SLACK),
                      incidents.c.document_id != inc.document_id, incidents.c.id.in_(in_region))
-        stmt = (select(*R.INCIDENT_COLUMNS, incidents.c.link_keys).where(where)
+        stmt = (select(*R.INCIDENT_COLUMNS, incidents.c.link_keys, documents.c.group_id)
+                .join_from(incidents, documents, documents.c.id == incidents.c.document_id).where(where)
                 .order_by(incidents.c.date_start, incidents.c.id).limit(MAX_CANDIDATES))
-        return [(R.incident_from_row(r), r.link_keys) for r in conn.execute(stmt)]
+        return [(R.incident_from_row(r), r.link_keys, r.group_id) for r in conn.execute(stmt)]
 
     def _link_incidents(self, conn: Connection, new: list[Incident], keys: dict[str, LinkKeys],
                         changed_documents: Iterable[str] = ()) -> None:
-        """Match stored incidents (the new ones included) against the new ones; update cases."""
+        """Match stored incidents (the new ones included) against the new ones; update cases.
+
+        Two reports in one near-duplicate group that match are copies of one report: their link
+        gets score 1 and the field ``copy``, so a case keeps its copies together first.
+        """
         found: dict[tuple[str, str], Any] = {}
+        groups: dict[str, str] = {}
+        for chunk in _chunks(sorted({i.document_id for i in new})):
+            groups.update(conn.execute(select(documents.c.id, documents.c.group_id)
+                                       .where(documents.c.id.in_(chunk))).all())
         for inc in new:
             if not inc.date or is_vague(inc) or not regions(inc):
                 continue
             cands = self._candidates(conn, inc)
-            other_keys = self._keys_for(conn, [c for c in cands if c[0].id not in keys])
-            for other, _ in cands:
+            other_keys = self._keys_for(conn, [(c, k) for c, k, _ in cands if c.id not in keys])
+            for other, _, group in cands:
                 pair = tuple(sorted((inc.id, other.id)))
                 if other.id == inc.id or pair in found:
                     continue
                 m = match(inc, keys[inc.id], other, keys.get(other.id) or other_keys[other.id])
+                if m is not None and group == groups.get(inc.document_id):
+                    m = Match(1.0, {**m.fields, "copy": 1.0})
                 found[pair] = m
         now = _now()
         rows = [{"a": a, "b": b, "kind": "match", "score": m.score, "fields": m.fields, "actor": "linker", "at": now}
@@ -257,7 +269,7 @@ class LinkingStore:
         """Recompute the cases of ``seeds`` (and of everything linked to them): case ids and verification."""
         nodes: set[str] = set()
         frontier = set(seeds)
-        links: dict[tuple[str, str, str], None] = {}
+        links: dict[tuple[str, str, str], float | None] = {}
         while frontier:
             # Whole cases: every member of a frontier incident's case.
             case_ids: set[str] = set()
@@ -270,9 +282,10 @@ class LinkingStore:
             nodes |= new_nodes
             frontier = set()
             for chunk in _chunks(sorted(new_nodes)):
-                for a, b, kind in conn.execute(select(incident_links.c.a, incident_links.c.b, incident_links.c.kind)
-                                               .where(or_(incident_links.c.a.in_(chunk), incident_links.c.b.in_(chunk)))):
-                    links[(a, b, kind)] = None
+                for a, b, kind, score in conn.execute(
+                        select(incident_links.c.a, incident_links.c.b, incident_links.c.kind, incident_links.c.score)
+                        .where(or_(incident_links.c.a.in_(chunk), incident_links.c.b.in_(chunk)))):
+                    links[(a, b, kind)] = score if kind == "match" else None
                     frontier.update(x for x in (a, b) if x not in nodes)
         stored: dict[str, tuple[str, str, str, dict | None]] = {}
         for chunk in _chunks(sorted(nodes)):
@@ -281,7 +294,8 @@ class LinkingStore:
                                     .where(incidents.c.id.in_(chunk))):
                 stored[row.id] = (row.case_id, row.document_id, row.verification, row.link_keys)
         nodes &= set(stored)  # a reviewer's link may name an incident that re-extraction removed
-        joined = [(a, b) for a, b, kind in links if kind in ("match", "merge") and a in nodes and b in nodes]
+        joined = [(a, b, score) for (a, b, kind), score in links.items()
+                  if kind in ("match", "merge") and a in nodes and b in nodes]
         apart = [(a, b) for a, b, kind in links if kind == "split"]
         sources = self._sources(conn, {v[1] for v in stored.values()})
         for comp in C.cases(nodes, joined, apart):
