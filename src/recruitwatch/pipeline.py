@@ -353,3 +353,46 @@ def _ends(order: list[str | None], fresh: set[str], count: int) -> tuple[int, li
         elif doc_id in fresh:
             seen.add(doc_id)
     return ends_now, ends_after
+
+
+# -- re-extraction --------------------------------------------------------------------------
+
+@dataclass
+class ReextractSummary:
+    documents: int = 0
+    removed: int = 0
+    added: int = 0
+    kept: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return {"documents": self.documents, "incidents_removed": self.removed, "incidents_added": self.added,
+                "reviewed_incidents_kept": self.kept}
+
+
+def run_reextract(store, *, since: str | None = None, workers: int = 1, batch_size: int = DEFAULT_BATCH_SIZE,
+                  on_batch: Callable[[ReextractSummary], None] | None = None) -> ReextractSummary:
+    """Screen, extract and link again every stored document whose pipeline version is not the current one
+    (with ``since``: made by code version ``since`` or older), batch by batch, one transaction per batch.
+
+    Resumable: a finished batch carries the current version, so a re-run after a crash goes on
+    from the first document not yet redone. Reviewers' decisions are kept (see
+    ``Store.replace_extraction``). ``on_batch`` gets the running totals after each batch.
+    """
+    current = pipeline_version()
+    summary = ReextractSummary()
+    after = 0
+    with Analyser(workers) as analyser:
+        while True:
+            batch = store.documents_to_reextract(current, since=since, after_pk=after, limit=batch_size)
+            if not batch:
+                break
+            after = batch[-1][0]
+            analyses = analyser.map([doc for _, doc in batch])
+            counts = store.replace_extraction([(a.document, a.incidents) for a in analyses])
+            summary.documents += len(analyses)
+            summary.removed += counts["removed"]
+            summary.added += counts["added"]
+            summary.kept += counts["kept"]
+            if on_batch is not None:
+                on_batch(summary)
+    return summary

@@ -433,6 +433,43 @@ def incidents_split(
 
 
 @app.command()
+def reextract(
+    db: DbOption = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="VERSION",
+        help="Only documents extracted by this code version or an older one (e.g. 0.2.0). "
+             "Default: every document whose pipeline version differs from the current one.")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes for screening and extraction.")] = 1,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per transaction.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """Screen, extract and link stored documents again after an upgrade of the extractor.
+
+    Runs in batches, one transaction each; interrupted, it goes on where it stopped when run again.
+    Machine incidents are replaced; incidents a reviewer verified, disputed or rejected are kept, and
+    reviewers' merges and splits stay in force.
+    """
+    from recruitwatch import pipeline_version
+    from recruitwatch.pipeline import run_reextract
+
+    with opened(db) as store:
+        summary = run_reextract(store, since=since, workers=workers, batch_size=batch_size,
+                                on_batch=lambda s: err_console.print(f"re-extracted {s.documents} documents",
+                                                                     highlight=False))
+        stats = store.stats()
+    if as_json:
+        _emit_json({**summary.to_dict(), "pipeline_version": pipeline_version(), "incidents": stats["incidents"]})
+        return
+    if not summary.documents:
+        console.print(f"Nothing to re-extract: every document is at pipeline version {pipeline_version()}.",
+                      highlight=False)
+        return
+    console.print(f"Re-extracted {summary.documents} documents with pipeline version {pipeline_version()}: "
+                  f"{summary.removed} machine incidents replaced by {summary.added}, {summary.kept} reviewed "
+                  f"incidents kept; {stats['incidents']} incidents (cases) now.", highlight=False)
+
+
+@app.command()
 def link(
     db: DbOption = None,
     as_json: JsonOption = False,

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, or_, select, update
+from sqlalchemy import text as text_
 
 from recruitwatch.errors import StoreError
 from recruitwatch.link import cases as C
@@ -93,6 +94,17 @@ def _shift(day: str | None, days: int) -> str | None:
         return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
     except ValueError:
         return day
+
+
+def _version_at_most(version: str | None, limit: str) -> bool:
+    """Whether a pipeline version's code part (before ``+``) is ``limit`` or older; None (unknown) is."""
+    if not version:
+        return True
+
+    def parts(v: str) -> tuple[int, ...]:
+        return tuple(int(p) if p.isdigit() else 0 for p in v.split("+")[0].split("."))
+
+    return parts(version) <= parts(limit)
 
 
 class LinkingStore:
@@ -411,6 +423,101 @@ class LinkingStore:
             conn.execute(update(incidents).where(incidents.c.id == x).values(case_id=x))
             self._recompute_cases(conn, {x, *others})
             return sorted(set(conn.execute(select(incidents.c.case_id).where(incidents.c.id.in_([x, *others]))).scalars()))
+
+    # -- re-extraction -----------------------------------------------------------------------
+
+    def documents_to_reextract(self, current: str, *, since: str | None = None, after_pk: int = 0,
+                               limit: int = 50) -> list[tuple[int, Document]]:
+        """Stored documents (pk order, after ``after_pk``) whose pipeline version is not ``current``;
+        with ``since``, only those made by code version ``since`` or older."""
+        out: list[tuple[int, Document]] = []
+        last = after_pk
+        with self._connect() as conn:
+            while len(out) < limit:
+                rows = conn.execute(select(documents.c.pk, *R.DOCUMENT_COLUMNS)
+                                    .where(documents.c.pk > last,
+                                           or_(documents.c.pipeline_version.is_(None),
+                                               documents.c.pipeline_version != current))
+                                    .order_by(documents.c.pk).limit(limit)).all()
+                if not rows:
+                    break
+                last = rows[-1].pk
+                out += [(r.pk, R.document_from_row(r)) for r in rows
+                        if since is None or _version_at_most(r.pipeline_version, since)]
+        return out[:limit]
+
+    def replace_extraction(self, analysed: list[tuple[Document, list[Incident]]]) -> dict[str, int]:
+        """Store a new screening and extraction of stored documents, in one transaction, and re-link them.
+
+        A document's machine incidents (``reported`` / ``corroborated``) are replaced by the new ones.
+        Incidents a reviewer decided (``verified``, ``disputed``, ``rejected``) are kept as they are,
+        and a new incident with the same id does not replace them; reviewers' merges and splits are
+        kept (they name incident ids, which stay the same while the extraction of a case does).
+        Returns counts: ``removed``, ``added``, ``kept``.
+        """
+        from recruitwatch.link.features import incident_keys
+        from recruitwatch.store.database import incident_terms
+
+        counts = {"removed": 0, "added": 0, "kept": 0}
+        now = _now()
+        with self._connect(write=True) as conn:
+            new_incidents: list[Incident] = []
+            keys: dict[str, LinkKeys] = {}
+            seeds: set[str] = set()
+            for doc, incs in analysed:
+                conn.execute(update(documents).where(documents.c.id == doc.id).values(
+                    lang=doc.lang, relevance=doc.relevance, relevant=doc.relevant, reasons=list(doc.reasons or []),
+                    pipeline_version=doc.pipeline_version))
+                old = conn.execute(select(incidents.c.pk, *R.INCIDENT_COLUMNS)
+                                   .where(incidents.c.document_id == doc.id)).all()
+                decided = {r.id for r in old if r.verification not in C.MACHINE_STATES}
+                counts["kept"] += len(decided)
+                gone = [r for r in old if r.id not in decided]
+                if gone:
+                    case_ids = {r.case_id for r in gone}
+                    seeds.update(conn.execute(select(incidents.c.id).where(incidents.c.case_id.in_(case_ids))).scalars())
+                    self._delete_incidents(conn, gone, incident_terms)
+                    counts["removed"] += len(gone)
+                for inc in incs:
+                    if inc.id in decided:
+                        continue
+                    inc.document_id = doc.id
+                    keys[inc.id] = incident_keys(inc, doc.text, doc.published)
+                    new_incidents.append(inc)
+            if new_incidents:
+                stmt = self._insert(incidents).returning(incidents.c.pk, incidents.c.id)
+                added = [tuple(r) for r in conn.execute(stmt, [R.incident_row(i, now, keys[i.id].to_dict())
+                                                               for i in new_incidents])]
+                by_id = {i.id: i for i in new_incidents}
+                fresh = [by_id[i] for _, i in added]
+                codes = [row for inc in fresh for row in R.code_rows(inc)]
+                if codes:
+                    conn.execute(incident_codes.insert(), codes)
+                spans = [row for inc in fresh for row in R.evidence_rows(inc)]
+                if spans:
+                    conn.execute(evidence.insert(), spans)
+                self._index(conn, "incidents", [{"pk": pk, "terms": incident_terms(by_id[i])} for pk, i in added])  # type: ignore[attr-defined]
+                counts["added"] = len(added)
+                self._link_incidents(conn, fresh, {i.id: keys[i.id] for i in fresh})
+            seeds = {x for x in seeds if x not in {i.id for i in new_incidents}}
+            remaining = set(conn.execute(select(incidents.c.id).where(incidents.c.id.in_(sorted(seeds)))).scalars()) \
+                if seeds else set()
+            if remaining:
+                self._recompute_cases(conn, remaining)
+        return counts
+
+    def _delete_incidents(self, conn: Connection, rows: Sequence[Any], terms) -> None:
+        ids = [r.id for r in rows]
+        if self.dialect == "sqlite":  # contentless FTS5: a row is deleted with the terms it was indexed with
+            for row, inc in zip(rows, self._with_evidence(conn, rows)):  # type: ignore[attr-defined]
+                conn.execute(text_("INSERT INTO incidents_fts (incidents_fts, rowid, terms) VALUES ('delete', :pk, :t)"),
+                             {"pk": row.pk, "t": terms(inc)})
+        for chunk in _chunks(ids):
+            conn.execute(delete(evidence).where(evidence.c.incident_id.in_(chunk)))
+            conn.execute(delete(incident_codes).where(incident_codes.c.incident_id.in_(chunk)))
+            conn.execute(delete(incident_links).where(incident_links.c.kind == "match",
+                                                      or_(incident_links.c.a.in_(chunk), incident_links.c.b.in_(chunk))))
+            conn.execute(delete(incidents).where(incidents.c.id.in_(chunk)))
 
     # -- whole-store passes ------------------------------------------------------------------
 
