@@ -24,8 +24,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 NUM_PERM = 128
-CANDIDATE_THRESHOLD = 0.5  # LSH banding tuned for this Jaccard: generous, candidates are verified
+CANDIDATE_THRESHOLD = 0.4  # LSH banding tuned for this Jaccard: generous, candidates are verified
 DUPLICATE_JACCARD = 0.7  # exact word-shingle Jaccard from which two texts are copies of one report
+# A shortened or extended repost: nearly all of the shorter text's shingles are in the longer one.
+DUPLICATE_CONTAINMENT = 0.9
+MIN_CONTAINED = 30  # shingles of the shorter text, at least (a headline inside an article is no copy)
 SHINGLE = 3
 _SEED = 1  # fixed: signatures (and band keys in the store) must not change between runs
 
@@ -96,9 +99,22 @@ def stamp(doc_id: str, text: str, published: str | None) -> DocumentStamp:
 
 
 def near_duplicate(a: DocumentStamp, b: DocumentStamp) -> float | None:
-    """The exact Jaccard of two documents when they are near duplicates, else None."""
-    score = jaccard(set(a.shingles), set(b.shingles))
-    return score if score >= DUPLICATE_JACCARD else None
+    """The exact Jaccard of two documents when they are near duplicates, else None.
+
+    Near duplicates: a Jaccard of at least DUPLICATE_JACCARD, or one text (of MIN_CONTAINED
+    shingles or more) nearly all inside the other (a repost cut short or with a paragraph added).
+    """
+    sa, sb = a.shingles, b.shingles
+    if not sa or not sb:
+        return None
+    shared = len(sa & sb)
+    score = shared / (len(sa) + len(sb) - shared)
+    if score >= DUPLICATE_JACCARD:
+        return score
+    smaller = min(len(sa), len(sb))
+    if smaller >= MIN_CONTAINED and shared / smaller >= DUPLICATE_CONTAINMENT:
+        return score
+    return None
 
 
 def components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[set[str]]:

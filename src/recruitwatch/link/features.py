@@ -34,7 +34,7 @@ _LATIN = (
     ("iy", "i"), ("ts", "c"), ("shch", "sh"), ("x", "h"), ("y", "i"), ("w", "v"), ("q", "k"),
 )  # fmt: skip
 _NAME = re.compile(r"(?<![\w'])([A-ZА-ЯЁҒҚҲҶҢҮӨӘІҰҺ][\w'ʼ‘’-]{2,})")
-_NUMBER = re.compile(r"(?<![\d.,])(\d{2,3})(?![\d.,]\d)")
+_NUMBER = re.compile(r"(?<![\d.,])(\d{2,3})(?!\d|[.,]\d)")  # not a year, not part of a longer number
 _SENTENCE_START = re.compile(r"(?:^|[.!?…»\"]\s+|\n\s*)$")
 STEM = 5  # a name compares on its first letters: Назарова / Nazarov / Nazarova are one name
 # Capitalised words that are not people: months and weekdays, English function words, the

@@ -10,7 +10,8 @@ The decision has two steps:
    name some; counts not far apart when both give one.
 2. **Score** in 0..1, a weighted sum of how closely the date agrees, nationalities, tactics,
    counts and the *people*: name stems and numbers (ages, counts, sums) that survive translation
-   (see :mod:`recruitwatch.link.features`). Two incidents are one case from ``MERGE_SCORE``.
+   (see :mod:`recruitwatch.link.features`); two passages that both name people and share no
+   name are about different people. Two incidents are one case from ``MERGE_SCORE``.
    When the coarser date is only a year, the people must agree too (``people >= STRONG_PEOPLE``).
 
 ``match`` is symmetric (``match(a, b)`` and ``match(b, a)`` agree), which is what makes the
@@ -28,7 +29,8 @@ from recruitwatch.records import Incident
 MERGE_SCORE = 0.65
 STRONG_PEOPLE = 0.6
 DAY_SLACK = 2
-WEIGHTS = {"date": 0.30, "nationalities": 0.15, "tactics": 0.10, "count": 0.10, "people": 0.35}
+WEIGHTS = {"date": 0.25, "nationalities": 0.10, "tactics": 0.10, "count": 0.10, "people": 0.45}
+NOTHING_TO_COMPARE = 0.4  # the people signal when neither names nor numbers can be compared
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 
 
@@ -93,18 +95,26 @@ def _overlap(a: list[str], b: list[str]) -> float | None:
     return 1.0 if set(a) & set(b) else None
 
 
-def people_agreement(a: LinkKeys, b: LinkKeys) -> float:
-    """Names and numbers that both passages mention, 0..1 (0.3 when there is nothing to compare)."""
-    na, nb = set(a.names), set(b.names)
-    xa, xb = set(a.numbers), set(b.numbers)
-    numbers = len(xa & xb) / min(len(xa), len(xb)) if xa and xb else None
-    if na and nb:
-        names = len(na & nb) / min(len(na), len(nb), 3)
-        score = min(1.0, names + (0.2 * numbers if numbers else 0.0))
-        return score
-    if numbers is not None:
-        return min(1.0, 0.3 + 0.4 * numbers)
-    return 0.3
+def _shared(a: set[str], b: set[str], cap: int = 3) -> float | None:
+    if not a or not b:
+        return None
+    return min(1.0, len(a & b) / min(len(a), len(b), cap))
+
+
+def people_agreement(a: LinkKeys, b: LinkKeys) -> float | None:
+    """How far the people agree, 0..1: the names both passages give and their numbers (ages,
+    counts, sums). None when both name people and no name is shared: different people."""
+    names = _shared(set(a.names), set(b.names))
+    numbers = _shared(set(a.numbers), set(b.numbers))
+    if names == 0.0:
+        return None
+    if names is None and numbers is None:
+        return NOTHING_TO_COMPARE
+    if names is None:
+        return NOTHING_TO_COMPARE + 0.4 * numbers  # type: ignore[operator]
+    if numbers is None:
+        return names
+    return 0.7 * names + 0.3 * numbers
 
 
 def match(a: Incident, ka: LinkKeys, b: Incident, kb: LinkKeys) -> Match | None:
@@ -126,6 +136,8 @@ def match(a: Incident, ka: LinkKeys, b: Incident, kb: LinkKeys) -> Match | None:
     else:
         count = 0.5
     people = people_agreement(ka, kb)
+    if people is None:
+        return None
     coarse_year = "year" in (precision(a), precision(b))
     if coarse_year and people < STRONG_PEOPLE:
         return None
