@@ -180,7 +180,7 @@ def group_quality(n_originals: int, seed: int = 8) -> dict[str, float]:
             docs.append((stamp(f"{g}-{k + 1}", _edit(rng, text), "2024-01-02"), g))
     index: dict[tuple[int, int], list[int]] = {}
     for i, (st, _) in enumerate(docs):
-        for key in band_keys(set(st.shingles)):
+        for key in band_keys(st.shingles):
             index.setdefault(key, []).append(i)
     edges = set()
     for bucket in index.values():
@@ -196,10 +196,10 @@ def group_quality(n_originals: int, seed: int = 8) -> dict[str, float]:
 
 
 def link_cost(url: str, stored: int, batch: int, seed: int = 9) -> dict[str, float]:
-    from sqlalchemy import insert
+    from sqlalchemy import insert, select
 
     from recruitwatch.store import open_store
-    from recruitwatch.store.schema import document_bands
+    from recruitwatch.store.schema import document_bands, documents
 
     rng = random.Random(seed)
     store = open_store(url)
@@ -226,9 +226,11 @@ def link_cost(url: str, stored: int, batch: int, seed: int = 9) -> dict[str, flo
     for start in range(0, stored, chunk):
         pairs = [fake(i) for i in range(start, min(stored, start + chunk))]
         store.save_batch([d for d, _ in pairs], [i for _, i in pairs], link=False)
-        rows = [{"band": b, "key": k, "document_id": d.id} for d, _ in pairs
-                for b, k in band_keys(stamp(d.id, d.text, None).shingles and set(stamp(d.id, d.text, None).shingles))]
         with store._connect(write=True) as conn:  # the band keys ingest would have stored
+            pks = dict(conn.execute(select(documents.c.id, documents.c.pk)
+                                    .where(documents.c.id.in_([d.id for d, _ in pairs]))).all())
+            rows = [{"key": k, "document_pk": pks[d.id]} for d, _ in pairs
+                    for k in band_keys(stamp(d.id, d.text, None).shingles)]
             conn.execute(insert(document_bands), rows)
     load = time.perf_counter() - t0
     new = [fake(stored + i) for i in range(batch)]

@@ -63,6 +63,7 @@ def test_a_repost_with_one_added_line_shares_bands_and_passes_the_exact_check():
     a, b = shingles(base), shingles(repost)
     assert jaccard(a, b) >= DUPLICATE_JACCARD
     assert set(band_keys(a)) & set(band_keys(b))
+    assert len(band_keys(a)) == len(set(band_keys(a)))  # every band its own key
     unrelated = shingles("a completely different story about the weather in Bishkek and early snow " * 3)
     assert jaccard(a, unrelated) < 0.1
 

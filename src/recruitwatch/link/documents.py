@@ -63,8 +63,12 @@ def _bands() -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
-def band_keys(shingle_set: set[str]) -> list[tuple[int, int]]:
-    """``(band, key)`` pairs of a shingle set's MinHash: documents that share one are candidates."""
+def band_keys(shingle_set: set[str] | frozenset[str]) -> list[int]:
+    """One key per LSH band of a shingle set's MinHash: documents that share a key are candidates.
+
+    A key is a 63-bit hash of the band's number and its rows (fits a signed BIGINT), so one
+    integer column indexes every band.
+    """
     from datasketch import MinHash
 
     if not shingle_set:
@@ -74,10 +78,8 @@ def band_keys(shingle_set: set[str]) -> list[tuple[int, int]]:
     b, r = _bands()
     out = []
     for band in range(b):
-        chunk = mh.hashvalues[band * r : (band + 1) * r].tobytes()
-        # 63 bits: fits a signed BIGINT in both databases.
-        key = int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "big") >> 1
-        out.append((band, key))
+        chunk = band.to_bytes(2, "big") + mh.hashvalues[band * r : (band + 1) * r].tobytes()
+        out.append(int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "big") >> 1)
     return out
 
 

@@ -246,7 +246,7 @@ class Store(LinkingStore):
                     conn.execute(evidence.insert(), spans)
                 self._index(conn, "incidents", [{"pk": pk, "terms": inc_terms[i]} for pk, i in new_incs])
             if link:
-                stored_docs = [by_id[i] for _, i in new_docs]
+                stored_docs = [(pk, by_id[i]) for pk, i in new_docs]
                 changed = self._link_documents(conn, stored_docs) if stored_docs else set()
                 fresh_incs = [inc_by_id[i] for _, i in new_incs]
                 if fresh_incs or changed:

@@ -138,37 +138,37 @@ class LinkingStore:
 
     # -- near-duplicate documents ------------------------------------------------------------
 
-    def _link_documents(self, conn: Connection, docs: list[Document]) -> set[str]:
-        """Index new documents' band keys and regroup them with their near duplicates.
+    def _link_documents(self, conn: Connection, docs: list[tuple[int, Document]]) -> set[str]:
+        """Index new documents' band keys (``docs``: stored pk and document) and regroup them with
+        their near duplicates.
 
         Returns the ids of documents whose group changed (their cases' corroboration may change).
         """
-        stamps = {d.id: stamp(d.id, d.text, d.published) for d in docs}
-        wanted: dict[str, set[tuple[int, int]]] = {}
+        stamps = {d.id: stamp(d.id, d.text, d.published) for _, d in docs}
+        wanted: dict[int, set[int]] = {}
+        ids = {pk: d.id for pk, d in docs}
         rows = []
-        for doc_id, st in stamps.items():
-            keys = band_keys(set(st.shingles))
-            wanted[doc_id] = set(keys)
-            rows += [{"band": b, "key": k, "document_id": doc_id} for b, k in keys]
+        for pk, d in docs:
+            keys = band_keys(stamps[d.id].shingles)
+            wanted[pk] = set(keys)
+            rows += [{"key": k, "document_pk": pk} for k in keys]
         if not rows:
             return set()
         conn.execute(self._insert(document_bands), rows)
-        by_key: dict[tuple[int, int], set[str]] = {}
-        all_keys = sorted({k for r in rows for k in [r["key"]]})
-        for chunk in _chunks(all_keys):
-            for band, key, doc_id in conn.execute(select(document_bands.c.band, document_bands.c.key,
-                                                         document_bands.c.document_id)
-                                                  .where(document_bands.c.key.in_(chunk))):
-                by_key.setdefault((band, key), set()).add(doc_id)
-        candidates = {doc_id: set().union(*(by_key.get(k, set()) for k in keys)) - {doc_id}
-                      for doc_id, keys in wanted.items()}
-        others = sorted(set().union(*candidates.values()) - set(stamps))
+        by_key: dict[int, set[int]] = {}
+        for chunk in _chunks(sorted({r["key"] for r in rows})):
+            for key, pk in conn.execute(select(document_bands.c.key, document_bands.c.document_pk)
+                                        .where(document_bands.c.key.in_(chunk))):
+                by_key.setdefault(key, set()).add(pk)
+        candidates = {pk: set().union(*(by_key.get(k, set()) for k in keys)) - {pk} for pk, keys in wanted.items()}
+        others = sorted(set().union(*candidates.values()) - set(ids))
         for chunk in _chunks(others):
-            for row in conn.execute(select(documents.c.id, documents.c.text, documents.c.published)
-                                    .where(documents.c.id.in_(chunk))):
+            for row in conn.execute(select(documents.c.pk, documents.c.id, documents.c.text, documents.c.published)
+                                    .where(documents.c.pk.in_(chunk))):
+                ids[row.pk] = row.id
                 stamps[row.id] = stamp(row.id, row.text, row.published)
-        edges = {tuple(sorted((a, b))) for a, cands in candidates.items() for b in cands
-                 if b in stamps and near_duplicate(stamps[a], stamps[b]) is not None}
+        edges = {tuple(sorted((ids[a], ids[b]))) for a, cands in candidates.items() for b in cands
+                 if b in ids and near_duplicate(stamps[ids[a]], stamps[ids[b]]) is not None}
         if not edges:
             return set()
         return self._regroup(conn, {n for e in edges for n in e}, list(edges))
@@ -541,7 +541,7 @@ class LinkingStore:
                     break
                 last = rows[-1].pk
                 n_docs += len(rows)
-                self._link_documents(conn, [R.document_from_row(r) for r in rows])
+                self._link_documents(conn, [(r.pk, R.document_from_row(r)) for r in rows])
             last, n_incs = 0, 0
             while True:
                 found = conn.execute(select(incidents.c.pk, *R.INCIDENT_COLUMNS, incidents.c.link_keys)

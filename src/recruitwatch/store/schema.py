@@ -157,14 +157,14 @@ document_origins = Table(
     Column("found_at", DateTime(timezone=True), nullable=False),
 )
 
-# MinHash LSH band keys of each document's shingles (recruitwatch.link.documents).
+# MinHash LSH band keys of each document's shingles (recruitwatch.link.documents): one row per
+# band, keyed by documents.pk; WITHOUT ROWID on SQLite (the primary key is the whole row).
 document_bands = Table(
     "document_bands",
     metadata,
-    Column("band", Integer, primary_key=True),
     Column("key", BigInteger, primary_key=True),
-    Column("document_id", ID, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
-    Index("ix_document_bands_document_id", "document_id"),
+    Column("document_pk", BigInteger, primary_key=True),
+    sqlite_with_rowid=False,
 )
 
 # Links between incidents (a < b): kind "match" (the machine's, with score and agreeing fields),

@@ -82,12 +82,11 @@ def upgrade() -> None:
     )
     op.create_table(
         "document_bands",
-        sa.Column("band", sa.Integer, nullable=False),
         sa.Column("key", sa.BigInteger, nullable=False),
-        sa.Column("document_id", ID, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
-        sa.PrimaryKeyConstraint("band", "key", "document_id"),
+        sa.Column("document_pk", sa.BigInteger, nullable=False),
+        sa.PrimaryKeyConstraint("key", "document_pk"),
+        sqlite_with_rowid=False,
     )
-    op.create_index("ix_document_bands_document_id", "document_bands", ["document_id"])
     op.create_table(
         "incident_links",
         sa.Column("a", ID, nullable=False),
