@@ -207,12 +207,17 @@ def link_cost(url: str, stored: int, batch: int, seed: int = 9) -> dict[str, flo
     regions = list(REGIONS) + [f"RU-X{i:02d}" for i in range(77)]
     weights = [30, 8, 4, 3, 3, 3, 6, 2] + [41 / 77] * 77  # Moscow heavy, like the reports
 
+    vocabulary = [f"w{n}" for n in range(20_000)]
+    zipf = [1 / (n + 1) for n in range(len(vocabulary))]
+
     def fake(i: int) -> tuple[Document, Incident]:
         region = rng.choices(regions, weights)[0]
         y, m, d = rng.choice([2022, 2023, 2024, 2025]), rng.randint(1, 12), rng.randint(1, 28)
         first, last = rng.choice(FIRST), rng.choice(LAST)
-        text = (f"Report {i}: police detained {first[0]} {last[0]}, {rng.randint(19, 55)}, in region {region} "
-                f"on {y}-{m:02d}-{d:02d} and demanded a military contract. Word{i} token{i % 977} mark{i % 131}.")
+        # A news-like text: one sentence of the case, then 150 words with a Zipf-like spread.
+        text = (f"Police detained {first[0]} {last[0]}, {rng.randint(19, 55)}, in region {region} on "
+                f"{y}-{m:02d}-{d:02d} and demanded a military contract. "
+                + " ".join(rng.choices(vocabulary, zipf, k=150)))
         doc = Document.create(text=text, origin=f"bench/{i}", outlet=f"outlet-{i % 300}", published=f"{y}-{m:02d}-{d:02d}")
         precise = rng.random() < 0.8
         inc = Incident(document_id=doc.id, date=f"{y}-{m:02d}-{d:02d}" if precise else f"{y}-{m:02d}",

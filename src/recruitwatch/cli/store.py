@@ -293,7 +293,7 @@ def _check_date(option: str, value: str | None) -> None:
 
 def _incident_row(i) -> dict:
     row = i.to_gold()
-    row.update({"id": i.id, "document_id": i.document_id, "date_precision": i.date_precision,
+    row.update({"id": i.id, "case_id": i.case_id, "document_id": i.document_id, "date_precision": i.date_precision,
                 "verification": i.verification, "confidence": i.confidence,
                 "field_confidence": i.field_confidence(), "pipeline_version": i.pipeline_version})
     return row

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date as _date
+from datetime import timedelta as _timedelta
 
 from recruitwatch.link.features import LinkKeys
 from recruitwatch.records import Incident
@@ -115,6 +116,40 @@ def people_agreement(a: LinkKeys, b: LinkKeys) -> float | None:
     if numbers is None:
         return names
     return 0.7 * names + 0.3 * numbers
+
+
+def _span(value: str) -> tuple[_date, _date] | None:
+    """First and last day a ``YYYY[-MM[-DD]]`` date can mean."""
+    try:
+        parts = [int(p) for p in value.split("-")[:3]]
+        if len(parts) == 1:
+            return _date(parts[0], 1, 1), _date(parts[0], 12, 31)
+        if len(parts) == 2:
+            first = _date(parts[0], parts[1], 1)
+            following = _date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1)
+            return first, following - _timedelta(days=1)
+        day = _date(*parts)
+        return day, day
+    except ValueError:
+        return None
+
+
+def blocks(incident: Incident) -> list[str]:
+    """Blocking keys ``REGION|YYYY-MM``: one per region of the incident and month its date (with
+    ``DAY_SLACK`` days either side) touches. Incidents that can match share at least one; vague
+    and undated incidents have none (they never match)."""
+    if is_vague(incident) or not incident.date or not regions(incident):
+        return []
+    span = _span(incident.date)
+    if span is None:
+        return []
+    first, last = span[0] - _timedelta(days=DAY_SLACK), span[1] + _timedelta(days=DAY_SLACK)
+    months = []
+    y, m = first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        months.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return [f"{r}|{month}" for r in sorted(regions(incident)) for month in months]
 
 
 def match(a: Incident, ka: LinkKeys, b: Incident, kb: LinkKeys) -> Match | None:

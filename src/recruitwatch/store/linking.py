@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, or_, select, update
@@ -22,7 +22,7 @@ from recruitwatch.errors import StoreError
 from recruitwatch.link import cases as C
 from recruitwatch.link.documents import band_keys, components, near_duplicate, stamp
 from recruitwatch.link.features import LinkKeys, incident_keys
-from recruitwatch.link.match import DAY_SLACK, Match, is_vague, match, regions
+from recruitwatch.link.match import Match, blocks, match
 from recruitwatch.records import Document, Incident
 from recruitwatch.store import rows as R
 from recruitwatch.store.schema import (
@@ -30,6 +30,7 @@ from recruitwatch.store.schema import (
     document_origins,
     documents,
     evidence,
+    incident_blocks,
     incident_codes,
     incident_links,
     incidents,
@@ -85,15 +86,6 @@ class DocumentGroup:
     group_id: str
     members: list[Document]
     origins: list[dict[str, Any]]
-
-
-def _shift(day: str | None, days: int) -> str | None:
-    if not day:
-        return None
-    try:
-        return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
-    except ValueError:
-        return day
 
 
 def _version_at_most(version: str | None, limit: str) -> bool:
@@ -227,18 +219,22 @@ class LinkingStore:
             out.append(k)
         return out
 
+    def _add_blocks(self, conn: Connection, incs: Iterable[Incident]) -> None:
+        rows = [{"block": b, "incident_id": i.id} for i in incs for b in blocks(i)]
+        for chunk in _chunks(rows, 2000):
+            conn.execute(self._insert(incident_blocks), list(chunk))
+
     def _candidates(self, conn: Connection, inc: Incident) -> list[tuple[Incident, dict | None, str]]:
-        """Stored incidents that could be the same case: overlapping dates (with slack) and a shared
-        region; each with its link keys and its document's near-duplicate group."""
-        start, end = R.date_bounds(inc.date)
-        codes = sorted(regions(inc))
-        in_region = select(incident_codes.c.incident_id).where(incident_codes.c.field == "place",
-                                                               incident_codes.c.code.in_(codes))
-        where = and_(incidents.c.date_start <= _shift(end, DAY_SLACK), incidents.c.date_end >= _shift(start, -DAY_SLACK),
-                     incidents.c.document_id != inc.document_id, incidents.c.id.in_(in_region))
+        """Stored incidents that could be the same case: sharing a blocking key (a region and a
+        month of the date, with slack); each with its link keys and its document's near-duplicate group."""
+        keys = blocks(inc)
+        if not keys:
+            return []
+        in_block = select(incident_blocks.c.incident_id).where(incident_blocks.c.block.in_(keys))
         stmt = (select(*R.INCIDENT_COLUMNS, incidents.c.link_keys, documents.c.group_id)
-                .join_from(incidents, documents, documents.c.id == incidents.c.document_id).where(where)
-                .order_by(incidents.c.date_start, incidents.c.id).limit(MAX_CANDIDATES))
+                .join_from(incidents, documents, documents.c.id == incidents.c.document_id)
+                .where(incidents.c.id.in_(in_block), incidents.c.document_id != inc.document_id)
+                .order_by(incidents.c.id).limit(MAX_CANDIDATES))
         return [(R.incident_from_row(r), r.link_keys, r.group_id) for r in conn.execute(stmt)]
 
     def _link_incidents(self, conn: Connection, new: list[Incident], keys: dict[str, LinkKeys],
@@ -253,9 +249,8 @@ class LinkingStore:
         for chunk in _chunks(sorted({i.document_id for i in new})):
             groups.update(conn.execute(select(documents.c.id, documents.c.group_id)
                                        .where(documents.c.id.in_(chunk))).all())
+        self._add_blocks(conn, new)
         for inc in new:
-            if not inc.date or is_vague(inc) or not regions(inc):
-                continue
             cands = self._candidates(conn, inc)
             other_keys = self._keys_for(conn, [(c, k) for c, k, _ in cands if c.id not in keys])
             for other, _, group in cands:
@@ -515,6 +510,7 @@ class LinkingStore:
         for chunk in _chunks(ids):
             conn.execute(delete(evidence).where(evidence.c.incident_id.in_(chunk)))
             conn.execute(delete(incident_codes).where(incident_codes.c.incident_id.in_(chunk)))
+            conn.execute(delete(incident_blocks).where(incident_blocks.c.incident_id.in_(chunk)))
             conn.execute(delete(incident_links).where(incident_links.c.kind == "match",
                                                       or_(incident_links.c.a.in_(chunk), incident_links.c.b.in_(chunk))))
             conn.execute(delete(incidents).where(incidents.c.id.in_(chunk)))
@@ -531,6 +527,7 @@ class LinkingStore:
         with self._connect(write=True) as conn:
             conn.execute(delete(incident_links).where(incident_links.c.kind == "match"))
             conn.execute(delete(document_bands))
+            conn.execute(delete(incident_blocks))
             conn.execute(update(documents).values(group_id=documents.c.id))
             conn.execute(update(incidents).values(case_id=incidents.c.id))
             last, n_docs = 0, 0

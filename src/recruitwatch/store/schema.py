@@ -167,6 +167,15 @@ document_bands = Table(
     sqlite_with_rowid=False,
 )
 
+# Blocking keys of incidents for linking: "REGION|YYYY-MM" (recruitwatch.link.match.blocks).
+incident_blocks = Table(
+    "incident_blocks",
+    metadata,
+    Column("block", String(), primary_key=True),
+    Column("incident_id", ID, primary_key=True),
+    sqlite_with_rowid=False,
+)
+
 # Links between incidents (a < b): kind "match" (the machine's, with score and agreeing fields),
 # "merge" and "split" (a reviewer's decision, which re-linking never undoes).
 incident_links = Table(

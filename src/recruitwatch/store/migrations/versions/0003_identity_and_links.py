@@ -10,7 +10,9 @@
 * ``documents.group_id`` and ``document_bands``: near-duplicate groups and their LSH band keys
   (filled by ``recruitwatch link --all`` for documents stored before this migration).
 * ``incidents.case_id`` (the canonical incident of its case, itself until linked),
-  ``incidents.link_keys`` and ``incident_links`` (machine matches and reviewers' merges and splits).
+  ``incidents.link_keys``, ``incident_blocks`` (blocking keys) and ``incident_links`` (machine
+  matches and reviewers' merges and splits); keys and blocks of incidents stored before this
+  migration are made by ``recruitwatch link``.
 
 Revision ID: 0003
 Revises: 0002
@@ -88,6 +90,13 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     op.create_table(
+        "incident_blocks",
+        sa.Column("block", sa.String(), nullable=False),
+        sa.Column("incident_id", ID, nullable=False),
+        sa.PrimaryKeyConstraint("block", "incident_id"),
+        sqlite_with_rowid=False,
+    )
+    op.create_table(
         "incident_links",
         sa.Column("a", ID, nullable=False),
         sa.Column("b", ID, nullable=False),
@@ -148,6 +157,7 @@ def downgrade() -> None:
     op.drop_index("ix_documents_group_id", table_name="documents")
     op.drop_index("uq_documents_content_key", table_name="documents")
     op.drop_table("incident_links")
+    op.drop_table("incident_blocks")
     op.drop_table("document_bands")
     op.drop_table("document_origins")
     with op.batch_alter_table("incidents") as batch:
