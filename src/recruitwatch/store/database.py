@@ -426,7 +426,9 @@ class Store(LinkingStore):
                 .join_from(incidents, fts, fts.c.pk == incidents.c.pk)
                 .where(fts.c.terms.op("@@")(q))
             )
-        stmt = stmt.where(*R.filter_conditions(filters)).order_by(literal_column("score").desc(), incidents.c.pk.desc()).limit(limit)
+        # Every report's incident: a word may be in one report of a case only.
+        stmt = stmt.where(*R.filter_conditions(filters or R.IncidentFilter(cases=False)))
+        stmt = stmt.order_by(literal_column("score").desc(), incidents.c.pk.desc()).limit(limit)
         with self._connect() as conn:
             return self._with_evidence(conn, conn.execute(stmt).all())
 
