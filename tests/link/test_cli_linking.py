@@ -71,3 +71,19 @@ def test_documents_show_lists_the_group(db):
     assert data["group"]["canonical"] == russian().document.id
     assert [m["id"] for m in data["group"]["members"]] == [russian().document.id, russian_repost().document.id]
     assert run("documents", "show", russian().document.id[:10], "--db", db).stdout.count("copy") >= 1
+
+
+def test_init_on_an_older_store_says_to_link(tmp_path):
+    from alembic import command
+
+    from recruitwatch.store.database import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    store = open_store(url)
+    config = alembic_config()
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+    store.close()
+    assert "recruitwatch link" in said(run("init", "--db", url))
+    assert "recruitwatch link" not in said(run("init", "--db", url))  # up to date now

@@ -62,9 +62,14 @@ def _emit_json(data: object) -> None:
 def init(db: DbOption = None) -> None:
     """Create the store (or bring its schema up to date) and say where it is."""
     with opened(db, must_exist=False) as store:
+        before = store.schema_version()
         store.init()
         console.print(f"Store ready: {store.describe()}")
-        console.print("Next: [bold]recruitwatch ingest PATH|URL...[/]")
+        if before in ("0001", "0002"):
+            console.print("Upgraded a store made before linking: run [bold]recruitwatch link[/] once to group "
+                          "near-duplicate documents and merge the stored reports of one case.")
+        else:
+            console.print("Next: [bold]recruitwatch ingest PATH|URL...[/]")
 
 
 @app.command()

@@ -91,10 +91,6 @@ class DocumentStamp:
     published: str | None
     shingles: frozenset[str]
 
-    def order_key(self) -> tuple[str, str]:
-        # Earliest first; an undated document after every dated one; ties broken by id.
-        return (self.published or "9999", self.id)
-
 
 def stamp(doc_id: str, text: str, published: str | None) -> DocumentStamp:
     return DocumentStamp(doc_id, published, frozenset(shingles(text)))
