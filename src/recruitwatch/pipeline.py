@@ -285,8 +285,6 @@ def run_ingest(
     :class:`IngestProgress` snapshot at the start, when an input is opened, as each document is
     done and at the end.
     """
-    from recruitwatch.link import link_incidents
-
     summary = IngestSummary()
     if isinstance(items, SourcePlan):
         progress = _Progress(on_progress, len(items))
@@ -298,6 +296,7 @@ def run_ingest(
     with Analyser(workers) as analyser:
         for batch in _batches(entries, batch_size):
             documents: dict[str, Document] = {}
+            copies: list[Document] = []  # the same content found again (another path, name, URL)
             failures: list[ReadFailure] = []
             order: list[str | None] = []  # a document id per document, None per end of input
             for entry in batch:
@@ -307,7 +306,8 @@ def run_ingest(
                     failures.append(entry)
                 else:
                     order.append(entry.id)
-                    documents.setdefault(entry.id, entry)  # the same material twice in one batch
+                    if documents.setdefault(entry.id, entry) is not entry:  # the same material twice in one batch
+                        copies.append(entry)
             read = len(order) - order.count(None)
             if not documents and not failures:  # only ends of inputs that gave nothing
                 progress.advance(files=len(order))
@@ -326,8 +326,10 @@ def run_ingest(
                 progress.advance(files=ends_after[len(analyses)], documents=1)
                 analyses.append(analysis)
             progress.at("storing")
-            incidents = link_incidents([i for a in analyses for i in a.incidents], store)
-            result = store.save_batch([a.document for a in analyses], incidents, failures)
+            # Linking (near-duplicate groups, cases, corroboration) happens inside the batch's transaction.
+            copies += [d for i, d in documents.items() if i in known]
+            incidents = [i for a in analyses for i in a.incidents]
+            result = store.save_batch([a.document for a in analyses], incidents, failures, origins=copies)
             progress.at("reading")
             summary.new += result.new_documents
             summary.known += result.known_documents
@@ -351,3 +353,46 @@ def _ends(order: list[str | None], fresh: set[str], count: int) -> tuple[int, li
         elif doc_id in fresh:
             seen.add(doc_id)
     return ends_now, ends_after
+
+
+# -- re-extraction --------------------------------------------------------------------------
+
+@dataclass
+class ReextractSummary:
+    documents: int = 0
+    removed: int = 0
+    added: int = 0
+    kept: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return {"documents": self.documents, "incidents_removed": self.removed, "incidents_added": self.added,
+                "reviewed_incidents_kept": self.kept}
+
+
+def run_reextract(store, *, since: str | None = None, workers: int = 1, batch_size: int = DEFAULT_BATCH_SIZE,
+                  on_batch: Callable[[ReextractSummary], None] | None = None) -> ReextractSummary:
+    """Screen, extract and link again every stored document whose pipeline version is not the current one
+    (with ``since``: made by code version ``since`` or older), batch by batch, one transaction per batch.
+
+    Resumable: a finished batch carries the current version, so a re-run after a crash goes on
+    from the first document not yet redone. Reviewers' decisions are kept (see
+    ``Store.replace_extraction``). ``on_batch`` gets the running totals after each batch.
+    """
+    current = pipeline_version()
+    summary = ReextractSummary()
+    after = 0
+    with Analyser(workers) as analyser:
+        while True:
+            batch = store.documents_to_reextract(current, since=since, after_pk=after, limit=batch_size)
+            if not batch:
+                break
+            after = batch[-1][0]
+            analyses = analyser.map([doc for _, doc in batch])
+            counts = store.replace_extraction([(a.document, a.incidents) for a in analyses])
+            summary.documents += len(analyses)
+            summary.removed += counts["removed"]
+            summary.added += counts["added"]
+            summary.kept += counts["kept"]
+            if on_batch is not None:
+                on_batch(summary)
+    return summary

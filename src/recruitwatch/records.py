@@ -13,6 +13,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from recruitwatch.isodate import iso_date
 
@@ -28,12 +29,33 @@ def normalise_text(text: str) -> str:
     return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip().casefold()
 
 
-def document_id(text: str, origin: str) -> str:
-    """A stable id from normalised content and origin: re-ingesting the same material is a no-op."""
+def canonical_url(url: str | None) -> str | None:
+    """The form of a web address that identifies a page: lower-case scheme and host, no fragment, no
+    tracking parameters (``utm_*``, ``fbclid``, ``gclid``), no trailing slash. None for a non-URL."""
+    if not url or "://" not in url:
+        return None
+    parts = urlsplit(url.strip())
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not k.lower().startswith("utm_") and k.lower() not in ("fbclid", "gclid")])
+    host = (parts.hostname or "").lower()
+    if parts.port and parts.port not in (80, 443):
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme.lower(), host, parts.path.rstrip("/") or "/", query, ""))
+
+
+def document_id(text: str, url: str | None = None) -> str:
+    """A document's identity: its normalised content and, for a web page, its canonical URL.
+
+    Where the text was read from (a path, a mount, a symlink) is not part of it: the same report
+    found twice is one document with two origins, and re-ingesting anything is a no-op. (Stores
+    older than migration 0003 keep their documents' old ids and map them to this key.)
+    """
     digest = hashlib.sha256()
     digest.update(normalise_text(text).encode("utf-8"))
-    digest.update(b"\x00")
-    digest.update(origin.strip().encode("utf-8"))
+    canonical = canonical_url(url)
+    if canonical:
+        digest.update(b"\x00")
+        digest.update(canonical.encode("utf-8"))
     return digest.hexdigest()[:24]
 
 
@@ -88,8 +110,9 @@ class Document(_Record):
 
     @classmethod
     def create(cls, *, text: str, origin: str, **kwargs: Any) -> Document:
-        """A Document with its id computed from text and origin."""
-        return cls(id=document_id(text, origin), origin=origin, text=text, **kwargs)
+        """A Document with its id computed from its text (and URL, for a web page); ``origin`` is
+        where this copy was found."""
+        return cls(id=document_id(text, kwargs.get("url")), origin=origin, text=text, **kwargs)
 
 
 @dataclass(slots=True)
@@ -113,11 +136,14 @@ class Incident(_Record):
     confidence: float | None = None  # the least confident field value: reviewers start with the lowest
     pipeline_version: str | None = None
     id: str = ""
+    case_id: str = ""  # the canonical incident of the case this report belongs to (linking sets it)
 
     def __post_init__(self) -> None:
         self.evidence = [e if isinstance(e, Evidence) else Evidence.from_dict(e) for e in self.evidence]
         if not self.id:
             self.id = incident_id(self)
+        if not self.case_id:
+            self.case_id = self.id
 
     def field_confidence(self) -> dict[str, float]:
         """Each field's confidence: the lowest over its values' evidence."""

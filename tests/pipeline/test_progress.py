@@ -50,10 +50,10 @@ class RecordingStore:
     def __getattr__(self, name):
         return getattr(self._store, name)
 
-    def save_batch(self, documents, incidents, failures=()):
+    def save_batch(self, documents, incidents, failures=(), **kwargs):
         failures = list(failures)
         self.log.append(("save", len(documents), len(failures)))
-        return self._store.save_batch(documents, incidents, failures)
+        return self._store.save_batch(documents, incidents, failures, **kwargs)
 
 
 def ingest(items, tmp_path: Path, **kwargs):

@@ -62,9 +62,14 @@ def _emit_json(data: object) -> None:
 def init(db: DbOption = None) -> None:
     """Create the store (or bring its schema up to date) and say where it is."""
     with opened(db, must_exist=False) as store:
+        before = store.schema_version()
         store.init()
         console.print(f"Store ready: {store.describe()}")
-        console.print("Next: [bold]recruitwatch ingest PATH|URL...[/]")
+        if before in ("0001", "0002"):
+            console.print("Upgraded a store made before linking: run [bold]recruitwatch link[/] once to group "
+                          "near-duplicate documents and merge the stored reports of one case.")
+        else:
+            console.print("Next: [bold]recruitwatch ingest PATH|URL...[/]")
 
 
 @app.command()
@@ -127,7 +132,8 @@ def summary(
     lang: Annotated[str, typer.Option("--lang", help="Label language: en or ru.")] = "en",
     as_json: JsonOption = False,
 ) -> None:
-    """Incidents counted by tactic, place and month (or other breakdowns)."""
+    """Incidents counted by tactic, place and month (or other breakdowns). A case reported by several
+    documents counts once."""
     from recruitwatch.taxonomy import label
 
     unknown = [b for b in by if b not in BREAKDOWNS]
@@ -136,12 +142,14 @@ def summary(
         raise typer.Exit(EXIT_USAGE)
     with opened(db) as store:
         results = {b: store.incident_breakdown(b) for b in by}
-        total = store.stats().get("incidents", 0)
+        figures = store.stats()
+        total = figures.get("incidents", 0)
         where = store.describe()
     if as_json:
         _emit_json({b: dict(rows) for b, rows in results.items()})
         return
-    console.print(f"[bold]{total}[/] incidents in {where}")
+    console.print(f"[bold]{total}[/] incidents (each case once, however many reports tell it; "
+                  f"{figures.get('corroborated', 0)} corroborated by two or more independent outlets) in {where}")
     for b, rows in results.items():
         table = Table(title=f"Incidents by {b}", title_justify="left")
         table.add_column(b)
@@ -197,22 +205,35 @@ def documents_show(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show one document: metadata, screening reasons and text."""
+    """Show one document: metadata, every origin it was found at, its near-duplicate group, screening reasons and text."""
     with opened(db) as store:
         doc = store.get_document(document_id)
         incidents = store.list_incidents(_filter(document_id=doc.id), limit=1000) if doc else []
-    if doc is None:
-        error(f"no document with id {document_id!r}")
+        group = store.document_group(doc.id) if doc else None
+    if doc is None or group is None:
+        error(f"no document with id {document_id!r}; `recruitwatch documents list` shows the ids")
         raise typer.Exit(EXIT_FAILED)
     if as_json:
-        _emit_json({**doc.to_dict(), "incidents": [i.id for i in incidents]})
+        _emit_json({**doc.to_dict(), "incidents": [i.id for i in incidents], "origins": group.origins,
+                    "group": {"canonical": group.group_id, "members": [_document_row(d) for d in group.members]}})
         return
     table = Table(show_header=False)
     for key, value in _document_row(doc).items():
         table.add_row(key, Text("" if value is None else str(value)))
     table.add_row("reasons", Text("; ".join(doc.reasons)))
     table.add_row("incidents", ", ".join(i.id[:12] for i in incidents))
+    table.add_row("found at", Text("\n".join(
+        " · ".join(str(x) for x in (o["origin"], o["outlet"], o["published"]) if x) for o in group.origins)))
     console.print(table)
+    if len(group.members) > 1:
+        members = Table(title=f"Near-duplicate group ({len(group.members)} documents; copies are one source)",
+                        title_justify="left")
+        for name in ("id", "role", "published", "outlet", "origin"):
+            members.add_column(name, overflow="fold")
+        for d in group.members:
+            members.add_row(d.id[:12], "canonical" if d.id == group.group_id else "copy", d.published or "",
+                            Text(d.outlet or ""), Text(d.url or d.origin))
+        console.print(members)
     console.print(doc.text, highlight=False, markup=False)
 
 
@@ -277,7 +298,7 @@ def _check_date(option: str, value: str | None) -> None:
 
 def _incident_row(i) -> dict:
     row = i.to_gold()
-    row.update({"id": i.id, "document_id": i.document_id, "date_precision": i.date_precision,
+    row.update({"id": i.id, "case_id": i.case_id, "document_id": i.document_id, "date_precision": i.date_precision,
                 "verification": i.verification, "confidence": i.confidence,
                 "field_confidence": i.field_confidence(), "pipeline_version": i.pipeline_version})
     return row
@@ -298,16 +319,18 @@ def incidents_list(
     offset: OffsetOption = 0,
     least_confident: Annotated[bool, typer.Option(
         "--least-confident", help="Least confident first (a reviewer's order), not newest first.")] = False,
+    reports: Annotated[bool, typer.Option(
+        "--reports", help="One row per report's incident, not one per case (a case told by three reports: three rows).")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """List incidents, filtered by date range, place, nationality, status, actor, tactic or outcome."""
+    """List incidents (one row per case), filtered by date range, place, nationality, status, actor, tactic or outcome."""
     for field, code in (("status", status), ("actors", actor), ("tactics", tactic), ("outcome", outcome)):
         _check_code(field, code)
     _check_date("--from", date_from)
     _check_date("--to", date_to)
     filters = _filter(date_from=date_from, date_to=date_to, place=place.upper() if place else None,
                       nationality=nationality.upper() if nationality else None, status=status, actor=actor,
-                      tactic=tactic, outcome=outcome)
+                      tactic=tactic, outcome=outcome, cases=not reports)
     with opened(db) as store:
         incidents = store.list_incidents(filters, limit=limit, offset=offset, least_confident_first=least_confident)
     if as_json:
@@ -330,15 +353,21 @@ def incidents_show(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show one incident with the evidence span behind every field."""
+    """Show one incident: its case's fields, the sources that report it (which of them are independent and
+    corroborate it), how the reports were matched, and the evidence span behind every field."""
     with opened(db) as store:
-        incident = store.get_incident(incident_id)
-        doc = store.get_document(incident.document_id) if incident else None
-    if incident is None:
-        error(f"no incident with id {incident_id!r}")
+        case = store.get_case(incident_id)
+    if case is None:
+        error(f"no incident with id {incident_id!r}; `recruitwatch incidents list` shows the ids")
         raise typer.Exit(EXIT_FAILED)
+    incident = case.incident
     if as_json:
-        _emit_json({**_incident_row(incident), "evidence_spans": [e.to_dict() for e in incident.evidence]})
+        _emit_json({**_incident_row(incident), "case_id": incident.case_id,
+                    "reports": [i.id for i in case.members],
+                    "sources": [_source_row(s) for s in case.sources],
+                    "independent_sources": [[s.document_id for s in group] for group in case.independent],
+                    "links": [lk.to_dict() for lk in case.links],
+                    "evidence_spans": [e.to_dict() for e in incident.evidence]})
         return
     table = Table(show_header=False)
     for key, value in _incident_row(incident).items():
@@ -346,12 +375,121 @@ def incidents_show(
             value = ", ".join(f"{k} {v:.2f}" for k, v in value.items())
         if key != "evidence":
             table.add_row(key, ", ".join(value) if isinstance(value, list) else "" if value is None else str(value))
-    table.add_row("source", Text(f"{doc.title or ''} ({doc.origin})" if doc else incident.document_id))
+    table.add_row("reports", ", ".join(i.id[:12] for i in case.members))
     console.print(table)
+    sources = Table(title=f"Sources: {len(case.sources)} documents, {len(case.independent)} independent "
+                          f"({'corroborated' if len(case.independent) > 1 else 'one source: not corroborated'})",
+                    title_justify="left")
+    for name in ("source", "document", "published", "outlet", "title / origin"):
+        sources.add_column(name, overflow="fold")
+    for n, group in enumerate(case.independent, 1):
+        for s in group:
+            sources.add_row(str(n), s.document_id[:12], s.published or "", Text(s.outlet or ""),
+                            Text(s.title or s.url or ""))
+    console.print(sources)
+    if case.links:
+        links = Table(title="How the reports were matched", title_justify="left")
+        for name in ("incidents", "kind", "by", "score", "agreeing fields"):
+            links.add_column(name, overflow="fold")
+        for lk in case.links:
+            links.add_row(f"{lk.a[:8]} + {lk.b[:8]}", lk.kind, lk.actor, "" if lk.score is None else f"{lk.score:.2f}",
+                          ", ".join(f"{k} {v:.2f}" for k, v in lk.fields.items()))
+        console.print(links)
     evidence = Table(title="Evidence", title_justify="left")
-    for name in ("field", "value", "confidence", "span", "text"):
+    for name in ("field", "value", "confidence", "document", "span", "text"):
         evidence.add_column(name, overflow="fold")
     for e in incident.evidence:
-        evidence.add_row(e.field, e.value, "" if e.confidence is None else f"{e.confidence:.2f}", f"{e.start}-{e.end}",
-                         Text(e.text))
+        evidence.add_row(e.field, e.value, "" if e.confidence is None else f"{e.confidence:.2f}", e.document_id[:8],
+                         f"{e.start}-{e.end}", Text(e.text))
     console.print(evidence)
+
+
+def _source_row(s) -> dict:
+    return {"document_id": s.document_id, "group_id": s.group_id, "outlet": s.outlet, "url": s.url,
+            "published": s.published, "title": s.title}
+
+
+@incidents_app.command("merge")
+def incidents_merge(
+    first: Annotated[str, typer.Argument(help="An incident id (a unique prefix is enough).")],
+    second: Annotated[str, typer.Argument(help="Another incident id: its case joins the first one's.")],
+    db: DbOption = None,
+) -> None:
+    """Merge two incidents' cases into one (a reviewer's decision, recorded; it withdraws an earlier split
+    between them). Corroboration is recomputed from the merged case's independent sources."""
+    with opened(db) as store:
+        case_id = store.merge_incidents(first, second)
+        case = store.get_case(case_id)
+    console.print(f"Merged: case {case_id[:12]} now has {len(case.members)} reports from "
+                  f"{len(case.independent)} independent sources ({case.incident.verification}).", highlight=False)
+
+
+@incidents_app.command("split")
+def incidents_split(
+    incident_id: Annotated[str, typer.Argument(help="Incident id (a unique prefix is enough) to take out of its case.")],
+    db: DbOption = None,
+) -> None:
+    """Take an incident out of the case it was merged into (a reviewer's decision). The split is remembered:
+    re-linking and new reports never join it to those reports again; only `incidents merge` undoes it."""
+    with opened(db) as store:
+        case_ids = store.split_incident(incident_id)
+    console.print(f"Split: the reports now form {len(case_ids)} cases: {', '.join(c[:12] for c in case_ids)}",
+                  highlight=False)
+
+
+@app.command()
+def reextract(
+    db: DbOption = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="VERSION",
+        help="Only documents extracted by this code version or an older one (e.g. 0.2.0). "
+             "Default: every document whose pipeline version differs from the current one.")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes for screening and extraction.")] = 1,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per transaction.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """Screen, extract and link stored documents again after an upgrade of the extractor.
+
+    Runs in batches, one transaction each; interrupted, it goes on where it stopped when run again.
+    Machine incidents are replaced; incidents a reviewer verified, disputed or rejected are kept, and
+    reviewers' merges and splits stay in force.
+    """
+    from recruitwatch import pipeline_version
+    from recruitwatch.pipeline import run_reextract
+
+    with opened(db) as store:
+        summary = run_reextract(store, since=since, workers=workers, batch_size=batch_size,
+                                on_batch=lambda s: err_console.print(f"re-extracted {s.documents} documents",
+                                                                     highlight=False))
+        stats = store.stats()
+    if as_json:
+        _emit_json({**summary.to_dict(), "pipeline_version": pipeline_version(), "incidents": stats["incidents"]})
+        return
+    if not summary.documents:
+        console.print(f"Nothing to re-extract: every document is at pipeline version {pipeline_version()}.",
+                      highlight=False)
+        return
+    console.print(f"Re-extracted {summary.documents} documents with pipeline version {pipeline_version()}: "
+                  f"{summary.removed} machine incidents replaced by {summary.added}, {summary.kept} reviewed "
+                  f"incidents kept; {stats['incidents']} incidents (cases) now.", highlight=False)
+
+
+@app.command()
+def link(
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Link the whole store again: near-duplicate groups, cases and corroboration.
+
+    Ingest links every batch as it is stored; run this after upgrading a store made before
+    version 0.3 of the schema (migration 0003), or after a change to the linking rules.
+    Reviewers' merges and splits are kept.
+    """
+    with opened(db) as store:
+        counts = store.relink()
+        stats = store.stats()
+    if as_json:
+        _emit_json({**counts, "corroborated": stats["corroborated"]})
+        return
+    console.print(f"Linked {counts['documents']} documents and {counts['incidents']} incidents: "
+                  f"{counts['cases']} cases, {stats['corroborated']} corroborated.", highlight=False)

@@ -1,5 +1,14 @@
-"""Linking: incidents that several independent sources report corroborate each other."""
+"""Linking: near-duplicate documents, and reports of one case merged into one incident.
 
-from recruitwatch.link.match import link_incidents, same_case
+* :mod:`recruitwatch.link.documents`: word shingles, MinHash band keys, near-duplicate groups;
+* :mod:`recruitwatch.link.features`: language-independent keys of an incident (names, numbers);
+* :mod:`recruitwatch.link.match`: whether two incidents are one case, with a score;
+* :mod:`recruitwatch.link.cases`: cases as components, canonical incidents, independent sources.
 
-__all__ = ["link_incidents", "same_case"]
+The store applies them inside each batch's transaction (``recruitwatch.store.linking``).
+See docs/linking.md.
+"""
+
+from recruitwatch.link.match import Match, is_vague, match
+
+__all__ = ["Match", "is_vague", "match"]

@@ -22,6 +22,7 @@ from recruitwatch.errors import StoreError
 from recruitwatch.records import Document, Incident, ReadFailure
 from recruitwatch.store import rows as R
 from recruitwatch.store.connection import create_store_engine, describe_url, parse_url, sqlite_path
+from recruitwatch.store.linking import LinkingStore
 from recruitwatch.store.schema import CODE_FIELDS, documents, evidence, incident_codes, incidents, ingest_failures
 from recruitwatch.store.search import SearchHit, document_terms, fts5_match, parse_query, snippet, tsquery
 
@@ -59,7 +60,7 @@ def alembic_config() -> Config:
     return config
 
 
-class Store:
+class Store(LinkingStore):
     """Documents, incidents with evidence, and ingest failures in one database.
 
     Create it with :func:`recruitwatch.store.open_store`; nothing is created or connected until
@@ -186,12 +187,22 @@ class Store:
         documents: list[Document],
         incidents: list[Incident],
         failures: Iterable[ReadFailure] = (),
+        *,
+        origins: Iterable[Document] = (),
+        link: bool = True,
     ) -> BatchResult:
         """Save documents, their incidents (with codes and evidence) and read failures in ONE transaction.
 
-        Idempotent: documents and incidents already stored (same id) are skipped, so re-running
-        a batch after a crash adds nothing twice. An error rolls the whole batch back.
+        Idempotent: a document whose content is already stored (same content key, whatever its
+        path) is not stored again, only its origin is added; incidents already stored (same id) are
+        skipped, so re-running a batch after a crash adds nothing twice. ``origins`` are more
+        copies of these or stored documents (other paths or URLs of the same content): only their
+        origins are recorded. With ``link`` (the default) the new documents join their
+        near-duplicate groups and the new incidents their cases, in the same transaction (see
+        docs/linking.md). An error rolls the whole batch back.
         """
+        from recruitwatch.link.features import incident_keys
+
         now = _now()
         docs = list({d.id: d for d in documents}.values())
         incs = list({i.id: i for i in incidents}.values())
@@ -202,6 +213,10 @@ class Store:
         known = self.known_document_ids(by_id) if docs else set()
         doc_terms = {d.id: document_terms(d.title, d.text) for d in docs if d.id not in known}
         inc_terms = {i.id: incident_terms(i) for i in incs}
+        keys = {}
+        for i in incs:
+            doc = by_id.get(i.document_id)
+            keys[i.id] = incident_keys(i, doc.text if doc else "", doc.published if doc else None)
         with self._connect(write=True) as conn:
             new_docs: list[tuple[int, str]] = []
             if docs:
@@ -214,10 +229,14 @@ class Store:
                         for pk, i in new_docs
                     ],
                 )  # fmt: skip
+            every = [*docs, *origins]
+            if every:
+                self._add_origins(conn, every, self._stored_ids(conn, {d.id for d in every}), now)
             new_incs: list[tuple[int, str]] = []
             if incs:
                 stmt = self._insert(INCIDENTS).returning(INCIDENTS.c.pk, INCIDENTS.c.id)
-                new_incs = [tuple(r) for r in conn.execute(stmt, [R.incident_row(i, now) for i in incs])]
+                rows = [R.incident_row(i, now, keys[i.id].to_dict()) for i in incs]
+                new_incs = [tuple(r) for r in conn.execute(stmt, rows)]
                 fresh = [inc_by_id[i] for _, i in new_incs]
                 codes = [row for inc in fresh for row in R.code_rows(inc)]
                 if codes:
@@ -226,6 +245,12 @@ class Store:
                 if spans:
                     conn.execute(evidence.insert(), spans)
                 self._index(conn, "incidents", [{"pk": pk, "terms": inc_terms[i]} for pk, i in new_incs])
+            if link:
+                stored_docs = [(pk, by_id[i]) for pk, i in new_docs]
+                changed = self._link_documents(conn, stored_docs) if stored_docs else set()
+                fresh_incs = [inc_by_id[i] for _, i in new_incs]
+                if fresh_incs or changed:
+                    self._link_incidents(conn, fresh_incs, {i.id: keys[i.id] for i in fresh_incs}, changed)
             if fails:
                 conn.execute(self._insert(ingest_failures), [R.failure_row(f, now) for f in fails])
         return BatchResult(
@@ -274,14 +299,14 @@ class Store:
     # -- documents -------------------------------------------------------------------------
 
     def known_document_ids(self, ids: Iterable[str]) -> set[str]:
-        """Which of ``ids`` are already stored."""
+        """Which of ``ids`` (content keys: the ids of :class:`Document` records) are already stored."""
         wanted = list(dict.fromkeys(ids))
         found: set[str] = set()
         if not wanted:
             return found
         with self._connect() as conn:
             for chunk in _chunks(wanted):
-                found.update(conn.execute(select(documents.c.id).where(documents.c.id.in_(chunk))).scalars())
+                found.update(conn.execute(select(documents.c.content_key).where(documents.c.content_key.in_(chunk))).scalars())
         return found
 
     def _by_id_or_prefix(self, conn: Connection, tbl, key: str):
@@ -401,7 +426,9 @@ class Store:
                 .join_from(incidents, fts, fts.c.pk == incidents.c.pk)
                 .where(fts.c.terms.op("@@")(q))
             )
-        stmt = stmt.where(*R.filter_conditions(filters)).order_by(literal_column("score").desc(), incidents.c.pk.desc()).limit(limit)
+        # Every report's incident: a word may be in one report of a case only.
+        stmt = stmt.where(*R.filter_conditions(filters or R.IncidentFilter(cases=False)))
+        stmt = stmt.order_by(literal_column("score").desc(), incidents.c.pk.desc()).limit(limit)
         with self._connect() as conn:
             return self._with_evidence(conn, conn.execute(stmt).all())
 
@@ -422,7 +449,11 @@ class Store:
             return {
                 "documents": one(select(func.count()).select_from(documents)),
                 "relevant_documents": one(select(func.count()).select_from(documents).where(documents.c.relevant.is_(True))),
-                "incidents": one(select(func.count()).select_from(incidents)),
+                # Cases: an incident reported by several documents counts once.
+                "incidents": one(select(func.count()).select_from(incidents).where(incidents.c.id == incidents.c.case_id)),
+                "corroborated": one(select(func.count()).select_from(incidents).where(
+                    incidents.c.id == incidents.c.case_id, incidents.c.verification == "corroborated")),
+                "incident_reports": one(select(func.count()).select_from(incidents)),
                 "evidence": one(select(func.count()).select_from(evidence)),
                 "failures": one(select(func.count()).select_from(ingest_failures)),
                 "languages": {

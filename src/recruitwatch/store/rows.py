@@ -21,7 +21,7 @@ DOCUMENT_FIELDS = (
 )  # fmt: skip
 INCIDENT_FIELDS = (
     "id", "document_id", "date", "date_precision", "places", "nationalities", "status", "count",
-    "actors", "tactics", "outcome", "summary", "verification", "sensitivity", "confidence", "pipeline_version",
+    "actors", "tactics", "outcome", "summary", "verification", "sensitivity", "confidence", "pipeline_version", "case_id",
 )  # fmt: skip
 
 # Values stored when a required incident field is None.
@@ -45,6 +45,7 @@ class IncidentFilter:
     tactic: str | Sequence[str] | None = None
     outcome: str | Sequence[str] | None = None
     document_id: str | None = None
+    cases: bool = True  # one row per case (its canonical incident); False: every report's incident
 
 
 def date_bounds(value: str | None) -> tuple[str | None, str | None]:
@@ -72,6 +73,8 @@ def document_row(doc: Document, now: datetime) -> dict[str, Any]:
     row["reasons"] = list(doc.reasons or [])
     row["meta"] = dict(doc.meta or {})
     row["added_at"] = now
+    row["content_key"] = doc.id
+    row["group_id"] = doc.id
     return row
 
 
@@ -80,8 +83,10 @@ def document_from_row(row: Any) -> Document:
     return Document(**{name: m[name] for name in DOCUMENT_FIELDS})
 
 
-def incident_row(incident: Incident, now: datetime) -> dict[str, Any]:
+def incident_row(incident: Incident, now: datetime, link_keys: dict[str, Any] | None = None) -> dict[str, Any]:
     row = {name: getattr(incident, name) for name in INCIDENT_FIELDS}
+    row["case_id"] = incident.case_id or incident.id
+    row["link_keys"] = link_keys
     for name, default in INCIDENT_DEFAULTS.items():
         if row[name] is None:
             row[name] = default
@@ -158,8 +163,10 @@ def _place_condition(prefix: str) -> ColumnElement[bool]:
 def filter_conditions(filters: IncidentFilter | None, *, correlated: bool = True) -> list[ColumnElement[bool]]:
     """The SQL conditions on ``incidents`` for ``filters`` (``correlated=False`` for aggregates)."""
     if filters is None:
-        return []
+        filters = IncidentFilter()
     where: list[ColumnElement[bool]] = []
+    if filters.cases and not filters.document_id:
+        where.append(incidents.c.id == incidents.c.case_id)
     if filters.date_from:
         where.append(incidents.c.date_end >= date_bounds(filters.date_from)[0])
     if filters.date_to:

@@ -61,6 +61,11 @@ documents = Table(
     Column("pipeline_version", String()),
     Column("meta", JSONType, nullable=False),
     Column("added_at", DateTime(timezone=True), nullable=False),
+    # Normalised content (+ canonical URL): the id of every document stored since migration 0003.
+    Column("content_key", String(), nullable=False),
+    Column("group_id", String(), nullable=False),  # canonical (earliest) document of its near-duplicate group
+    Index("uq_documents_content_key", "content_key", unique=True),
+    Index("ix_documents_group_id", "group_id"),
     Index("ix_documents_lang", "lang"),
     Index("ix_documents_kind", "kind"),
     Index("ix_documents_relevant", "relevant"),
@@ -91,6 +96,9 @@ incidents = Table(
     Column("confidence", Float),  # the least confident field value (review order)
     Column("pipeline_version", String()),
     Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("case_id", String(), nullable=False),  # the canonical incident of its case (itself when alone)
+    Column("link_keys", JSONType),  # names, numbers, publication date: see recruitwatch.link.features
+    Index("ix_incidents_case_id", "case_id"),
     Index("ix_incidents_document_id", "document_id"),
     Index("ix_incidents_date", "date"),  # month/year breakdowns read only this index
     Index("ix_incidents_date_start", "date_start", "pk"),  # DESC NULLS LAST, pk DESC on PostgreSQL
@@ -135,6 +143,52 @@ ingest_failures = Table(
     Column("source", Text, nullable=False),
     Column("problem", Text, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# Every place a document was found: a path, a URL, a message of an export (with its outlet and date).
+document_origins = Table(
+    "document_origins",
+    metadata,
+    Column("document_id", ID, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("origin", Text, primary_key=True),
+    Column("url", Text),
+    Column("outlet", Text),
+    Column("published", String()),
+    Column("found_at", DateTime(timezone=True), nullable=False),
+)
+
+# MinHash LSH band keys of each document's shingles (recruitwatch.link.documents): one row per
+# band, keyed by documents.pk; WITHOUT ROWID on SQLite (the primary key is the whole row).
+document_bands = Table(
+    "document_bands",
+    metadata,
+    Column("key", BigInteger, primary_key=True),
+    Column("document_pk", BigInteger, primary_key=True),
+    sqlite_with_rowid=False,
+)
+
+# Blocking keys of incidents for linking: "REGION|YYYY-MM" (recruitwatch.link.match.blocks).
+incident_blocks = Table(
+    "incident_blocks",
+    metadata,
+    Column("block", String(), primary_key=True),
+    Column("incident_id", ID, primary_key=True),
+    sqlite_with_rowid=False,
+)
+
+# Links between incidents (a < b): kind "match" (the machine's, with score and agreeing fields),
+# "merge" and "split" (a reviewer's decision, which re-linking never undoes).
+incident_links = Table(
+    "incident_links",
+    metadata,
+    Column("a", ID, primary_key=True),
+    Column("b", ID, primary_key=True),
+    Column("kind", String(), primary_key=True),
+    Column("score", Float),
+    Column("fields", JSONType, nullable=False),
+    Column("actor", String(), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_incident_links_b", "b"),
 )
 
 # The list fields of an Incident and the `field` they get in incident_codes.
