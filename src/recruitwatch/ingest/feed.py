@@ -21,6 +21,7 @@ from recruitwatch import __version__
 from recruitwatch.errors import ReadError
 from recruitwatch.ingest.markup import fragment_to_text, human_size
 from recruitwatch.isodate import iso_date
+from recruitwatch.limits import DEFAULT_LIMITS, Limits
 from recruitwatch.records import Document, ReadFailure
 
 EXTENSIONS = (".rss", ".atom", ".xml", ".rdf")
@@ -28,7 +29,7 @@ USER_AGENT = f"recruitwatch/{__version__} (feed reader; +https://github.com/recr
 TIMEOUT_SECONDS = 30
 
 
-def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
+def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
     data = path.read_bytes()
     if not data.strip():
         raise ReadError(source, "file is empty")

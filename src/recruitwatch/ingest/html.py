@@ -15,6 +15,7 @@ from recruitwatch.errors import ReadError
 from recruitwatch.ingest.encoding import bom_encoding, decode_declared, looks_binary
 from recruitwatch.ingest.markup import tidy
 from recruitwatch.isodate import iso_date
+from recruitwatch.limits import DEFAULT_LIMITS, Limits
 from recruitwatch.records import Document, ReadFailure
 
 EXTENSIONS = (".html", ".htm", ".xhtml")
@@ -30,7 +31,7 @@ _HTML_MARKERS = re.compile(
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
-def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
+def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
     data = path.read_bytes()
     if not data.strip():
         raise ReadError(source, "file is empty")

@@ -16,6 +16,7 @@ from pathlib import Path
 from recruitwatch.errors import ReadError
 from recruitwatch.ingest.encoding import decode_text
 from recruitwatch.isodate import iso_date
+from recruitwatch.limits import DEFAULT_LIMITS, Limits
 from recruitwatch.records import Document, ReadFailure
 
 EXTENSIONS = (".txt", ".text", ".md", ".markdown")
@@ -34,7 +35,7 @@ _DATELINE = re.compile(
 _DATELINE_SEARCH = 6
 
 
-def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
+def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
     data = path.read_bytes()
     if not data.strip():
         raise ReadError(source, "file is empty" if not data else "file holds only blank space")

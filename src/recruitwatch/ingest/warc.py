@@ -17,6 +17,7 @@ from pathlib import Path
 from recruitwatch.errors import ReadError
 from recruitwatch.ingest.html import document_from_html
 from recruitwatch.ingest.markup import human_size
+from recruitwatch.limits import DEFAULT_LIMITS, Limits
 from recruitwatch.records import Document, ReadFailure
 
 EXTENSIONS = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -27,7 +28,7 @@ _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|
 log = logging.getLogger(__name__)
 
 
-def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
+def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
