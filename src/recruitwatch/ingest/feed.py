@@ -12,6 +12,7 @@ URLs are fetched here with urllib, a timeout, a User-Agent and the size limit.
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -67,8 +68,17 @@ def fetch(url: str, *, max_bytes: int, timeout: float = TIMEOUT_SECONDS) -> byte
     return body
 
 
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
+
+
 def documents_from_feed(data: bytes, source: str) -> Iterator[Document | ReadFailure]:
     import feedparser
+
+    if _ENTITY_DECLARATION.search(data):
+        # RSS and Atom never need their own entities; declared ones are how "billion laughs" and
+        # external-entity attacks work. Refuse rather than trust every parser to resist them.
+        raise ReadError(source, "the feed declares its own XML entities (<!ENTITY>), which feeds never need; "
+                        "refused as a possible entity-expansion (\"billion laughs\") attack")
 
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     entries = parsed.get("entries") or []

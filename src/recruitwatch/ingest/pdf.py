@@ -41,6 +41,11 @@ def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterato
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         raise ReadError(source, _explain(exc)) from None
+    if len(pdf) > limits.pdf_pages:
+        count = len(pdf)
+        pdf.close()
+        raise ReadError(source, f"the PDF has {count:,} pages, above the {limits.pdf_pages:,} page limit (pdf_pages)",
+                        "split it, or raise the limit with --limit pdf_pages=...")
     try:
         pages: list[str] = []
         for index in range(len(pdf)):

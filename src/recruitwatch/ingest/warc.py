@@ -21,7 +21,7 @@ from recruitwatch.limits import DEFAULT_LIMITS, Limits
 from recruitwatch.records import Document, ReadFailure
 
 EXTENSIONS = (".warc", ".warc.gz", ".arc", ".arc.gz")
-MAX_RECORD_BYTES = 50_000_000  # one archived page; guards against decompression bombs
+MAX_RECORD_BYTES = DEFAULT_LIMITS.record_bytes  # one archived page; guards against decompression bombs
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_:.\-]+)", re.I)
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)", re.I | re.S)
@@ -57,10 +57,12 @@ def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterato
                     content_type = http.get_header("Content-Type") or ""
                 else:
                     content_type = record.rec_headers.get_header("Content-Type") or ""
-                payload = record.content_stream().read(MAX_RECORD_BYTES + 1)
-                if len(payload) > MAX_RECORD_BYTES:
+                payload = record.content_stream().read(limits.record_bytes + 1)
+                if len(payload) > limits.record_bytes:
+                    del payload
                     yield ReadFailure(f"{source}#{uri}", f"archived page is above the "
-                                      f"{human_size(MAX_RECORD_BYTES)} limit for one record")
+                                      f"{human_size(limits.record_bytes)} limit for one record (record_bytes; "
+                                      "a gzip bomb, or raise the limit with --limit record_bytes=...)")
                     continue
                 if getattr(record.raw_stream, "limit", 0) > 0:
                     raise ReadError(source, f"truncated WARC archive: the record for {uri} is cut short "
