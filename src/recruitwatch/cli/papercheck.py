@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from recruitwatch.cli import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, app
+from recruitwatch.cli.limits import LimitsOption, resolve_limits
 from recruitwatch.errors import ConfigError, ReadError
 
 
@@ -23,6 +24,7 @@ def papercheck(
                                  help="Tesseract languages, e.g. rus+eng+uzb+uzb-cyrl+kaz+kir+tgk."),
     country: str | None = typer.Option(None, "--country",
                                           help="Home country for the risks section: uz, tj, kg, kz, tm (default: all)."),
+    limit: LimitsOption = None,
 ) -> None:
     """Check each page: is it a military contract, call-up notice or other military paper?"""
     from recruitwatch.papercheck import PaperChecker
@@ -30,6 +32,7 @@ def papercheck(
     from recruitwatch.papercheck.sources import open_source
 
     err = Console(stderr=True)
+    limits = resolve_limits(limit)
     if lang not in LANGS:
         err.print(f"[red]Unknown --lang {lang!r}[/red]; choose one of {', '.join(LANGS)}.")
         raise typer.Exit(EXIT_USAGE)
@@ -37,7 +40,7 @@ def papercheck(
         err.print(f"[red]Unknown --country {country!r}[/red]; choose one of {', '.join(COUNTRIES)}.")
         raise typer.Exit(EXIT_USAGE)
     try:
-        checker = PaperChecker(ocr_langs=ocr_lang)
+        checker = PaperChecker(ocr_langs=ocr_lang, limits=limits)
         if ocr_lang != "rus+eng":
             _ = checker.ocr  # validate the languages now, before any file is read
     except ConfigError as exc:
@@ -50,7 +53,7 @@ def papercheck(
 
     for path in files:
         try:
-            sources.append(open_source(str(path)))
+            sources.append(open_source(str(path), limits=limits))
         except ReadError as exc:
             results_by_name[str(path)] = FileResult(str(path), error=str(exc))
     total = sum(s.page_count for s in sources)

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -149,7 +150,12 @@ class ImageSource(Source):
         except ReadError:
             raise
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-            raise ReadError(name, "image is too large to open safely (possible decompression bomb)") from exc
+            # Pillow refuses it from the header alone, before decoding; say how big it claims to be
+            found = re.search(r"\((\d+) pixels\)", str(exc))
+            size = f"{int(found.group(1)) // 1_000_000} Mpx, " if found else ""
+            raise ReadError(name, f"image is too large to open safely ({size}more than the "
+                                  f"{limits.image_pixels // 1_000_000} Mpx limit; image_pixels; possible "
+                                  "decompression bomb)", "photograph or scan one page at a time") from exc
         except UnidentifiedImageError as exc:
             raise ReadError(name, "not a PDF or an image we can read", "accepted: PDF, JPEG, PNG, TIFF, HEIC") from exc
         except Exception as exc:

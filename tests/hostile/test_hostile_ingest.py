@@ -1,0 +1,118 @@
+"""Issue 10, item 6: a folder of hostile and careless inputs through a real `recruitwatch ingest`.
+
+Each bad input is refused or skipped with a reason naming it, the good reports beside (and
+inside) them are stored, and the whole run stays under 1 GB of memory (peak RSS of the process).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from hostile_files import GOOD_REPORT, make_hostile_folder, run_measured, write_huge_line_jsonl
+
+from recruitwatch.ingest import read_file
+
+GB = 1024  # MB
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> tuple[Path, list]:
+    folder = tmp_path_factory.mktemp("hostile") / "inbox"
+    return folder, make_hostile_folder(folder)
+
+
+@pytest.fixture(scope="module")
+def ingested(hostile, tmp_path_factory) -> tuple[dict, float, float]:
+    folder, _ = hostile
+    db = tmp_path_factory.mktemp("db") / "store.db"
+    run = run_measured([sys.executable, "-m", "recruitwatch", "ingest", str(folder), "--db", str(db), "--json"],
+                       timeout=300)
+    assert run.returncode == 1, run.stderr  # 1: some inputs failed, the rest was processed
+    return json.loads(run.stdout), run.seconds, run.peak_mb
+
+
+@pytest.mark.issue(10)
+def test_every_hostile_input_is_refused_or_skipped_with_its_reason(hostile, ingested):
+    folder, cases = hostile
+    summary, _, _ = ingested
+    failures = {f["source"]: f["problem"] for f in summary["failures"]}
+    skipped = {s["source"]: s["reason"] for s in summary["skipped_files"]}
+    for case in cases:
+        path = str(folder / case.name)
+        if case.kind == "skipped":
+            assert case.expect in skipped[path], case
+        elif case.kind == "failed":
+            assert case.expect in failures[path], case
+        else:  # an item inside the file failed; the file's other items were read
+            inner = [problem for source, problem in failures.items() if source.startswith(path + "#")]
+            assert len(inner) == 1 and case.expect in inner[0], (case, inner)
+
+
+@pytest.mark.issue(10)
+def test_the_good_reports_beside_and_inside_bad_files_are_stored(ingested):
+    summary, _, _ = ingested
+    # good-report.txt, the lines before and after the huge line, the good line of the UTF-8 file,
+    # and the page archived after the gzip bomb
+    assert summary["read"] == 5 and summary["new"] == 5
+    assert summary["relevant"] >= 4 and summary["incidents"] >= 4
+
+
+@pytest.mark.issue(10)
+def test_the_whole_hostile_folder_stays_under_a_gigabyte(ingested):
+    _, seconds, peak_mb = ingested
+    assert peak_mb < GB, f"peak memory {peak_mb:.0f} MB"
+    assert seconds < 240
+
+
+@pytest.mark.issue(10)
+def test_a_huge_line_is_skipped_without_holding_it_in_memory(tmp_path):
+    path = tmp_path / "one-huge-line.jsonl"
+    write_huge_line_jsonl(path, 150_000_000)
+    code = ("import sys, resource; from recruitwatch.ingest import read_file\n"
+            "items = list(read_file(sys.argv[1]))\n"
+            "print([getattr(i, 'problem', 'document') for i in items])\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n")
+    run = run_measured([sys.executable, "-c", code, str(path)])
+    outcome, peak = run.stdout.strip().splitlines()
+    assert outcome == ("['document', 'line is 150 MB, above the 10 MB limit for one line; it was skipped (raise it "
+                       "with --limit line_bytes=... or $RECRUITWATCH_MAX_LINE_BYTES)', 'document']")
+    assert int(peak) < 200  # the reader holds at most one line of 10 MB
+
+
+@pytest.mark.issue(10)
+def test_the_line_limit_is_configurable(tmp_path):
+    path = tmp_path / "lines.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": GOOD_REPORT}) + "\n", encoding="utf-8")
+    from recruitwatch.limits import Limits
+
+    [failure] = read_file(path, limits=Limits(line_bytes=100))
+    assert failure.source == f"{path}#line 1" and "above the 100 bytes limit for one line" in failure.problem
+    [document] = read_file(path, limits=Limits.from_env({"RECRUITWATCH_MAX_LINE_BYTES": "1MB"}))
+    assert document.text == GOOD_REPORT
+
+
+@pytest.mark.issue(10)
+def test_an_unreadable_file_is_a_failure_naming_it(tmp_path, monkeypatch):
+    path = tmp_path / "secret.txt"
+    path.write_text(GOOD_REPORT, encoding="utf-8")
+    if os.geteuid() == 0:  # root reads anything: make the read fail as it would for another user
+        def refuse(self):
+            raise PermissionError(13, "Permission denied", str(self))
+
+        monkeypatch.setattr(Path, "read_bytes", refuse)
+    else:
+        path.chmod(0)
+    [failure] = read_file(path)
+    assert failure.source == str(path) and failure.problem == "could not read the file: Permission denied"
+
+
+@pytest.mark.issue(10)
+def test_a_named_pipe_given_directly_is_not_opened(tmp_path):
+    pipe = tmp_path / "pipe.jsonl"
+    os.mkfifo(pipe)
+    [failure] = read_file(pipe)  # would block forever if it were opened
+    assert failure.problem.startswith("named pipe (FIFO)")
