@@ -78,6 +78,9 @@ def _init_worker(parent: int) -> None:
     # Ctrl-C reaches the whole process group: the parent stops the pool; a worker must not die
     # mid-task with a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the parent's handlers: SIGTERM (the parent stopping the pool) must
+    # simply end it.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(parent)
 
 
