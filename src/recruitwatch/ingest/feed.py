@@ -80,7 +80,12 @@ def documents_from_feed(data: bytes, source: str) -> Iterator[Document | ReadFai
         raise ReadError(source, "the feed declares its own XML entities (<!ENTITY>), which feeds never need; "
                         "refused as a possible entity-expansion (\"billion laughs\") attack")
 
-    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    except (UnicodeError, ValueError, LookupError) as exc:
+        # feedparser's encoding sniffing trips over a broken <?xml encoding="..."?> declaration
+        raise ReadError(source, f"malformed feed: {type(exc).__name__}: {_first_line(exc)}",
+                        "it is not well-formed RSS or Atom") from None
     entries = parsed.get("entries") or []
     if not entries:
         if parsed.get("bozo"):
