@@ -108,6 +108,15 @@ for _fmt in SEEDS:
     globals()[f"test_fuzz_{_fmt.replace('-', '_')}_reader"] = _fuzz_test(_fmt)
 
 
+@pytest.mark.issue(10)
+def test_a_warc_record_with_damaged_headers_is_a_clear_failure():
+    """Found by a longer fuzz run: warcio raised AttributeError on these damaged headers."""
+    data = (b'\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xffD\x8d\xcb\n\xc20\x10E\xf7\x81\xfcC~ \x8dE\x172>@\xea'
+            b'\xa6\xe0*(]\x87vH\x03m\x12\x92\t\xe8\xdf[\xa1\xc5\xdd\xe5>\xce\xedn\xbaQu\xb5\xe3\xac[\x94|~"'
+            b'\x82H\x98c\xf0\x197')
+    check_reader("pages.warc.gz", data)
+
+
 def _png() -> bytes:
     from PIL import Image
 

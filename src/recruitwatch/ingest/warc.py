@@ -84,7 +84,8 @@ def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterato
         except ArchiveLoadFailed as exc:
             where = "not a WARC archive" if seen == 0 else f"corrupt WARC archive after {seen} records"
             raise ReadError(source, f"{where}: {_first_line(exc)}") from None
-        except (EOFError, OSError, ValueError) as exc:  # truncated gzip members, bad lengths
+        except (EOFError, OSError, ValueError, AttributeError, TypeError, IndexError, KeyError) as exc:
+            # truncated gzip members, bad lengths; warcio trips over some damaged headers itself
             raise ReadError(source, f"corrupt or truncated WARC archive after {seen} records: "
                             f"{type(exc).__name__}: {_first_line(exc)}") from None
     if seen == 0:
