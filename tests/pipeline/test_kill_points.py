@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -81,14 +82,28 @@ def alive(pids: set[int]) -> set[int]:
     return left
 
 
-def ingest_command(reports: Path, db: Path, workers: int) -> list[str]:
+def ingest_command(reports: Path, db: Path | str, workers: int) -> list[str]:
     return [sys.executable, "-m", "recruitwatch", "ingest", str(reports), "--db", str(db), "--batch-size", "5",
             "--workers", str(workers), "--json"]
 
 
-def start(reports: Path, db: Path, workers: int) -> subprocess.Popen:
-    return subprocess.Popen(ingest_command(reports, db, workers), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+def start(reports: Path, db: Path | str, workers: int) -> subprocess.Popen:
+    """Start an ingest. Its stderr goes to a file, not a pipe: a worker that outlived its parent
+    would hold a pipe open, and reading it to the end would hang the test instead of failing it."""
+    stderr = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen(ingest_command(reports, db, workers), stdout=subprocess.DEVNULL, stderr=stderr,
+                               text=True, start_new_session=True)
+    process.stderr_file = stderr
+    return process
+
+
+def stop(process: subprocess.Popen, how: int | None = None) -> str:
+    """Send ``how`` (if given), wait for the process to end, and return its stderr."""
+    if how is not None:
+        os.kill(process.pid, how)
+    process.wait(timeout=60)
+    process.stderr_file.seek(0)
+    return process.stderr_file.read()
 
 
 def wait_for(process: subprocess.Popen, db: Path, documents: int, workers: int) -> set[int]:
@@ -99,14 +114,17 @@ def wait_for(process: subprocess.Popen, db: Path, documents: int, workers: int) 
         if stored_documents(db) >= documents and len(pool) >= (workers if workers > 1 else 0):
             return pool
         time.sleep(0.05)
-    raise AssertionError(f"the ingest ended before {documents} documents were stored: {process.communicate()}")
+    raise AssertionError(f"the ingest ended before {documents} documents were stored: {stop(process)}")
 
 
 def assert_gone(pids: set[int]) -> None:
     deadline = time.monotonic() + 10
     while alive(pids) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not alive(pids), f"workers outlived their parent: {alive(pids)}"
+    left = alive(pids)
+    for pid in left:  # do not leave them running after the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"workers outlived their parent: {left}"
 
 
 @pytest.fixture(scope="module")
@@ -132,8 +150,7 @@ def test_sigkill_at_two_points_then_rerun_gives_the_uninterrupted_result(reports
     for kill_at in KILL_AT:
         process = start(reports, db, workers)
         pool = wait_for(process, db, kill_at, workers)
-        os.kill(process.pid, signal.SIGKILL)
-        process.communicate()
+        stop(process, signal.SIGKILL)
         assert_gone(pool)
         assert kill_at <= stored_documents(db) < REPORTS
     final = subprocess.run(ingest_command(reports, db, workers), capture_output=True, text=True, timeout=600)
@@ -150,10 +167,10 @@ def test_sigterm_and_ctrl_c_stop_cleanly_with_their_workers(reports, uninterrupt
         process = start(reports, db, 2)
         pool = wait_for(process, db, kill_at, 2)
         if how == "SIGTERM":
-            os.kill(process.pid, signal.SIGTERM)
+            stderr = stop(process, signal.SIGTERM)
         else:  # a terminal sends SIGINT to the whole foreground process group
             os.killpg(process.pid, signal.SIGINT)
-        _, stderr = process.communicate(timeout=60)
+            stderr = stop(process)
         expected = 128 + (signal.SIGTERM if how == "SIGTERM" else signal.SIGINT)
         assert process.returncode == expected, stderr
         assert "run the same command again to finish" in stderr and "Traceback" not in stderr, stderr
@@ -161,3 +178,81 @@ def test_sigterm_and_ctrl_c_stop_cleanly_with_their_workers(reports, uninterrupt
     final = subprocess.run(ingest_command(reports, db, 2), capture_output=True, text=True, timeout=600)
     assert final.returncode == 0, final.stderr
     assert snapshot(db) == uninterrupted
+
+
+# -- PostgreSQL: no orphan keeps the killed parent's transaction open ------------------------
+
+def pg_url(schema_url: str, name: str) -> str:
+    return f"{schema_url}&application_name={name}"
+
+
+def pg_snapshot(url: str) -> tuple[list, list]:
+    """Document ids and incident ids of a PostgreSQL store, sorted."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            documents = sorted(row[0] for row in conn.execute(text("SELECT id FROM documents")))
+            incidents = sorted(row[0] for row in conn.execute(text("SELECT id FROM incidents")))
+    finally:
+        engine.dispose()
+    return documents, incidents
+
+
+def pg_count(url: str) -> int:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM documents")).scalar_one()
+    except SQLAlchemyError:
+        return 0
+    finally:
+        engine.dispose()
+
+
+def pg_sessions(admin_url: str, name: str) -> list:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(admin_url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT pid, state FROM pg_stat_activity WHERE application_name = :n"),
+                                {"n": name}).fetchall()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.issue(10)
+def test_on_postgresql_a_killed_ingest_leaves_no_session_and_the_rerun_does_not_wait(
+        reports, uninterrupted, postgres_url, postgres_schema_url):
+    name = f"rwkill{os.getpid()}"
+    url = pg_url(postgres_schema_url, name)
+    process = start(reports, url, 2)
+    deadline = time.monotonic() + 240
+    pool: set[int] = set()
+    while time.monotonic() < deadline and process.poll() is None:
+        pool = children(process.pid)
+        if len(pool) >= 2 and pg_count(url) >= KILL_AT[0]:
+            break
+        time.sleep(0.1)
+    assert process.poll() is None, stop(process)
+    stop(process, signal.SIGKILL)
+    assert_gone(pool)
+    deadline = time.monotonic() + 10
+    while pg_sessions(postgres_url, name) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert pg_sessions(postgres_url, name) == []  # no orphan holds the parent's connection or transaction
+    start_rerun = time.monotonic()
+    final = subprocess.run(ingest_command(reports, url, 2), capture_output=True, text=True, timeout=300)
+    assert final.returncode == 0, final.stderr
+    assert time.monotonic() - start_rerun < 120  # it never waited on a lock held by an orphan
+    documents, incidents = pg_snapshot(url)
+    expected_documents, expected_incidents = uninterrupted  # the uninterrupted run on SQLite
+    assert documents == expected_documents
+    assert incidents == sorted(row[0] for row in expected_incidents)
