@@ -15,7 +15,6 @@ from recruitwatch.web.guard import CSRF_COOKIE, new_token, token_ok
 router = APIRouter()
 MAX_FILES = 60
 _start_lock = threading.Lock()
-FORM_EXPIRED = "The form has expired or was sent from another page. Choose the files again and send them from this page."
 
 
 def _checker(request: Request):
@@ -75,7 +74,7 @@ def check_upload(
     lang = _lang(lang)
     templates = request.app.state.templates
     if not token_ok(request.app.state.secret, request.cookies.get(CSRF_COOKIE), csrf_token):
-        return _form(request, lang, status_code=403, error=texts(lang)["ui"].get("form_expired", FORM_EXPIRED))
+        return _form(request, lang, status_code=403, error=texts(lang)["ui"]["form_expired"])
     uploads = [f for f in (files or []) if f.filename]
     if not uploads:
         return _form(request, lang, status_code=400, error=texts(lang)["ui"]["no_files"])
