@@ -39,6 +39,15 @@ LIMITS: tuple[Limit, ...] = (
           "one input file (ingest, paper check); larger files are refused without being opened"),
     Limit("line_bytes", "RECRUITWATCH_MAX_LINE_BYTES", "bytes",
           "one JSON Lines line (one record); a longer line is skipped and reported, the others are read"),
+    Limit("parse_bytes", "RECRUITWATCH_MAX_PARSE_BYTES", "bytes",
+          "a file parsed whole (a feed, a JSON array, a Telegram export, CSV): parsing takes several "
+          "times the file's size in memory"),
+    Limit("page_bytes", "RECRUITWATCH_MAX_PAGE_BYTES", "bytes",
+          "one HTML page (a file, or an archived page in a WARC) before parsing: the HTML parser "
+          "takes about 15 times the page's size in memory"),
+    Limit("document_chars", "RECRUITWATCH_MAX_DOCUMENT_CHARS", "count",
+          "characters in the text of one document; a longer one is reported, not screened (screening and "
+          "extraction time grow with the text: 20 million characters take about two minutes)"),
     Limit("record_bytes", "RECRUITWATCH_MAX_RECORD_BYTES", "bytes",
           "one archived page inside a WARC file, after decompression (guards against gzip bombs)"),
     Limit("image_pixels", "RECRUITWATCH_MAX_IMAGE_PIXELS", "count",
@@ -58,6 +67,9 @@ class Limits:
 
     file_bytes: int = 200 * MB
     line_bytes: int = 10 * MB
+    parse_bytes: int = 100 * MB
+    page_bytes: int = 20 * MB
+    document_chars: int = 20_000_000
     record_bytes: int = 50 * MB
     image_pixels: int = 60_000_000  # A4 at 600 dpi is 35 Mpx
     pdf_pages: int = 1_000
@@ -96,6 +108,18 @@ DEFAULT_LIMITS = Limits()
 
 _VALUE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(I?)(B?)\s*$", re.I)
 _SCALE = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
+
+
+def check_parse_size(path, source: str, limits: Limits, what: str) -> None:
+    """Refuse a file parsed whole (``what``: "a feed", "a CSV file"...) when it is above ``parse_bytes``."""
+    from recruitwatch.errors import ReadError
+    from recruitwatch.ingest.markup import human_size
+
+    size = path.stat().st_size
+    if size > limits.parse_bytes:
+        raise ReadError(source, f"file is {human_size(size)}, above the {human_size(limits.parse_bytes)} limit for "
+                                f"{what}, which is parsed whole (parse_bytes)",
+                        "split it, or raise the limit with --limit parse_bytes=...")
 
 
 def parse_size(text: str) -> int:

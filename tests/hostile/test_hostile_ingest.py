@@ -116,3 +116,26 @@ def test_a_named_pipe_given_directly_is_not_opened(tmp_path):
     os.mkfifo(pipe)
     [failure] = read_file(pipe)  # would block forever if it were opened
     assert failure.problem.startswith("named pipe (FIFO)")
+
+
+@pytest.mark.issue(10)
+def test_files_parsed_whole_and_pages_have_their_own_limits(tmp_path):
+    """A feed, a JSON array, a Telegram export or a CSV file is parsed whole, an HTML page too
+    (at about 15 times its size): each has a limit below the per-file one."""
+    from recruitwatch.limits import Limits
+
+    limits = Limits(parse_bytes=1000, page_bytes=500, document_chars=300)
+    feed = tmp_path / "news.rss"
+    feed.write_text('<rss version="2.0"><channel>' + "<item><title>x</title></item>" * 50 + "</channel></rss>")
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>" + GOOD_REPORT * 3 + "</p></body></html>")
+    text = tmp_path / "long.txt"
+    text.write_text(GOOD_REPORT * 2)
+    [too_big_feed] = read_file(feed, limits=limits)
+    assert too_big_feed.problem.startswith("file is 1.5 KB, above the 1 KB limit for a feed, which is parsed whole "
+                                           "(parse_bytes)")
+    [too_big_page] = read_file(page, limits=limits)
+    assert "above the 500 bytes limit for one HTML page (page_bytes)" in too_big_page.problem
+    [too_long] = read_file(text, limits=limits)
+    assert too_long.problem.startswith(f"the text is {2 * len(GOOD_REPORT)} characters long, above the 300 character limit for one "
+                                       "document (document_chars)")

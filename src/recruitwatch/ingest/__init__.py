@@ -134,7 +134,17 @@ def read_file(path: str | os.PathLike, *, max_bytes: int | None = None,
     if size == 0:
         yield ReadFailure(label, "file is empty")
         return
-    yield from _guarded(partial(READERS[fmt], limits=limits), path, label)
+    yield from _within(_guarded(partial(READERS[fmt], limits=limits), path, label), limits)
+
+
+def _within(items: Iterator[Document | ReadFailure], limits: Limits) -> Iterator[Document | ReadFailure]:
+    """Documents whose text is longer than ``limits.document_chars`` become failures naming them."""
+    for item in items:
+        if isinstance(item, Document) and len(item.text) > limits.document_chars:
+            error = text.too_long(item.origin, len(item.text), limits)
+            yield ReadFailure(item.origin, f"{error.problem}; {error.hint}")
+        else:
+            yield item
 
 
 def _env(name: str) -> str:

@@ -22,7 +22,7 @@ from recruitwatch import __version__
 from recruitwatch.errors import ReadError
 from recruitwatch.ingest.markup import fragment_to_text, human_size
 from recruitwatch.isodate import iso_date
-from recruitwatch.limits import DEFAULT_LIMITS, Limits
+from recruitwatch.limits import DEFAULT_LIMITS, Limits, check_parse_size
 from recruitwatch.records import Document, ReadFailure
 
 EXTENSIONS = (".rss", ".atom", ".xml", ".rdf")
@@ -31,6 +31,7 @@ TIMEOUT_SECONDS = 30
 
 
 def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
+    check_parse_size(path, source, limits, "a feed")
     data = path.read_bytes()
     if not data.strip():
         raise ReadError(source, "file is empty")

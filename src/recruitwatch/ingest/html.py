@@ -13,7 +13,7 @@ from pathlib import Path
 
 from recruitwatch.errors import ReadError
 from recruitwatch.ingest.encoding import bom_encoding, decode_declared, looks_binary
-from recruitwatch.ingest.markup import tidy
+from recruitwatch.ingest.markup import human_size, tidy
 from recruitwatch.isodate import iso_date
 from recruitwatch.limits import DEFAULT_LIMITS, Limits
 from recruitwatch.records import Document, ReadFailure
@@ -57,10 +57,18 @@ logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
 def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
+    size = path.stat().st_size
+    if size > limits.page_bytes:
+        raise page_too_large(source, size, limits)
     data = path.read_bytes()
     if not data.strip():
         raise ReadError(source, "file is empty")
     yield document_from_html(data, source)
+
+
+def page_too_large(source: str, size: int, limits: Limits) -> ReadError:
+    return ReadError(source, f"the page is {human_size(size)}, above the {human_size(limits.page_bytes)} limit for "
+                             "one HTML page (page_bytes)", "raise the limit with --limit page_bytes=...")
 
 
 def document_from_html(

@@ -26,7 +26,7 @@ from recruitwatch.errors import ReadError
 from recruitwatch.ingest.encoding import _damaged_utf8, bom_encoding, decode_text, looks_binary
 from recruitwatch.ingest.markup import human_size
 from recruitwatch.isodate import iso_date
-from recruitwatch.limits import DEFAULT_LIMITS, Limits
+from recruitwatch.limits import DEFAULT_LIMITS, Limits, check_parse_size
 from recruitwatch.records import DOCUMENT_KINDS, Document, ReadFailure
 
 EXTENSIONS = (".jsonl", ".ndjson", ".jsonlines")
@@ -159,6 +159,7 @@ def _codec_name(codec: str) -> str:
 
 def read_json_array(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
     """A ``.json`` file holding a list of records (same fields as a JSONL line)."""
+    check_parse_size(path, source, limits, "a JSON file")
     data = path.read_bytes()
     if not data.strip():
         raise ReadError(source, "file is empty")

@@ -26,7 +26,7 @@ from typing import Any
 from recruitwatch.errors import ReadError
 from recruitwatch.ingest.encoding import decode_text
 from recruitwatch.isodate import iso_date
-from recruitwatch.limits import DEFAULT_LIMITS, Limits
+from recruitwatch.limits import DEFAULT_LIMITS, Limits, check_parse_size
 from recruitwatch.records import Document, ReadFailure
 
 FILENAMES = ("result.json",)
@@ -41,6 +41,7 @@ def looks_like_export(head: bytes) -> bool:
 
 
 def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
+    check_parse_size(path, source, limits, "a Telegram export")
     data = path.read_bytes()
     if not data.strip():
         raise ReadError(source, "file is empty")

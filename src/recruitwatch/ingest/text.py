@@ -36,11 +36,23 @@ _DATELINE_SEARCH = 6
 
 
 def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
+    size = path.stat().st_size
+    if size > 4 * limits.document_chars:  # more characters than the limit, whatever the encoding
+        raise too_long(source, size, limits, unit="bytes")
     data = path.read_bytes()
     if not data.strip():
         raise ReadError(source, "file is empty" if not data else "file holds only blank space")
     text, encoding = decode_text(data, source)
+    del data
+    if len(text) > limits.document_chars:  # refused before the copies that cleaning and hashing make
+        raise too_long(source, len(text), limits)
     yield document_from_text(text, source, encoding=encoding, markdown=path.suffix.lower() in (".md", ".markdown"))
+
+
+def too_long(source: str, size: int, limits: Limits, unit: str = "characters") -> ReadError:
+    return ReadError(source, f"the text is {size:,} {unit} long, above the {limits.document_chars:,} character "
+                             "limit for one document (document_chars)",
+                     "split it, or raise the limit with --limit document_chars=...")
 
 
 def document_from_text(text: str, origin: str, *, encoding: str = "utf-8", markdown: bool = False) -> Document:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from recruitwatch.errors import ReadError
-from recruitwatch.ingest.html import document_from_html
+from recruitwatch.ingest.html import document_from_html, page_too_large
 from recruitwatch.ingest.markup import human_size
 from recruitwatch.limits import DEFAULT_LIMITS, Limits
 from recruitwatch.records import Document, ReadFailure
@@ -68,6 +68,10 @@ def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterato
                     raise ReadError(source, f"truncated WARC archive: the record for {uri} is cut short "
                                     f"(record {seen}); pages before it were read")
                 if not _is_html(content_type, payload):
+                    continue
+                if len(payload) > limits.page_bytes:
+                    problem = page_too_large(uri, len(payload), limits).problem
+                    yield ReadFailure(f"{source}#{uri}", problem)
                     continue
                 m = _CHARSET.search(content_type)
                 try:
