@@ -123,7 +123,7 @@ def create_private_file(path: Path) -> None:
 def _sqlite_engine(url: URL) -> Engine:
     kwargs: dict[str, Any] = {"connect_args": {"timeout": 30, "check_same_thread": False}}
     path = sqlite_path(url)
-    if path is not None and "mode=ro" not in str(url.query):
+    if path is not None and url.query.get("mode") != "ro":
         create_private_file(path)
     if sqlite_path(url) is None:
         kwargs["poolclass"] = StaticPool  # one shared connection, or each would see its own empty database
