@@ -6,17 +6,19 @@ gzip member takes milliseconds to write and under a megabyte of disk. Huge files
 
 Also used by ``bench/bench_hostile.py``, which measures every input and prints the table of
 docs/limits.md. ``run_measured`` runs a command in a subprocess and returns its peak memory
-(``ru_maxrss`` of that process, from ``wait4``).
+(``ru_maxrss`` of that process, from ``wait4``, started from a tiny launcher so that the
+caller's own size does not count).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import resource
+import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import zlib
 from dataclasses import dataclass
@@ -273,37 +275,45 @@ class Measured:
     peak_mb: float
 
 
+# Linux keeps a process's peak RSS across exec, and a forked child starts with its parent's
+# resident pages: a command started straight from pytest (hundreds of MB) would report pytest's
+# size as its own peak. So a tiny interpreter (python -S, about 10 MB) forks the command and reports
+# the command's ru_maxrss from wait4.
+_LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+"""
+
+
 def run_measured(args: list[str], *, cwd: Path | None = None, env: dict | None = None,
                  timeout: float = 600) -> Measured:
     """Run ``args``; its exit code, output, wall time and peak resident memory (ru_maxrss, MB)."""
-    out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"rw-measured-{os.getpid()}-{time.monotonic_ns()}"
-    start = time.monotonic()
-    with open(f"{out_path}.out", "w+") as out, open(f"{out_path}.err", "w+") as err:
-        process = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        deadline = start + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.02)
-        process.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "rusage"
+        start = time.monotonic()
+        launcher = subprocess.Popen([sys.executable, "-S", "-c", _LAUNCHER, str(report), *args], cwd=cwd, env=env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            stdout, stderr = launcher.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            os.killpg(launcher.pid, signal.SIGKILL)  # the launcher and the command it started
+            launcher.communicate()
+            raise AssertionError(f"{args} ran for more than {timeout} s") from exc
         seconds = time.monotonic() - start
-        out.seek(0)
-        err.seek(0)
-        result = Measured(process.returncode, out.read(), err.read(), seconds, usage.ru_maxrss / 1024)
-    for suffix in (".out", ".err"):
-        Path(f"{out_path}{suffix}").unlink(missing_ok=True)
-    return result
+        code, maxrss = report.read_text().split()
+    return Measured(int(code), stdout, stderr, seconds, int(maxrss) / 1024)
 
 
 def python_measured(code: str, *args: str, timeout: float = 600) -> Measured:
     """Run Python ``code`` in a fresh interpreter (``sys.argv[1:]`` = ``args``) and measure it."""
     return run_measured([sys.executable, "-c", code, *args], timeout=timeout)
 
-
-def peak_mb_self() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
