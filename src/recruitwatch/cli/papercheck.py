@@ -47,34 +47,46 @@ def papercheck(
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_USAGE) from None
 
-    # open everything first: unreadable files are reported at once and the page total is known
-    sources, results_by_name = [], {}
+    # Open every file once first, so unreadable files are reported at once and the page total is
+    # known; then check them one at a time, each opened again, so that only one file is ever held
+    # in memory (each may be up to file_bytes).
+    readable, results_by_name = [], {}
     from recruitwatch.papercheck.results import FileResult
 
+    total = 0
     for path in files:
         try:
-            sources.append(open_source(str(path), limits=limits))
+            source = open_source(str(path), limits=limits)
         except ReadError as exc:
             results_by_name[str(path)] = FileResult(str(path), error=str(exc))
-    total = sum(s.page_count for s in sources)
+            continue
+        total += source.page_count
+        source.close()
+        readable.append(str(path))
 
     def emit(page) -> None:
         if as_json:
             typer.echo(json.dumps(page.to_dict(), ensure_ascii=False))
+
+    def check(name: str, on_page) -> FileResult:
+        try:
+            return checker.check_source(open_source(name, limits=limits), on_page)
+        except ReadError as exc:  # changed since it was first opened
+            return FileResult(name, error=str(exc))
 
     try:
         if total > 1:
             columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
             with Progress(*columns, console=err, transient=True) as progress:
                 task = progress.add_task("Checking pages", total=total)
-                for source in sources:
+                for name in readable:
                     def on_page(page, _task=task):
                         emit(page)
                         progress.advance(_task)
-                    results_by_name[source.name] = checker.check_source(source, on_page)
+                    results_by_name[name] = check(name, on_page)
         else:
-            for source in sources:
-                results_by_name[source.name] = checker.check_source(source, emit)
+            for name in readable:
+                results_by_name[name] = check(name, emit)
     except ConfigError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_FAILED) from None
