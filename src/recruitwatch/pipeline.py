@@ -16,13 +16,18 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
 from recruitwatch import PIPELINE_VERSION, pipeline_version
+from recruitwatch.limits import DEFAULT_LIMITS, Limits
 from recruitwatch.records import Document, Incident, ReadFailure
 
 DEFAULT_BATCH_SIZE = 50
@@ -66,30 +71,89 @@ def _analyse_one(document: Document, learned: bool = True) -> tuple[Document, li
     return document, (extract(document, text_analysis, learned) if document.relevant else [])
 
 
-def _init_worker() -> None:
+def _init_worker(parent: int) -> None:
     # One OCR/BLAS thread per worker process: the pool provides the parallelism.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # Ctrl-C reaches the whole process group: the parent stops the pool; a worker must not die
+    # mid-task with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the parent's handlers: SIGTERM (the parent stopping the pool) must
+    # simply end it.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent)
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this (worker) process end when ``parent`` ends, however it ends (SIGKILL included).
+
+    A worker left behind would keep the parent's inherited database socket open; on PostgreSQL
+    that orphan holds the dead parent's transaction, and the re-run waits on its locks. Linux:
+    the kernel sends SIGKILL when the parent dies (``PR_SET_PDEATHSIG``); elsewhere a watchdog
+    thread polls the parent id. Either way, a parent that died before this call is caught here.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before prctl took effect
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def analyse_or_fail(document: Document, learned: bool = True) -> Analysis | ReadFailure:
+    """:func:`analyse`, with any error turned into a ReadFailure naming the document: one bad
+    document must not stop the batch (nor lose the good documents stored with it)."""
+    try:
+        return analyse(document, learned)
+    except Exception as exc:
+        logging.getLogger(__name__).warning("could not analyse %s", document.origin, exc_info=True)
+        return ReadFailure(document.origin, f"could not be screened and extracted: {type(exc).__name__}: {exc}")
 
 
 class Analyser:
-    """Runs `analyse` over documents in this process or in a local process pool."""
+    """Runs `analyse` over documents in this process or in a local process pool.
 
-    def __init__(self, workers: int = 1, learned: bool = True):
+    ``safe=True``: a document whose analysis fails comes back as a ReadFailure instead of raising.
+    """
+
+    def __init__(self, workers: int = 1, learned: bool = True, *, safe: bool = False):
         self.workers = max(1, workers)
-        self._analyse = analyse if learned else partial(analyse, learned=False)
+        function = analyse_or_fail if safe else analyse
+        self._analyse = function if learned else partial(function, learned=False)
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Analyser:
         if self.workers > 1:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
+                                             initargs=(os.getpid(),))
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type, *exc: object) -> None:
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            interrupted = exc_type is not None and not issubclass(exc_type, Exception)
+            if interrupted:  # Ctrl-C, SIGTERM: stop the workers now, not after their current task
+                for process in list(getattr(self._pool, "_processes", {}).values()):
+                    process.terminate()
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def imap(self, documents: list[Document]) -> Iterator[Analysis]:
+    def imap(self, documents: list[Document]) -> Iterator[Analysis]:  # (or ReadFailure when safe)
         """Analyses in input order, each as soon as it (and those before it) is done."""
         if self._pool is None or len(documents) < 2:
             return map(self._analyse, documents)
@@ -108,11 +172,14 @@ class IngestSummary:
     relevant: int = 0
     incidents: int = 0
     failures: list[ReadFailure] = field(default_factory=list)
+    #: files found in folders and not read, each with the reason (images, archives, pipes, links...)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         return {"read": self.read, "new": self.new, "already_known": self.known, "relevant": self.relevant,
                 "incidents": self.incidents, "failed": len(self.failures),
-                "failures": [f.to_dict() for f in self.failures]}
+                "failures": [f.to_dict() for f in self.failures], "skipped": len(self.skipped),
+                "skipped_files": [{"source": path, "reason": reason} for path, reason in self.skipped]}
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:
@@ -144,6 +211,8 @@ class SourcePlan:
     """
 
     inputs: list[SourceInput]
+    #: files inside the folders that will not be read, with the reason (absolute path, reason)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.inputs)
@@ -153,16 +222,21 @@ class SourcePlan:
             yield from source.read()
 
 
-def plan_sources(sources: Iterable[str | os.PathLike], *, max_bytes: int | None = None) -> SourcePlan:
+def plan_sources(sources: Iterable[str | os.PathLike], *, max_bytes: int | None = None,
+                 limits: Limits | None = None) -> SourcePlan:
     """Expand files, folders (recursively) and feed URLs into inputs, without reading them.
 
     A folder is scanned once, here (the scan sniffs ``.json``/``.xml`` files): each readable file
-    in it becomes an input, skipped files are logged as ``read_source`` logs them. A file, a URL
-    or a missing path is one input, read by ``read_source`` (so its failures are the same).
+    in it becomes an input; skipped files go to ``SourcePlan.skipped`` (and the INFO log). A file,
+    a URL or a missing path is one input, read by ``read_source`` (so its failures are the same).
+    ``limits`` bounds what each input may cost (``max_bytes`` overrides its ``file_bytes``).
     """
     from recruitwatch.ingest import folder, read_file, read_source
 
+    if max_bytes is not None:
+        limits = replace(limits or DEFAULT_LIMITS, file_bytes=max_bytes)
     inputs: list[SourceInput] = []
+    skipped: list[tuple[str, str]] = []
     for source in sources:
         raw = os.fsdecode(os.fspath(source))
         label = raw if "://" in raw else os.path.abspath(raw)
@@ -173,13 +247,14 @@ def plan_sources(sources: Iterable[str | os.PathLike], *, max_bytes: int | None 
             except OSError:
                 pass  # read_source reports the folder as unreadable
         if scan is None:
-            inputs.append(SourceInput(label, partial(read_source, raw, max_bytes=max_bytes)))
+            inputs.append(SourceInput(label, partial(read_source, raw, limits=limits)))
             continue
-        for skipped, reason in scan.skipped:
-            _ingest_log.info("skipped %s: %s", os.path.abspath(skipped), reason)
-        inputs.extend(SourceInput(os.path.abspath(file), partial(read_file, file, max_bytes=max_bytes))
+        for path, reason in scan.skipped:
+            _ingest_log.info("skipped %s: %s", os.path.abspath(path), reason)
+            skipped.append((os.path.abspath(path), reason))
+        inputs.extend(SourceInput(os.path.abspath(file), partial(read_file, file, limits=limits))
                       for file in scan.files)
-    return SourcePlan(inputs)
+    return SourcePlan(inputs, skipped)
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,13 +362,14 @@ def run_ingest(
     """
     summary = IngestSummary()
     if isinstance(items, SourcePlan):
+        summary.skipped.extend(items.skipped)
         progress = _Progress(on_progress, len(items))
         entries: Iterable[_Entry] = _entries(items, progress)
     else:
         progress = _Progress(on_progress, None)
         entries = items
     progress.emit()
-    with Analyser(workers) as analyser:
+    with Analyser(workers, safe=True) as analyser:
         for batch in _batches(entries, batch_size):
             documents: dict[str, Document] = {}
             copies: list[Document] = []  # the same content found again (another path, name, URL)
@@ -322,8 +398,12 @@ def run_ingest(
             analyses: list[Analysis] = []
             if fresh:
                 progress.at("analysing")
-            for analysis in analyser.imap(fresh):
-                progress.advance(files=ends_after[len(analyses)], documents=1)
+            for index, analysis in enumerate(analyser.imap(fresh)):
+                if isinstance(analysis, ReadFailure):
+                    failures.append(analysis)
+                    progress.advance(files=ends_after[index], documents=1, failed=1)
+                    continue
+                progress.advance(files=ends_after[index], documents=1)
                 analyses.append(analysis)
             progress.at("storing")
             # Linking (near-duplicate groups, cases, corroboration) happens inside the batch's transaction.

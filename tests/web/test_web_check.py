@@ -14,8 +14,15 @@ from recruitwatch.web.app import create_app
 def client():
     checker = PaperChecker()
     with TestClient(create_app(checker)) as client:
+        client.csrf = csrf_token(client)
         yield client
     checker.close()
+
+
+def csrf_token(client) -> dict[str, str]:
+    """The form's CSRF token (the client keeps the matching cookie), as form data to post."""
+    html = client.get("/check").text
+    return {"csrf_token": html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]}
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +71,7 @@ def test_page_uses_only_its_own_assets(client):
 
 
 def test_upload_of_a_povestka_shows_the_warning(client, povestka_png, contract_jpg):
-    response = client.post("/check", data={"lang": "en", "country": "tj"},
+    response = client.post("/check", data={**client.csrf, "lang": "en", "country": "tj"},
                            files=[("files", ("povestka.png", povestka_png, "image/png")),
                                   ("files", ("work.jpg", contract_jpg, "image/jpeg"))])
     assert response.status_code == 200
@@ -76,12 +83,12 @@ def test_upload_of_a_povestka_shows_the_warning(client, povestka_png, contract_j
 
 
 def test_upload_result_in_russian(client, povestka_png):
-    response = client.post("/check", data={"lang": "ru"}, files=[("files", ("p.png", povestka_png, "image/png"))])
+    response = client.post("/check", data={**client.csrf, "lang": "ru"}, files=[("files", ("p.png", povestka_png, "image/png"))])
     assert "ВНИМАНИЕ" in response.text and "Повестка" in response.text and "Ваши права" in response.text
 
 
 def test_corrupt_upload_is_reported_and_others_checked(client, povestka_png):
-    response = client.post("/check", data={"lang": "en"},
+    response = client.post("/check", data={**client.csrf, "lang": "en"},
                            files=[("files", ("broken.pdf", b"%PDF-1.4 garbage", "application/pdf")),
                                   ("files", ("p.png", povestka_png, "image/png"))])
     assert response.status_code == 200
@@ -91,7 +98,7 @@ def test_corrupt_upload_is_reported_and_others_checked(client, povestka_png):
 
 
 def test_file_errors_are_explained_in_the_chosen_language(client):
-    response = client.post("/check", data={"lang": "ru"},
+    response = client.post("/check", data={**client.csrf, "lang": "ru"},
                            files=[("files", ("broken.pdf", b"%PDF-1.4 garbage", "application/pdf"))])
     html = response.text
     assert "Не удалось проверить файл" in html and "Файл может быть повреждён" in html
@@ -106,7 +113,7 @@ def test_blank_page_says_it_could_not_be_read_without_a_certainty(client):
 
     buffer = io.BytesIO()
     Image.new("RGB", (1240, 1754), "white").save(buffer, "PNG")
-    html = client.post("/check", data={"lang": "en"},
+    html = client.post("/check", data={**client.csrf, "lang": "en"},
                        files=[("files", ("blank.png", buffer.getvalue(), "image/png"))]).text
     assert "Could not read this page: look at it yourself" in html
     assert "Certainty: 0%" not in html and "Other document" not in html
@@ -116,14 +123,14 @@ def test_a_memo_about_contracts_is_not_flagged_military(client):
     from pathlib import Path
 
     memo = Path(__file__).resolve().parents[2] / "examples" / "reports" / "pdf" / "ru-sverdlovsk-sizo-memo.pdf"
-    html = client.post("/check", data={"lang": "en"},
+    html = client.post("/check", data={**client.csrf, "lang": "en"},
                        files=[("files", (memo.name, memo.read_bytes(), "application/pdf"))]).text
     assert "WARNING" not in html and "is-military" not in html
     assert "talk about military service" in html and "is not a form to sign" in html
 
 
 def test_what_to_do_comes_before_the_page_list(client, povestka_png):
-    html = client.post("/check", data={"lang": "en"}, files=[("files", ("p.png", povestka_png, "image/png"))]).text
+    html = client.post("/check", data={**client.csrf, "lang": "en"}, files=[("files", ("p.png", povestka_png, "image/png"))]).text
     assert html.index("What to do now") < html.index('<ol class="pages">') < html.index("Your rights")
     assert "paper-check.md A2" in html  # the meaning of a call-up notice shows its source
 
@@ -133,10 +140,10 @@ def test_more_files_than_the_limit_are_named_not_silently_dropped(client, monkey
 
     monkeypatch.setattr(check, "MAX_FILES", 1)
     files = [("files", (f"{i}.pdf", b"%PDF-1.4 garbage", "application/pdf")) for i in range(2)]
-    html = client.post("/check", data={"lang": "en"}, files=files).text
+    html = client.post("/check", data={**client.csrf, "lang": "en"}, files=files).text
     assert "Only the first 1 files were checked" in html
 
 
 def test_no_file_is_a_clear_error(client):
-    response = client.post("/check", data={"lang": "en"})
+    response = client.post("/check", data={**client.csrf, "lang": "en"})
     assert response.status_code == 400 and "Choose at least one file" in response.text

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from recruitwatch.cli import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, app
+from recruitwatch.cli.limits import LimitsOption, resolve_limits
 from recruitwatch.errors import ConfigError, ReadError
 
 
@@ -23,6 +24,7 @@ def papercheck(
                                  help="Tesseract languages, e.g. rus+eng+uzb+uzb-cyrl+kaz+kir+tgk."),
     country: str | None = typer.Option(None, "--country",
                                           help="Home country for the risks section: uz, tj, kg, kz, tm (default: all)."),
+    limit: LimitsOption = None,
 ) -> None:
     """Check each page: is it a military contract, call-up notice or other military paper?"""
     from recruitwatch.papercheck import PaperChecker
@@ -30,6 +32,7 @@ def papercheck(
     from recruitwatch.papercheck.sources import open_source
 
     err = Console(stderr=True)
+    limits = resolve_limits(limit)
     if lang not in LANGS:
         err.print(f"[red]Unknown --lang {lang!r}[/red]; choose one of {', '.join(LANGS)}.")
         raise typer.Exit(EXIT_USAGE)
@@ -37,41 +40,53 @@ def papercheck(
         err.print(f"[red]Unknown --country {country!r}[/red]; choose one of {', '.join(COUNTRIES)}.")
         raise typer.Exit(EXIT_USAGE)
     try:
-        checker = PaperChecker(ocr_langs=ocr_lang)
+        checker = PaperChecker(ocr_langs=ocr_lang, limits=limits)
         if ocr_lang != "rus+eng":
             _ = checker.ocr  # validate the languages now, before any file is read
     except ConfigError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_USAGE) from None
 
-    # open everything first: unreadable files are reported at once and the page total is known
-    sources, results_by_name = [], {}
+    # Open every file once first, so unreadable files are reported at once and the page total is
+    # known; then check them one at a time, each opened again, so that only one file is ever held
+    # in memory (each may be up to file_bytes).
+    readable, results_by_name = [], {}
     from recruitwatch.papercheck.results import FileResult
 
+    total = 0
     for path in files:
         try:
-            sources.append(open_source(str(path)))
+            source = open_source(str(path), limits=limits)
         except ReadError as exc:
             results_by_name[str(path)] = FileResult(str(path), error=str(exc))
-    total = sum(s.page_count for s in sources)
+            continue
+        total += source.page_count
+        source.close()
+        readable.append(str(path))
 
     def emit(page) -> None:
         if as_json:
             typer.echo(json.dumps(page.to_dict(), ensure_ascii=False))
+
+    def check(name: str, on_page) -> FileResult:
+        try:
+            return checker.check_source(open_source(name, limits=limits), on_page)
+        except ReadError as exc:  # changed since it was first opened
+            return FileResult(name, error=str(exc))
 
     try:
         if total > 1:
             columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
             with Progress(*columns, console=err, transient=True) as progress:
                 task = progress.add_task("Checking pages", total=total)
-                for source in sources:
+                for name in readable:
                     def on_page(page, _task=task):
                         emit(page)
                         progress.advance(_task)
-                    results_by_name[source.name] = checker.check_source(source, on_page)
+                    results_by_name[name] = check(name, on_page)
         else:
-            for source in sources:
-                results_by_name[source.name] = checker.check_source(source, emit)
+            for name in readable:
+                results_by_name[name] = check(name, emit)
     except ConfigError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_FAILED) from None

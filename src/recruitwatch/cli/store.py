@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from recruitwatch.cli import EXIT_FAILED, EXIT_PARTIAL, EXIT_USAGE, app
+from recruitwatch.cli.limits import LimitsOption, resolve_limits
 from recruitwatch.cli.output import IngestBar, console, err_console, error
 from recruitwatch.errors import StoreError
 
@@ -30,6 +32,32 @@ documents_app = typer.Typer(help="List, show and search documents.", no_args_is_
 incidents_app = typer.Typer(help="List and show incidents.", no_args_is_help=True)
 app.add_typer(documents_app, name="documents")
 app.add_typer(incidents_app, name="incidents")
+
+
+class _Stopped(BaseException):
+    """Ctrl-C or SIGTERM during an ingest."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__("interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}")
+
+
+@contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM and Ctrl-C into an exception, so the open transaction rolls back and the
+    worker processes are stopped before the command exits."""
+
+    def stop(signum, _frame) -> None:
+        raise _Stopped(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise _Stopped(signal.SIGINT) from None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @contextmanager
@@ -78,29 +106,38 @@ def ingest(
     db: DbOption = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes for screening and extraction.")] = 1,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per transaction.")] = 50,
+    limit: LimitsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Read reports, find the relevant ones, extract incidents and store everything.
 
-    Ingesting the same material twice adds nothing. Unreadable inputs are reported with the reason and the rest of the batch goes on (exit code 1 when any input failed). On a terminal, a progress bar on stderr counts the files read and the documents screened, with an ETA.
+    Ingesting the same material twice adds nothing. Unreadable inputs are reported with the reason and the rest of the batch goes on (exit code 1 when any input failed); files skipped in folders are listed with the reason. On a terminal, a progress bar on stderr counts the files read and the documents screened, with an ETA. Ctrl-C or SIGTERM stops cleanly: stored batches are kept, run the same command again to finish.
     """
     from recruitwatch.pipeline import plan_sources, run_ingest
 
-    with opened(db, must_exist=False) as store:
-        store.init()
-        # On a terminal: a bar on stderr counting files (found before reading) and documents done.
-        with IngestBar() as bar:
-            plan = plan_sources(sources)
-            summary = run_ingest(plan, store, workers=workers, batch_size=batch_size, on_progress=bar.update)
+    limits = resolve_limits(limit)
+    try:
+        with _stop_on_sigterm(), opened(db, must_exist=False) as store:
+            store.init()
+            # On a terminal: a bar on stderr counting files (found before reading) and documents done.
+            with IngestBar() as bar:
+                plan = plan_sources(sources, limits=limits)
+                summary = run_ingest(plan, store, workers=workers, batch_size=batch_size, on_progress=bar.update)
+    except _Stopped as exc:
+        error(f"{exc}: the batch in flight was rolled back, the batches stored before it are kept; "
+              "run the same command again to finish")
+        raise typer.Exit(128 + exc.signum) from None
     if as_json:
         _emit_json(summary.to_dict())
     else:
         table = Table(title="Ingest summary", title_justify="left", show_header=False)
         for label, value in (("read", summary.read), ("new", summary.new), ("already known", summary.known),
                              ("relevant (new)", summary.relevant), ("incidents (new)", summary.incidents),
-                             ("failed", len(summary.failures))):
+                             ("failed", len(summary.failures)), ("skipped", len(summary.skipped))):
             table.add_row(label, str(value))
         console.print(table)
+        for path, reason in summary.skipped:
+            console.print(Text(f"skipped {path}: {reason}", style="dim"))
         for failure in summary.failures:
             error(f"{failure.source}: {failure.problem}")
     if summary.failures:

@@ -25,20 +25,25 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from recruitwatch.errors import ReadError
 from recruitwatch.ingest import csv as csv_reader
 from recruitwatch.ingest import feed, folder, html, jsonl, pdf, telegram, text, warc
 from recruitwatch.ingest.markup import human_size
+from recruitwatch.limits import DEFAULT_LIMITS, LIMITS, Limits
 from recruitwatch.records import Document, ReadFailure
 
 __all__ = ["MAX_FILE_BYTES", "READERS", "read_source", "read_sources", "list_files", "list_skipped", "read_file"]
 
-MAX_FILE_BYTES = 200_000_000
-"""Files above this size (200 MB) are refused without being opened; so are larger feed downloads."""
+MAX_FILE_BYTES = DEFAULT_LIMITS.file_bytes
+"""Files above this size (200 MB) are refused without being opened; so are larger feed downloads.
+Change it with ``Limits(file_bytes=...)`` (see :mod:`recruitwatch.limits`)."""
 
-Reader = Callable[[Path, str], Iterator[Document | ReadFailure]]
+# A reader: (path, label, *, limits) -> Documents and ReadFailures.
+Reader = Callable[..., Iterator[Document | ReadFailure]]
 
 READERS: dict[str, Reader] = {
     "text": text.read,
@@ -56,20 +61,26 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 log = logging.getLogger(__name__)
 
 
-def read_source(source: str | os.PathLike, *, max_bytes: int | None = None) -> Iterator[Document | ReadFailure]:
+def _limits(limits: Limits | None, max_bytes: int | None) -> Limits:
+    limits = limits or DEFAULT_LIMITS
+    return limits if max_bytes is None else replace(limits, file_bytes=max_bytes)
+
+
+def read_source(source: str | os.PathLike, *, max_bytes: int | None = None,
+                limits: Limits | None = None) -> Iterator[Document | ReadFailure]:
     """Documents from a file, a folder (recursive) or an http(s) URL (read as an RSS/Atom feed).
 
     Never raises for bad input: each unreadable file or item yields a ReadFailure and reading
     goes on. Files of unsupported types inside a folder are skipped (see :func:`list_skipped`);
-    a file of unsupported type named directly yields a ReadFailure. ``max_bytes`` overrides
-    :data:`MAX_FILE_BYTES`.
+    a file of unsupported type named directly yields a ReadFailure. ``limits`` bounds what one
+    input may cost (:class:`recruitwatch.limits.Limits`); ``max_bytes`` overrides its ``file_bytes``.
     """
-    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    limits = _limits(limits, max_bytes)
     raw = os.fspath(source)
     if isinstance(raw, bytes):
         raw = os.fsdecode(raw)
     if _URL.match(raw):
-        yield from _read_url(raw, limit)
+        yield from _read_url(raw, limits.file_bytes)
         return
     path = Path(raw)
     label = os.path.abspath(raw)
@@ -79,31 +90,34 @@ def read_source(source: str | os.PathLike, *, max_bytes: int | None = None) -> I
             for skipped, reason in result.skipped:
                 log.info("skipped %s: %s", os.path.abspath(skipped), reason)
             for file in result.files:
-                yield from read_file(file, max_bytes=limit)
+                yield from read_file(file, limits=limits)
             return
     except OSError as exc:
         yield ReadFailure(label, f"could not list the folder: {exc.strerror or exc}")
         return
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         yield ReadFailure(label, "no such file or folder")
         return
-    yield from read_file(path, max_bytes=limit)
+    yield from read_file(path, limits=limits)
 
 
-def read_sources(sources: Iterable[str | os.PathLike], *, max_bytes: int | None = None) -> Iterator[Document | ReadFailure]:
+def read_sources(sources: Iterable[str | os.PathLike], *, max_bytes: int | None = None,
+                 limits: Limits | None = None) -> Iterator[Document | ReadFailure]:
     """:func:`read_source` over several sources, in order."""
     for source in sources:
-        yield from read_source(source, max_bytes=max_bytes)
+        yield from read_source(source, max_bytes=max_bytes, limits=limits)
 
 
-def read_file(path: str | os.PathLike, *, max_bytes: int | None = None) -> Iterator[Document | ReadFailure]:
+def read_file(path: str | os.PathLike, *, max_bytes: int | None = None,
+              limits: Limits | None = None) -> Iterator[Document | ReadFailure]:
     """Documents from one file, whatever its format; never raises for bad input."""
-    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    limits = _limits(limits, max_bytes)
     path = Path(path)
     label = os.path.abspath(path)
     try:
-        if not path.is_file():
-            yield ReadFailure(label, "no such file" if not path.exists() else "not a regular file")
+        special = folder.special_file(path)
+        if special:
+            yield ReadFailure(label, special)
             return
         size = path.stat().st_size
     except OSError as exc:
@@ -113,13 +127,28 @@ def read_file(path: str | os.PathLike, *, max_bytes: int | None = None) -> Itera
     if fmt is None:
         yield ReadFailure(label, reason)
         return
-    if size > limit:
-        yield ReadFailure(label, f"file is {human_size(size)}, above the {human_size(limit)} limit",)
+    if size > limits.file_bytes:
+        yield ReadFailure(label, f"file is {human_size(size)}, above the {human_size(limits.file_bytes)} limit"
+                                 f"; raise it with --limit file_bytes=... or ${_env('file_bytes')}")
         return
     if size == 0:
         yield ReadFailure(label, "file is empty")
         return
-    yield from _guarded(READERS[fmt], path, label)
+    yield from _within(_guarded(partial(READERS[fmt], limits=limits), path, label), limits)
+
+
+def _within(items: Iterator[Document | ReadFailure], limits: Limits) -> Iterator[Document | ReadFailure]:
+    """Documents whose text is longer than ``limits.document_chars`` become failures naming them."""
+    for item in items:
+        if isinstance(item, Document) and len(item.text) > limits.document_chars:
+            error = text.too_long(item.origin, len(item.text), limits)
+            yield ReadFailure(item.origin, f"{error.problem}; {error.hint}")
+        else:
+            yield item
+
+
+def _env(name: str) -> str:
+    return next(limit.env for limit in LIMITS if limit.name == name)
 
 
 def list_files(source: str | os.PathLike) -> list[Path]:

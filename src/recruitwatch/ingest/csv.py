@@ -20,6 +20,7 @@ from pathlib import Path
 from recruitwatch.errors import ReadError
 from recruitwatch.ingest.encoding import decode_text
 from recruitwatch.isodate import iso_date
+from recruitwatch.limits import DEFAULT_LIMITS, Limits, check_parse_size
 from recruitwatch.records import DOCUMENT_KINDS, Document, ReadFailure
 
 EXTENSIONS = (".csv", ".tsv")
@@ -39,7 +40,8 @@ _DELIMITERS = ",;\t|"
 _FIELD_LIMIT = 64 * 1024 * 1024  # one report may be long; the default 128 KB is not enough
 
 
-def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
+def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
+    check_parse_size(path, source, limits, "a CSV file")
     data = path.read_bytes()
     if not data.strip():
         raise ReadError(source, "file is empty")

@@ -12,6 +12,7 @@ URLs are fetched here with urllib, a timeout, a User-Agent and the size limit.
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from recruitwatch import __version__
 from recruitwatch.errors import ReadError
 from recruitwatch.ingest.markup import fragment_to_text, human_size
 from recruitwatch.isodate import iso_date
+from recruitwatch.limits import DEFAULT_LIMITS, Limits, check_parse_size
 from recruitwatch.records import Document, ReadFailure
 
 EXTENSIONS = (".rss", ".atom", ".xml", ".rdf")
@@ -28,7 +30,8 @@ USER_AGENT = f"recruitwatch/{__version__} (feed reader; +https://github.com/recr
 TIMEOUT_SECONDS = 30
 
 
-def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
+def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
+    check_parse_size(path, source, limits, "a feed")
     data = path.read_bytes()
     if not data.strip():
         raise ReadError(source, "file is empty")
@@ -66,10 +69,24 @@ def fetch(url: str, *, max_bytes: int, timeout: float = TIMEOUT_SECONDS) -> byte
     return body
 
 
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
+
+
 def documents_from_feed(data: bytes, source: str) -> Iterator[Document | ReadFailure]:
     import feedparser
 
-    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    if _ENTITY_DECLARATION.search(data):
+        # RSS and Atom never need their own entities; declared ones are how "billion laughs" and
+        # external-entity attacks work. Refuse rather than trust every parser to resist them.
+        raise ReadError(source, "the feed declares its own XML entities (<!ENTITY>), which feeds never need; "
+                        "refused as a possible entity-expansion (\"billion laughs\") attack")
+
+    try:
+        parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    except (UnicodeError, ValueError, LookupError) as exc:
+        # feedparser's encoding sniffing trips over a broken <?xml encoding="..."?> declaration
+        raise ReadError(source, f"malformed feed: {type(exc).__name__}: {_first_line(exc)}",
+                        "it is not well-formed RSS or Atom") from None
     entries = parsed.get("entries") or []
     if not entries:
         if parsed.get("bozo"):

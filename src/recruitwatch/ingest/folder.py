@@ -5,18 +5,22 @@ from their first bytes (a Telegram export versus a list of records; an RSS/Atom 
 other XML). Folders are walked recursively in a stable order (names sorted, depth first),
 without following links to folders.
 
-Hidden files and folders (``.name``), Office lock files (``~$name``) and ``__MACOSX`` folders are
-ignored silently. Files of unknown or unsupported types are **skipped, not failed**: a folder of
-reports usually holds images, spreadsheets and notes beside them, and a failure per such file
-would bury the real problems. Skipped files are returned by :func:`scan` (and
-``recruitwatch.ingest.list_skipped``) with the reason, and logged at INFO. A file named
+Files of unknown or unsupported types are **skipped, not failed**: a folder of reports usually
+holds images, spreadsheets and notes beside them, and a failure per such file would bury the real
+problems. Hidden files and folders (``.name``), Office lock files (``~$name``), ``__MACOSX``,
+links to folders, named pipes, sockets, devices, broken links and link loops are skipped too
+(a pipe is never opened: reading one would block). **Every skipped entry is listed** with its
+reason by :func:`scan` (and ``recruitwatch.ingest.list_skipped``, and the ingest summary); an
+ignored folder is listed once, not file by file. A file named
 explicitly, on the other hand, is something the user asked to read, so an unsupported type there
 is a ReadFailure.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +31,7 @@ SNIFF_BYTES = 64 * 1024
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif", ".webp", ".bmp", ".gif")
 _FEED_MARKERS = (b"<rss", b"<feed", b"<rdf:rdf", b"<channel")
 _IGNORED_DIRS = ("__MACOSX", "__pycache__", "node_modules")
+_COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip", ".7z", ".rar", ".tar", ".tgz")
 
 
 @dataclass(slots=True)
@@ -39,6 +44,42 @@ class Scan:
 
 def is_ignored(name: str) -> bool:
     return name.startswith((".", "~$")) or name in _IGNORED_DIRS
+
+
+def _ignored_reason(name: str, *, is_dir: bool) -> str:
+    if name.startswith("~$"):
+        return "Office lock file"
+    if name.startswith("."):
+        return "hidden folder, not read" if is_dir else "hidden file"
+    return "system or tool folder, not read"
+
+
+def special_file(path: Path) -> str | None:
+    """Why ``path`` is not a regular file we can open (a pipe, a link loop...), or None when it is one.
+
+    Never opens the path: opening a named pipe blocks until someone writes to it.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop (the link points back to itself)"
+        if exc.errno == errno.ENOENT:
+            return "broken symbolic link (its target does not exist)" if os.path.islink(path) else "no such file"
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            return f"could not read the file: {exc.strerror}"
+        return f"could not read the file: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder"
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO), not a regular file; it was not opened"
+    if stat.S_ISSOCK(mode):
+        return "socket, not a regular file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device, not a regular file"
+    return "not a regular file"
 
 
 def supported_extensions() -> list[str]:
@@ -69,10 +110,14 @@ def detect_format(path: Path) -> tuple[str | None, str]:
         return "feed", ""
     if suffix in IMAGE_EXTENSIONS:
         return None, "image: use `recruitwatch papercheck` for photos and scans"
+    if suffix in _COMPRESSED:
+        inner = Path(path.stem).suffix.lower()
+        what = f"compressed {inner} file" if inner else "compressed file"
+        return None, f"{what} ({suffix}): unpack it first, then ingest what it holds"
     if suffix in (".json", ".xml") or not suffix:
         head = _head(path)
-        if head is None:
-            return None, "could not be opened"
+        if isinstance(head, str):
+            return None, head
         return _sniff(head, suffix)
     return None, f"unsupported file type {suffix} (supported: {', '.join(supported_extensions())})"
 
@@ -111,25 +156,43 @@ def _gz_warc(head: bytes) -> bool:
         return False
 
 
-def _head(path: Path) -> bytes | None:
+def _head(path: Path) -> bytes | str:
     try:
         with path.open("rb") as fh:
             return fh.read(SNIFF_BYTES)
-    except OSError:
-        return None
+    except OSError as exc:
+        return f"could not be opened: {exc.strerror or exc}"
 
 
 def scan(folder: Path) -> Scan:
     """Readable files under ``folder`` sorted by path components, and the skipped ones with reasons."""
     result = Scan()
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not is_ignored(d))
-        for name in sorted(files):
-            if is_ignored(name):
-                continue
+
+    def unreadable(exc: OSError) -> None:
+        if exc.filename and Path(exc.filename) != folder:
+            result.skipped.append((Path(exc.filename), f"could not list the folder: {exc.strerror or exc}"))
+        elif exc.filename:
+            raise exc
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
+        kept = []
+        for name in sorted(dirs):
             path = Path(root, name)
-            if not path.is_file():
-                result.skipped.append((path, "not a regular file (a broken link, device or socket)"))
+            if os.path.islink(path):
+                result.skipped.append((path, "link to a folder, not followed"))
+            elif is_ignored(name):
+                result.skipped.append((path, _ignored_reason(name, is_dir=True)))
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            path = Path(root, name)
+            if is_ignored(name):
+                result.skipped.append((path, _ignored_reason(name, is_dir=False)))
+                continue
+            special = special_file(path)
+            if special:
+                result.skipped.append((path, special))
                 continue
             fmt, reason = detect_format(path)
             if fmt is None:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from recruitwatch.errors import ReadError
 from recruitwatch.ingest.encoding import bom_encoding, decode_declared, looks_binary
-from recruitwatch.ingest.markup import tidy
+from recruitwatch.ingest.markup import human_size, tidy
 from recruitwatch.isodate import iso_date
+from recruitwatch.limits import DEFAULT_LIMITS, Limits
 from recruitwatch.records import Document, ReadFailure
 
 EXTENSIONS = (".html", ".htm", ".xhtml")
@@ -26,15 +27,48 @@ _HTML_MARKERS = re.compile(
     r"<(?:!doctype\s+html|html|head|body|p|div|article|section|main|title|h[1-6]|span|a|table|ul|ol|li|br|meta)\b", re.I
 )
 
+#: libxml2 (under lxml and trafilatura) stops building the tree about this many elements deep.
+MAX_PARSED_DEPTH = 250
+_TAGS = re.compile(r"<!--.*?-->|<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>", re.S)
+# Elements that have no end tag, or whose end tag is usually left out: they do not nest.
+_NOT_NESTING = frozenset(
+    "area base br col embed hr img input link meta param source track wbr "
+    "p li dt dd option optgroup tr td th thead tbody tfoot colgroup rp rt".split()
+)
+
+
+def nesting_depth(markup: str) -> int:
+    """The deepest element nesting in ``markup``, counted from the tags in one pass (no tree is built)."""
+    depth = deepest = 0
+    for m in _TAGS.finditer(markup):
+        name = m.group(2)
+        if name is None or name.lower() in _NOT_NESTING or m.group(3):
+            continue
+        if m.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
 # trafilatura logs every page it cannot handle at WARNING; we report those ourselves.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
-def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
+def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
+    size = path.stat().st_size
+    if size > limits.page_bytes:
+        raise page_too_large(source, size, limits)
     data = path.read_bytes()
     if not data.strip():
         raise ReadError(source, "file is empty")
     yield document_from_html(data, source)
+
+
+def page_too_large(source: str, size: int, limits: Limits) -> ReadError:
+    return ReadError(source, f"the page is {human_size(size)}, above the {human_size(limits.page_bytes)} limit for "
+                             "one HTML page (page_bytes)", "raise the limit with --limit page_bytes=...")
 
 
 def document_from_html(
@@ -75,6 +109,11 @@ def document_from_html(
         raise ReadError(origin, f"HTML could not be parsed: {type(exc).__name__}: {exc}") from None
     text = tidy(getattr(result, "text", None) or "") if result is not None else ""
     if not text:
+        depth = nesting_depth(markup)
+        if depth > MAX_PARSED_DEPTH:
+            raise ReadError(origin, f"HTML is nested {depth:,} elements deep; the HTML parser reads at most "
+                            f"{MAX_PARSED_DEPTH} levels, so the text inside could not be reached",
+                            "such nesting is broken or hostile markup; save the page again from a browser")
         raise ReadError(origin, "no main text found in the page", "it may be a navigation page, "
                         "a page built by JavaScript, or an error page")
     meta: dict = {"format": "html", "encoding": encoding}

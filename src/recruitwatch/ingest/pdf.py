@@ -12,6 +12,7 @@ from pathlib import Path
 from recruitwatch.errors import ReadError
 from recruitwatch.ingest.markup import tidy
 from recruitwatch.isodate import iso_date
+from recruitwatch.limits import DEFAULT_LIMITS, Limits
 from recruitwatch.records import Document, ReadFailure
 
 EXTENSIONS = (".pdf",)
@@ -27,7 +28,7 @@ _PDFIUM_ERRORS = {
 }
 
 
-def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
+def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
     import pypdfium2 as pdfium
 
     with path.open("rb") as fh:
@@ -40,6 +41,11 @@ def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         raise ReadError(source, _explain(exc)) from None
+    if len(pdf) > limits.pdf_pages:
+        count = len(pdf)
+        pdf.close()
+        raise ReadError(source, f"the PDF has {count:,} pages, above the {limits.pdf_pages:,} page limit (pdf_pages)",
+                        "split it, or raise the limit with --limit pdf_pages=...")
     try:
         pages: list[str] = []
         for index in range(len(pdf)):

@@ -26,6 +26,7 @@ from typing import Any
 from recruitwatch.errors import ReadError
 from recruitwatch.ingest.encoding import decode_text
 from recruitwatch.isodate import iso_date
+from recruitwatch.limits import DEFAULT_LIMITS, Limits, check_parse_size
 from recruitwatch.records import Document, ReadFailure
 
 FILENAMES = ("result.json",)
@@ -39,7 +40,8 @@ def looks_like_export(head: bytes) -> bool:
     return start == b"{" and (b'"messages"' in head or b'"chats"' in head)
 
 
-def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
+def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
+    check_parse_size(path, source, limits, "a Telegram export")
     data = path.read_bytes()
     if not data.strip():
         raise ReadError(source, "file is empty")

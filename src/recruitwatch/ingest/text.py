@@ -16,6 +16,7 @@ from pathlib import Path
 from recruitwatch.errors import ReadError
 from recruitwatch.ingest.encoding import decode_text
 from recruitwatch.isodate import iso_date
+from recruitwatch.limits import DEFAULT_LIMITS, Limits
 from recruitwatch.records import Document, ReadFailure
 
 EXTENSIONS = (".txt", ".text", ".md", ".markdown")
@@ -34,12 +35,24 @@ _DATELINE = re.compile(
 _DATELINE_SEARCH = 6
 
 
-def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
+def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
+    size = path.stat().st_size
+    if size > 4 * limits.document_chars:  # more characters than the limit, whatever the encoding
+        raise too_long(source, size, limits, unit="bytes")
     data = path.read_bytes()
     if not data.strip():
         raise ReadError(source, "file is empty" if not data else "file holds only blank space")
     text, encoding = decode_text(data, source)
+    del data
+    if len(text) > limits.document_chars:  # refused before the copies that cleaning and hashing make
+        raise too_long(source, len(text), limits)
     yield document_from_text(text, source, encoding=encoding, markdown=path.suffix.lower() in (".md", ".markdown"))
+
+
+def too_long(source: str, size: int, limits: Limits, unit: str = "characters") -> ReadError:
+    return ReadError(source, f"the text is {size:,} {unit} long, above the {limits.document_chars:,} character "
+                             "limit for one document (document_chars)",
+                     "split it, or raise the limit with --limit document_chars=...")
 
 
 def document_from_text(text: str, origin: str, *, encoding: str = "utf-8", markdown: bool = False) -> Document:

@@ -15,19 +15,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from recruitwatch.errors import ReadError
-from recruitwatch.ingest.html import document_from_html
+from recruitwatch.ingest.html import document_from_html, page_too_large
 from recruitwatch.ingest.markup import human_size
+from recruitwatch.limits import DEFAULT_LIMITS, Limits
 from recruitwatch.records import Document, ReadFailure
 
 EXTENSIONS = (".warc", ".warc.gz", ".arc", ".arc.gz")
-MAX_RECORD_BYTES = 50_000_000  # one archived page; guards against decompression bombs
+MAX_RECORD_BYTES = DEFAULT_LIMITS.record_bytes  # one archived page; guards against decompression bombs
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_:.\-]+)", re.I)
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)", re.I | re.S)
 log = logging.getLogger(__name__)
 
 
-def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
+def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -56,15 +57,21 @@ def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
                     content_type = http.get_header("Content-Type") or ""
                 else:
                     content_type = record.rec_headers.get_header("Content-Type") or ""
-                payload = record.content_stream().read(MAX_RECORD_BYTES + 1)
-                if len(payload) > MAX_RECORD_BYTES:
+                payload = record.content_stream().read(limits.record_bytes + 1)
+                if len(payload) > limits.record_bytes:
+                    del payload
                     yield ReadFailure(f"{source}#{uri}", f"archived page is above the "
-                                      f"{human_size(MAX_RECORD_BYTES)} limit for one record")
+                                      f"{human_size(limits.record_bytes)} limit for one record (record_bytes; "
+                                      "a gzip bomb, or raise the limit with --limit record_bytes=...)")
                     continue
                 if getattr(record.raw_stream, "limit", 0) > 0:
                     raise ReadError(source, f"truncated WARC archive: the record for {uri} is cut short "
                                     f"(record {seen}); pages before it were read")
                 if not _is_html(content_type, payload):
+                    continue
+                if len(payload) > limits.page_bytes:
+                    problem = page_too_large(uri, len(payload), limits).problem
+                    yield ReadFailure(f"{source}#{uri}", problem)
                     continue
                 m = _CHARSET.search(content_type)
                 try:
@@ -81,7 +88,8 @@ def read(path: Path, source: str) -> Iterator[Document | ReadFailure]:
         except ArchiveLoadFailed as exc:
             where = "not a WARC archive" if seen == 0 else f"corrupt WARC archive after {seen} records"
             raise ReadError(source, f"{where}: {_first_line(exc)}") from None
-        except (EOFError, OSError, ValueError) as exc:  # truncated gzip members, bad lengths
+        except (EOFError, OSError, ValueError, AttributeError, TypeError, IndexError, KeyError) as exc:
+            # truncated gzip members, bad lengths; warcio trips over some damaged headers itself
             raise ReadError(source, f"corrupt or truncated WARC archive after {seen} records: "
                             f"{type(exc).__name__}: {_first_line(exc)}") from None
     if seen == 0:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from recruitwatch.errors import ReadError
+from recruitwatch.limits import DEFAULT_LIMITS, Limits
 from recruitwatch.papercheck.classify import PhraseClassifier
 from recruitwatch.papercheck.ocr import DEFAULT_LANGS, OcrEngine
 from recruitwatch.papercheck.results import OTHER, FileResult, PageResult
@@ -24,8 +25,9 @@ PageCallback = Callable[[PageResult], None]
 
 class PaperChecker:
     def __init__(self, ocr_langs: str = DEFAULT_LANGS, classifier: PhraseClassifier | None = None,
-                 ocr: OcrEngine | None = None):
+                 ocr: OcrEngine | None = None, limits: Limits | None = None):
         self.ocr_langs = ocr_langs
+        self.limits = limits or DEFAULT_LIMITS
         self.classifier = classifier or PhraseClassifier.load()
         self._ocr = ocr
 
@@ -73,10 +75,16 @@ class PaperChecker:
                 result.type, result.confidence = OTHER, 0.0
         return result
 
-    def check_source(self, source: Source, on_page: PageCallback | None = None) -> FileResult:
+    def check_source(self, source: Source, on_page: PageCallback | None = None,
+                     max_pages: int | None = None) -> FileResult:
+        """Check a source page by page; with ``max_pages``, stop after that many pages with an error."""
         result = FileResult(source.name)
         try:
             for page in source.pages():
+                if max_pages is not None and len(result.pages) >= max_pages:
+                    raise ReadError(source.name, f"only the first {max_pages} pages were checked: one check "
+                                    f"reads at most {self.limits.check_pages} pages (check_pages)",
+                                    "check the remaining pages separately")
                 page_result = self.check_page(page)
                 result.pages.append(page_result)
                 if on_page:
@@ -87,13 +95,20 @@ class PaperChecker:
             source.close()
         return result
 
-    def check_file(self, name: str, data: bytes | None = None, on_page: PageCallback | None = None) -> FileResult:
-        """Check one file (a path, or a name with its bytes). Errors land in ``FileResult.error``."""
+    def check_file(self, name: str, data: bytes | None = None, on_page: PageCallback | None = None,
+                   max_pages: int | None = None) -> FileResult:
+        """Check one file (a path, or a name with its bytes). Errors land in ``FileResult.error``.
+
+        ``max_pages``: check at most that many pages of it (what is left of a web check's budget).
+        """
+        if max_pages is not None and max_pages <= 0:
+            return FileResult(name, error=f"{name}: not checked: one check reads at most "
+                                          f"{self.limits.check_pages} pages (check_pages); check it separately")
         try:
-            source = open_source(name, data)
+            source = open_source(name, data, self.limits)
         except ReadError as exc:
             return FileResult(name, error=str(exc))
-        return self.check_source(source, on_page)
+        return self.check_source(source, on_page, max_pages)
 
     def check_files(self, names: Iterable[str], on_page: PageCallback | None = None) -> list[FileResult]:
         return [self.check_file(name, on_page=on_page) for name in names]

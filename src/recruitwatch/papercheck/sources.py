@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -17,11 +18,13 @@ from pathlib import Path
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from recruitwatch.errors import ReadError
+from recruitwatch.limits import DEFAULT_LIMITS, Limits
 
 #: Largest image we decode (pixels): A4 at 600 dpi is 35 Mpx. Bigger is a decompression bomb.
-MAX_PIXELS = 60_000_000
-MAX_FILE_BYTES = 200 * 1024 * 1024
-MAX_PAGES = 500
+#: (The defaults of :class:`recruitwatch.limits.Limits`; pass ``limits=`` to change them.)
+MAX_PIXELS = DEFAULT_LIMITS.image_pixels
+MAX_FILE_BYTES = DEFAULT_LIMITS.file_bytes
+MAX_PAGES = DEFAULT_LIMITS.pdf_pages
 #: A PDF page with at least this many letters in its text layer is read without OCR.
 MIN_TEXT_LAYER_CHARS = 40
 PDF_RENDER_DPI = 200
@@ -66,19 +69,25 @@ class Source(ABC):
 
 
 class PdfSource(Source):
-    def __init__(self, name: str, data: bytes):
+    def __init__(self, name: str, data: bytes, limits: Limits = DEFAULT_LIMITS):
         import pypdfium2 as pdfium
 
         self.name = name
+        self.limits = limits
         try:
             self._pdf = pdfium.PdfDocument(data)
             self.page_count = len(self._pdf)
         except Exception as exc:  # pdfium raises PdfiumError with a terse reason
+            message = str(exc)
+            if "password" in message.lower():
+                raise ReadError(name, "the PDF is encrypted with a password",
+                                "open it, print it to a new PDF without a password, and check that") from exc
             raise ReadError(name, f"not a readable PDF ({exc})", "is the file complete? try saving it again") from exc
         if self.page_count == 0:
             raise ReadError(name, "the PDF has no pages")
-        if self.page_count > MAX_PAGES:
-            raise ReadError(name, f"the PDF has {self.page_count} pages; the limit is {MAX_PAGES}", "split it into parts")
+        if self.page_count > limits.pdf_pages:
+            raise ReadError(name, f"the PDF has {self.page_count} pages; the limit is {limits.pdf_pages} (pdf_pages)",
+                            "split it into parts")
 
     def pages(self) -> Iterator[PageInput]:
         for index in range(self.page_count):
@@ -89,10 +98,11 @@ class PdfSource(Source):
                 if sum(ch.isalpha() for ch in text) >= MIN_TEXT_LAYER_CHARS:
                     yield PageInput(self.name, index + 1, text=text)
                     continue
+                check_page_images(page, self.name, index + 1, self.limits.image_pixels)
                 width, height = page.get_size()
                 scale = PDF_RENDER_DPI / 72
-                if width * height * scale * scale > MAX_PIXELS:
-                    scale = (MAX_PIXELS / (width * height)) ** 0.5
+                if width * height * scale * scale > self.limits.image_pixels:
+                    scale = (self.limits.image_pixels / (width * height)) ** 0.5
                 image = page.render(scale=scale, grayscale=True).to_pil()
             except ReadError:
                 raise
@@ -104,12 +114,33 @@ class PdfSource(Source):
         self._pdf.close()
 
 
+def check_page_images(page, name: str, number: int, max_pixels: int) -> None:
+    """Refuse a PDF page holding an image bigger than ``max_pixels``, before anything decodes it.
+
+    Rendering decodes every image on the page at full size, whatever size it is drawn at: one
+    30000x30000 image compressed into an 875 KB PDF would take about a gigabyte. The sizes come
+    from the image dictionaries (images inside form objects included), so nothing is decoded here.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=8):
+        try:
+            width, height = obj.get_px_size()
+        except Exception:  # an image whose size PDFium cannot read will fail to render anyway
+            continue
+        if width * height > max_pixels:
+            raise ReadError(name, f"page {number} holds an image of {width}x{height} pixels, more than the "
+                                  f"{max_pixels // 1_000_000} Mpx limit (image_pixels; possible decompression bomb)",
+                            "scan or photograph the page again at a normal resolution")
+
+
 class ImageSource(Source):
     """JPEG, PNG, TIFF (every frame), HEIC, WebP, BMP."""
 
-    def __init__(self, name: str, data: bytes):
+    def __init__(self, name: str, data: bytes, limits: Limits = DEFAULT_LIMITS):
         _register_heif()
         self.name = name
+        self.limits = limits
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -119,21 +150,26 @@ class ImageSource(Source):
         except ReadError:
             raise
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-            raise ReadError(name, "image is too large to open safely (possible decompression bomb)") from exc
+            # Pillow refuses it from the header alone, before decoding; say how big it claims to be
+            found = re.search(r"\((\d+) pixels\)", str(exc))
+            size = f"{int(found.group(1)) // 1_000_000} Mpx, " if found else ""
+            raise ReadError(name, f"image is too large to open safely ({size}more than the "
+                                  f"{limits.image_pixels // 1_000_000} Mpx limit; image_pixels; possible "
+                                  "decompression bomb)", "photograph or scan one page at a time") from exc
         except UnidentifiedImageError as exc:
             raise ReadError(name, "not a PDF or an image we can read", "accepted: PDF, JPEG, PNG, TIFF, HEIC") from exc
         except Exception as exc:
             raise ReadError(name, f"image could not be opened ({exc})") from exc
-        if self.page_count > MAX_PAGES:
-            raise ReadError(name, f"the image has {self.page_count} frames; the limit is {MAX_PAGES}")
+        if self.page_count > limits.pdf_pages:
+            raise ReadError(name, f"the image has {self.page_count} frames; the limit is {limits.pdf_pages} (pdf_pages)")
 
     def _check_size(self, image: Image.Image) -> None:
         width, height = image.size
-        if width * height > MAX_PIXELS:
+        if width * height > self.limits.image_pixels:
             raise ReadError(
                 self.name,
-                f"image is {width}x{height} pixels, more than the {MAX_PIXELS // 1_000_000} Mpx limit "
-                "(possible decompression bomb)",
+                f"image is {width}x{height} pixels, more than the {self.limits.image_pixels // 1_000_000} Mpx "
+                "limit (image_pixels; possible decompression bomb)",
                 "photograph or scan one page at a time",
             )
         if width < 16 or height < 16:
@@ -157,14 +193,24 @@ class ImageSource(Source):
         self._image.close()
 
 
-def open_source(name: str, data: bytes | None = None) -> Source:
+def open_source(name: str, data: bytes | None = None, limits: Limits = DEFAULT_LIMITS) -> Source:
     """Open ``name`` (a path, or a label when ``data`` holds the file's bytes)."""
+    limit = limits.file_bytes
     if data is None:
         path = Path(name)
         try:
+            from recruitwatch.ingest.folder import special_file
+
+            special = special_file(path)
+            if special == "is a folder":
+                raise ReadError(name, "is a folder, not a file")
+            if special == "no such file":
+                raise ReadError(name, "file not found")
+            if special:
+                raise ReadError(name, special)
             size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise ReadError(name, f"file is {size // (1024 * 1024)} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB")
+            if size > limit:
+                raise ReadError(name, f"file is {_mb(size)}; the limit is {_mb(limit)} (file_bytes)")
             data = path.read_bytes()
         except ReadError:
             raise
@@ -174,10 +220,16 @@ def open_source(name: str, data: bytes | None = None) -> Source:
             raise ReadError(name, "file not found") from exc
         except OSError as exc:
             raise ReadError(name, f"file could not be read ({exc.strerror or exc})") from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise ReadError(name, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    if len(data) > limit:
+        raise ReadError(name, f"file is larger than {_mb(limit)} (file_bytes)")
     if not data:
         raise ReadError(name, "file is empty")
     if data[:5] == b"%PDF-" or data[:1024].lstrip().startswith(b"%PDF"):
-        return PdfSource(name, data)
-    return ImageSource(name, data)
+        return PdfSource(name, data, limits)
+    return ImageSource(name, data, limits)
+
+
+def _mb(size: int) -> str:
+    from recruitwatch.ingest.markup import human_size
+
+    return human_size(size)

@@ -99,8 +99,32 @@ def create_store_engine(url: URL) -> Engine:
     )
 
 
+#: Mode of a new SQLite database file: the owner reads and writes, nobody else (it holds testimonies).
+#: SQLite gives its -wal and -shm files the mode of the database file.
+DATABASE_FILE_MODE = 0o600
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty, readable and writable by its owner only, unless it exists already.
+
+    Created before SQLite opens it, so the file is never world-readable, not even for a moment
+    (SQLite itself would create it 0644 under the usual umask).
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, DATABASE_FILE_MODE)
+    except FileExistsError:
+        return
+    except FileNotFoundError as exc:
+        raise StoreError(f"cannot create the SQLite file {path}: the folder {path.parent} does not exist") from exc
+    os.close(fd)
+    os.chmod(path, DATABASE_FILE_MODE)  # in case an odd umask took bits away from the owner
+
+
 def _sqlite_engine(url: URL) -> Engine:
     kwargs: dict[str, Any] = {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    path = sqlite_path(url)
+    if path is not None and url.query.get("mode") != "ro":
+        create_private_file(path)
     if sqlite_path(url) is None:
         kwargs["poolclass"] = StaticPool  # one shared connection, or each would see its own empty database
     engine = create_engine(url, json_serializer=_json_dumps, **kwargs)
