@@ -157,7 +157,7 @@ def truncated_pdf() -> bytes:
 def write_huge_line_jsonl(path: Path, line_bytes: int) -> None:
     """A good record, one record of ``line_bytes`` bytes, another good record (written 1 MiB at a time)."""
     with path.open("w", encoding="utf-8") as fh:
-        fh.write(json.dumps({"id": "before", "text": GOOD_REPORT}) + "\n")
+        fh.write(json.dumps({"id": "before", "text": GOOD_REPORT.replace("twelve", "eleven")}) + "\n")
         fh.write('{"id": "huge", "text": "')
         chunk = "a" * MIB
         for _ in range(line_bytes // MIB):
