@@ -171,6 +171,23 @@ class Store(LinkingStore):
     def _insert(self, tbl):
         return (postgresql.insert(tbl) if self.dialect == "postgresql" else sqlite.insert(tbl)).on_conflict_do_nothing()
 
+    def _insert_incidents(self, conn: Connection, incs: list[Incident], keys: dict[str, Any], now: datetime,
+                          terms: dict[str, str]) -> list[tuple[int, str]]:
+        """Insert incidents not stored yet, with their codes, evidence and search terms;
+        returns (pk, id) of those inserted (``keys``: each incident's blocking keys)."""
+        stmt = self._insert(INCIDENTS).returning(INCIDENTS.c.pk, INCIDENTS.c.id)
+        added = [tuple(r) for r in conn.execute(stmt, [R.incident_row(i, now, keys[i.id].to_dict()) for i in incs])]
+        by_id = {i.id: i for i in incs}
+        fresh = [by_id[i] for _, i in added]
+        codes = [row for inc in fresh for row in R.code_rows(inc)]
+        if codes:
+            conn.execute(incident_codes.insert(), codes)
+        spans = [row for inc in fresh for row in R.evidence_rows(inc)]
+        if spans:
+            conn.execute(evidence.insert(), spans)
+        self._index(conn, "incidents", [{"pk": pk, "terms": terms[i]} for pk, i in added])
+        return added
+
     def _index(self, conn: Connection, kind: str, rows: list[dict[str, Any]]) -> None:
         """Add {pk, terms} rows to the full-text index of documents or incidents."""
         if not rows:
@@ -234,17 +251,7 @@ class Store(LinkingStore):
                 self._add_origins(conn, every, self._stored_ids(conn, {d.id for d in every}), now)
             new_incs: list[tuple[int, str]] = []
             if incs:
-                stmt = self._insert(INCIDENTS).returning(INCIDENTS.c.pk, INCIDENTS.c.id)
-                rows = [R.incident_row(i, now, keys[i.id].to_dict()) for i in incs]
-                new_incs = [tuple(r) for r in conn.execute(stmt, rows)]
-                fresh = [inc_by_id[i] for _, i in new_incs]
-                codes = [row for inc in fresh for row in R.code_rows(inc)]
-                if codes:
-                    conn.execute(incident_codes.insert(), codes)
-                spans = [row for inc in fresh for row in R.evidence_rows(inc)]
-                if spans:
-                    conn.execute(evidence.insert(), spans)
-                self._index(conn, "incidents", [{"pk": pk, "terms": inc_terms[i]} for pk, i in new_incs])
+                new_incs = self._insert_incidents(conn, incs, keys, now, inc_terms)
             if link:
                 stored_docs = [(pk, by_id[i]) for pk, i in new_docs]
                 changed = self._link_documents(conn, stored_docs) if stored_docs else set()

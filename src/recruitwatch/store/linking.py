@@ -107,6 +107,7 @@ class LinkingStore:
     # provided by Store
     def _connect(self, *, write: bool = False, check: bool = True): ...  # pragma: no cover
     def _insert(self, tbl): ...  # pragma: no cover
+    def _insert_incidents(self, conn, incs, keys, now, terms): ...  # pragma: no cover
 
     # -- origins ---------------------------------------------------------------------------
 
@@ -480,19 +481,11 @@ class LinkingStore:
                     keys[inc.id] = incident_keys(inc, doc.text, doc.published)
                     new_incidents.append(inc)
             if new_incidents:
-                stmt = self._insert(incidents).returning(incidents.c.pk, incidents.c.id)
-                added = [tuple(r) for r in conn.execute(stmt, [R.incident_row(i, now, keys[i.id].to_dict())
-                                                               for i in new_incidents])]
-                by_id = {i.id: i for i in new_incidents}
-                fresh = [by_id[i] for _, i in added]
-                codes = [row for inc in fresh for row in R.code_rows(inc)]
-                if codes:
-                    conn.execute(incident_codes.insert(), codes)
-                spans = [row for inc in fresh for row in R.evidence_rows(inc)]
-                if spans:
-                    conn.execute(evidence.insert(), spans)
-                self._index(conn, "incidents", [{"pk": pk, "terms": incident_terms(by_id[i])} for pk, i in added])  # type: ignore[attr-defined]
+                added = self._insert_incidents(conn, new_incidents, keys, now,
+                                               {i.id: incident_terms(i) for i in new_incidents})
                 counts["added"] = len(added)
+                inserted = {i for _, i in added}
+                fresh = [i for i in new_incidents if i.id in inserted]
                 self._link_incidents(conn, fresh, {i.id: keys[i.id] for i in fresh})
             seeds = {x for x in seeds if x not in {i.id for i in new_incidents}}
             remaining = set(conn.execute(select(incidents.c.id).where(incidents.c.id.in_(sorted(seeds)))).scalars()) \
