@@ -161,10 +161,6 @@ class _Where:
         self.neutral = act is None and after is None and before is None
 
 
-def _sentence_at(sentences: Sequence[Sentence], pos: int) -> Sentence | None:
-    return next((s for s in sentences if s.start <= pos < s.end), None)
-
-
 def _cue_act(sentence: Sentence | None, lo: int, hi: int) -> bool:
     return sentence is not None and any(c.category in _ACT_CUE_CATEGORIES and lo <= c.start < hi for c in sentence.cues)
 
@@ -181,6 +177,7 @@ class Selector:
         self._free: tuple[list[Span], list[int]] | None = None
         self._nat_spans = [(m.start, m.end) for m in mentions.nationalities]
         self._where_cache: dict[tuple[int, int, int], _Where] = {}
+        self._sentence_starts: dict[int, list[int]] = {}  # id of a segment's sentences -> their starts
 
     # -- shared ---------------------------------------------------------------------------------
     @property
@@ -190,12 +187,21 @@ class Selector:
         return self._paragraphs
 
     def _where(self, m: Mention, sentences: Sequence[Sentence]) -> _Where:
-        s = _sentence_at(sentences, m.start)
+        s = self._sentence_at(sentences, m.start)
         key = (m.start, m.end, id(s))  # the sentences live as long as the document's segments
         where = self._where_cache.get(key)
         if where is None:
             where = self._where_cache[key] = self._where_in(m, s)
         return where
+
+    def _sentence_at(self, sentences: Sequence[Sentence], pos: int) -> Sentence | None:
+        """The sentence (of a segment's, sorted) holding ``pos``: a bisection, so choosing among a
+        long segment's mentions stays linear in its length."""
+        starts = self._sentence_starts.get(id(sentences))
+        if starts is None:
+            starts = self._sentence_starts[id(sentences)] = [s.start for s in sentences]
+        k = bisect_right(starts, pos) - 1
+        return sentences[k] if k >= 0 and pos < sentences[k].end else None
 
     def _where_in(self, m: Mention, s: Sentence | None) -> _Where:
         text = self.text

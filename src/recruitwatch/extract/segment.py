@@ -91,6 +91,7 @@ class Segment:
 
     paragraphs: list[Paragraph]
     anchor: Sentence
+    _sentences: tuple[int, list[Sentence]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def start(self) -> int:
@@ -102,7 +103,10 @@ class Segment:
 
     @property
     def sentences(self) -> list[Sentence]:
-        return [s for p in self.paragraphs for s in p.sentences]
+        """Its paragraphs' sentences (one list while the paragraphs stay the same)."""
+        if self._sentences is None or self._sentences[0] != len(self.paragraphs):
+            self._sentences = (len(self.paragraphs), [s for p in self.paragraphs for s in p.sentences])
+        return self._sentences[1]
 
     @property
     def cues(self) -> list[CueHit]:
