@@ -161,3 +161,25 @@ def test_schema_module_mirrors_the_migrations(store):
         for table in metadata.tables.values():
             assert {c["name"] for c in inspector.get_columns(table.name)} == set(table.c.keys()), table.name
             assert {i["name"] for i in inspector.get_indexes(table.name)} >= {i.name for i in table.indexes}, table.name
+
+
+def test_the_head_revision_read_from_the_files_is_alembics():
+    from alembic.script import ScriptDirectory
+
+    from recruitwatch.store.database import alembic_config, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_reading_the_store_does_not_import_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "s.db"
+    code = ("import sys; from recruitwatch.store import open_store\n"
+            f"s = open_store({str(db)!r}); s.init()\n"
+            "for m in [m for m in sys.modules if m.startswith('alembic')]: del sys.modules[m]\n"
+            f"s = open_store({str(db)!r}); s.stats()\n"
+            "print(any(m.startswith('alembic') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

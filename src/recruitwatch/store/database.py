@@ -7,12 +7,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, bindparam, column, func, inspect, literal_column, select, table, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
@@ -54,10 +52,28 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield items[i : i + size]
 
 
-def alembic_config() -> Config:
+def alembic_config():  # -> alembic.config.Config (alembic is imported only to migrate: 0.3 s)
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
+
+
+_REVISION = re.compile(r'^(down_revision|revision)\s*=\s*(?:"([^"]*)"|None)', re.MULTILINE)
+
+
+@cache
+def head_revision() -> str | None:
+    """The newest migration shipped: the revision no other one revises (read from the files of
+    ``migrations/versions``, so that every command need not import alembic to check the schema;
+    a test holds it to alembic's own answer)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for kind, value in _REVISION.findall(path.read_text(encoding="utf-8")):
+            (revisions if kind == "revision" else parents).add(value)
+    heads = sorted(revisions - parents)
+    return heads[0] if len(heads) == 1 else None
 
 
 class Store(LinkingStore):
@@ -139,6 +155,8 @@ class Store(LinkingStore):
         path = sqlite_path(self._url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+        from alembic import command
+
         config = alembic_config()
         try:
             with self._connect(write=True, check=False) as conn:
@@ -163,8 +181,7 @@ class Store(LinkingStore):
 
     def is_initialised(self) -> bool:
         """True when the schema exists and is at the newest version."""
-        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-        return self.schema_version() == head
+        return self.schema_version() == head_revision()
 
     # -- writing ---------------------------------------------------------------------------
 
