@@ -24,7 +24,7 @@ from recruitwatch.extract.nationalities import find_nationalities
 from recruitwatch.extract.places import find_places
 from recruitwatch.extract.segment import Segment, Sentence
 from recruitwatch.records import CueHit, Document, DocumentMentions, Evidence, Incident, Mention, mentions_within
-from recruitwatch.taxonomy.lexicon import CONTRACT_WORD
+from recruitwatch.taxonomy.lexicon import CONTRACT_WORD, number_words, word_class
 
 OUTCOME_RANK = {"refused": 1, "evaded_or_left": 2, "signed_contract": 3, "deployed": 4, "wounded": 5,
                 "deserted": 6, "captured": 6, "killed": 7, "deported": 8, "returned_home": 8,
@@ -37,18 +37,16 @@ _COMBOS = {  # institution cue + military cue in one sentence -> tactic
     "online": "online_or_phone_solicitation",
     "physical_ad": "recruitment_drive",
 }
-_PEOPLE = (r"(?:people|persons|men|migrants|workers|foreigners|citizens|nationals|recruits|labou?rers|inmates|prisoners|"
-           r"students|cubans|indians|nepalis|человек|мужчин|мигрант\w*|граждан\w*|иностранц\w*|рабоч\w*|заключ\w*|"
-           r"студент\w*|россиян\w*|нафар|киши|адам|kishi|nafar)")
-_COUNT = re.compile(r"(?:(?:more\s+than|over|at\s+least|about|some|около|более|больше|свыше|не\s+менее|порядка)\s+)?"
+# Words of the lexicons (their [words] and [numbers] tables): people counted, approximations,
+# number words, pronouns of one or several people.
+_PEOPLE = "(?:" + word_class("people") + ")"
+_COUNT = re.compile(r"(?:(?:" + word_class("approximately") + r")\s+)?"
                     r"(\d{1,3}(?:[ ,]\d{3})*|\d+)\s+(?:\w+\s+){0,2}?" + _PEOPLE + r"\b", re.IGNORECASE)
-_WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-                 "двое": 2, "трое": 3, "четверо": 4, "пятеро": 5, "двух": 2, "трёх": 3, "трех": 3, "пяти": 5,
-                 "pair": 2, "couple": 2}
-_WORD_COUNT = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|двое|трое|четверо|пятеро|pair|couple)\b"
+_WORD_NUMBERS = number_words()
+_WORD_COUNT = re.compile(r"\b(" + "|".join(map(re.escape, _WORD_NUMBERS)) + r")\b"
                          r"(?:\s+(?:of\s+)?(?:\w+\s+){0,2}?" + _PEOPLE + r"\b|(?=\s+(?:их|of\s+them)))", re.IGNORECASE)
-_SINGULAR = re.compile(r"\b(?:he|she|his|her|him|он|она|его|её|ему|ей|ӯ|u|uni|uning|ал|ол|оның|аны|оны)\b", re.IGNORECASE)
-_PLURAL = re.compile(r"\b(?:they|them|their|они|их|им|онҳо|ular|алар|олар)\b", re.IGNORECASE)
+_SINGULAR = re.compile(r"\b(?:" + word_class("singular") + r")\b", re.IGNORECASE)
+_PLURAL = re.compile(r"\b(?:" + word_class("plural") + r")\b", re.IGNORECASE)
 _ARREST_VERB = re.compile(r"(?:detain|arrest|задерж|арест|ұсталған|кармалган|боздошт|hibsga|ushlan|qamoqqa\s+olin|"
                           r"ҳибсга|ушлан|қамоққа\s+олин|ҳабс)", re.IGNORECASE)
 

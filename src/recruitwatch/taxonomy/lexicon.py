@@ -112,7 +112,7 @@ def word_classes(lang: str) -> dict[str, WordClass]:
         where = f"{lang}.toml words.{name}"
         try:
             pattern = compose(raw["pattern"], fragments, where)
-            if lang == "uz":
+            if lang == "uz" and raw.get("transliterate", True):
                 pattern = f"{pattern}|{latin_to_cyrillic(pattern)}"
             re.compile(pattern)
         except (KeyError, re.error) as exc:
@@ -129,6 +129,12 @@ def word_class(name: str) -> str:
     if not parts:
         raise LexiconError(f"no lexicon has the word class {name!r}")
     return "|".join(parts)
+
+
+@cache
+def number_words() -> dict[str, int]:
+    """Number words of every lexicon (their ``[numbers]`` tables), lower-case word -> value."""
+    return {word.lower(): int(value) for lang in LANGUAGES for word, value in _read(f"{lang}.toml").get("numbers", {}).items()}
 
 
 @cache
