@@ -47,8 +47,7 @@ _WORD_COUNT = re.compile(r"\b(" + "|".join(map(re.escape, _WORD_NUMBERS)) + r")\
                          r"(?:\s+(?:of\s+)?(?:\w+\s+){0,2}?" + _PEOPLE + r"\b|(?=\s+(?:их|of\s+them)))", re.IGNORECASE)
 _SINGULAR = re.compile(r"\b(?:" + word_class("singular") + r")\b", re.IGNORECASE)
 _PLURAL = re.compile(r"\b(?:" + word_class("plural") + r")\b", re.IGNORECASE)
-_ARREST_VERB = re.compile(r"(?:detain|arrest|задерж|арест|ұсталған|кармалган|боздошт|hibsga|ushlan|qamoqqa\s+olin|"
-                          r"ҳибсга|ушлан|қамоққа\s+олин|ҳабс)", re.IGNORECASE)
+_ARREST_VERB = re.compile("(?:" + word_class("arrest") + ")", re.IGNORECASE)
 
 
 
@@ -165,9 +164,7 @@ _NOT_REACHED_AFTER = re.compile(r"\s*(?:[\w'’]+\s+){0,1}(?:не\s+(?:было|
                                 r"never\s+happened|did\s+not\s+happen)\b", re.IGNORECASE)
 # A sentence handed down by a court: in a document about prosecution at home (a prosecuted_at_home
 # cue anywhere in it), the case's own verdict is prosecution at home (rules 2 and 9).
-_VERDICT = re.compile(r"(?<!\w)(?:sentence[ds]?\b|sentencing|convicted|found\s+guilty|verdict|приговор\w*|осужд[её]н\w*|"
-                      r"осудил\w*|лишени\w+\s+свободы|hukm\w*|ozodlikdan|jazo\w*|ҳукм\w*|маҳкум\w*|ҷазо\w*|өкүм\w*|"
-                      r"соттол\w*|соттолд\w*|үкім\w*|сотталд\w*|бас\s+бостандығ\w*|эркинен\s+ажыра\w*)", re.IGNORECASE)
+_VERDICT = re.compile(r"(?<!\w)(?:" + word_class("verdict") + ")", re.IGNORECASE)
 
 
 def outcome_of(segment: Segment, text: str | None = None,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from recruitwatch.records import CueHit
-from recruitwatch.taxonomy.lexicon import CONTRACT_WORD
+from recruitwatch.taxonomy.lexicon import CONTRACT_WORD, word_class
 from recruitwatch.text.sentences import paragraph_spans, sentence_spans
 
 if TYPE_CHECKING:
@@ -51,11 +51,8 @@ _BIG_NUMBER = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:[ ,.]\d{3})+|(?!(?:19|20)\d\d
                          r"(?![\d.,]*\s*(?:year|год|йил|yil|жыл|сол|roubles|руб|rubl|сом|so.m|\$|долл|dollar))", re.IGNORECASE)
 _QA = re.compile(r"^[ \t]*(?:—|–|-|Q:|В:|Вопрос)?[ \t]*[^\n]{3,200}\?[ \t]*$", re.MULTILINE)
 # Answers in the first person (an interview transcript, not an explainer).
-_FIRST_PERSON = re.compile(r"(?<!\w)(?:я|меня|мне|мной|мой|моя|мою|мои|буду|могу|хочу|знаю|помню|(?-i:I)\s+(?:was|had|went|signed|refused|came|got|did|told)|"
-                           r"me|my|men|meni|menga|man|манро|ман|мен|мени|мага|маған)(?!\w)", re.IGNORECASE)
-_LAW = re.compile(r"(?<!\w)(?:law|decree|bill\b|statute|criminal\s+code|article\s+\d+|закон(?!ч)\w*|указ\b|указом|указа|"
-                  r"законопроект\w*|поправк\w+|постановлени\w+|стать[яи]\s+\d+|qonun\w*|farmon\w*|қонун\w*|фармон\w*|"
-                  r"мыйзам\w*|заң\w*|жарлы\w*)", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"(?<!\w)(?:" + word_class("first_person") + r")(?!\w)", re.IGNORECASE)
+_LAW = re.compile(r"(?<!\w)(?:" + word_class("law") + ")", re.IGNORECASE)
 
 
 @dataclass
