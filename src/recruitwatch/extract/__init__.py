@@ -4,8 +4,10 @@
 case or recruitment drive (none for documents that only give policy, law or statistics). It
 reads the :class:`~recruitwatch.text.analysis.TextAnalysis` screening computed (language, sentences,
 cue hits) and adds the sentence classifier's labels as hits of their own
-(:mod:`.learned`); every value carries evidence and a confidence. Lexicons, gazetteer and model
-load once per process; the function keeps no state between calls.
+(:mod:`.learned`); the finders read the document's mentions once (a ``DocumentMentions`` record)
+and :mod:`.geo_select` chooses among them; the ``cases`` classifier finally says whether the
+document tells several cases, one, or none. Every value carries evidence and a confidence.
+Lexicons, gazetteer and model load once per process; the function keeps no state between calls.
 """
 
 from __future__ import annotations
