@@ -73,3 +73,13 @@ def test_components_do_not_depend_on_edge_order():
     one = sorted(map(sorted, components("abcdef", edges)))
     two = sorted(map(sorted, components("fedcba", list(reversed(edges)))))
     assert one == two == [["a", "b", "c", "d"], ["e"], ["f"]]
+
+
+def test_a_source_without_an_outlet_name_is_called_by_its_host():
+    from recruitwatch.link.cases import Source, outlet_name
+
+    fields = {f: None for f in Source.__dataclass_fields__}
+    named = Source(**{**fields, "document_id": "a", "outlet": "Radio Ozodi", "url": "https://www.ozodi.org/a/1"})
+    hosted = Source(**{**fields, "document_id": "b", "url": "https://www.ozodi.org/a/2"})
+    unknown = Source(**{**fields, "document_id": "c"})
+    assert (outlet_name(named), outlet_name(hosted), outlet_name(unknown)) == ("Radio Ozodi", "ozodi.org", "")

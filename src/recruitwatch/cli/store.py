@@ -414,6 +414,8 @@ def incidents_show(
             table.add_row(key, ", ".join(value) if isinstance(value, list) else "" if value is None else str(value))
     table.add_row("reports", ", ".join(i.id[:12] for i in case.members))
     console.print(table)
+    from recruitwatch.link import cases
+
     sources = Table(title=f"Sources: {len(case.sources)} documents, {len(case.independent)} independent "
                           f"({'corroborated' if len(case.independent) > 1 else 'one source: not corroborated'})",
                     title_justify="left")
@@ -421,7 +423,7 @@ def incidents_show(
         sources.add_column(name, overflow="fold")
     for n, group in enumerate(case.independent, 1):
         for s in group:
-            sources.add_row(str(n), s.document_id[:12], s.published or "", Text(s.outlet or ""),
+            sources.add_row(str(n), s.document_id[:12], s.published or "", Text(cases.outlet_name(s)),
                             Text(s.title or s.url or ""))
     console.print(sources)
     if case.links:

@@ -35,6 +35,12 @@ class Source:
     title: str | None = None
 
 
+def outlet_name(source: Source) -> str:
+    """What to call a source's outlet: its name, else its URL's host; empty when neither is known."""
+    key = outlet_key(source)
+    return source.outlet.strip() if source.outlet and source.outlet.strip() else (key or "").removeprefix("host:")
+
+
 def outlet_key(source: Source) -> str | None:
     """The outlet a document speaks for: its outlet's name, else its URL's host (without www.)."""
     if source.outlet and source.outlet.strip():
