@@ -102,7 +102,7 @@ def die_with_parent(parent: int) -> None:
                     os._exit(1)
                 return
         except (OSError, AttributeError):
-            pass
+            pass  # no prctl here: the watchdog thread below does the job
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -114,5 +114,5 @@ def decode_declared(data: bytes, declared: str | None, source: str) -> tuple[str
             try:
                 return data.decode(codec), codec
             except UnicodeDecodeError:
-                pass
+                pass  # the declared encoding is wrong: guess it from the bytes
     return decode_text(data, source)

@@ -143,7 +143,7 @@ def _codec(head: bytes, source: str) -> str:
         decoder.decode(head, final=False)  # a character cut at the end of the sample is fine
         return "utf-8"
     except UnicodeDecodeError:
-        pass
+        pass  # not UTF-8: look for the code page below
     if _damaged_utf8(head):
         return "utf-8"  # UTF-8 with some broken lines: those lines fail, the others are read
     try:
