@@ -497,3 +497,11 @@ def test_the_checks_catch_a_special_character_left_out(monkeypatch):
     monkeypatch.setattr(regate, "_SPECIAL_RE", re.compile("[" + SPECIAL.replace("ſ", "") + "]"))
     texts = [t.replace("s", "ſ") for t in _short_texts() if "s" in t]
     assert _hidden(_cue_patterns(), _cues_gate(), texts, first=True)
+
+
+@pytest.mark.parametrize("which", ["cues", "dates"])
+def test_candidates_are_the_patterns_the_mask_lets_through(which):
+    """The fast path (an inverted index over the words that occur) picks exactly what the mask says."""
+    _, gate, scanned = _scan("cue-tests", which)
+    for text, mask, _ in scanned:
+        assert gate.candidates(text) == [k for k, may in enumerate(mask) if may], text[:80]

@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING
 
 from recruitwatch.extract import learned as layer
 from recruitwatch.extract.geo_select import Selector
-from recruitwatch.extract.incidents import build, has_new_anchor, merge_all, merge_retold, read_mentions
+from recruitwatch.extract.incidents import build, has_new_anchor, mention_groups, merge_all, merge_retold, read_mentions
 from recruitwatch.extract.learned import attach_outside, case_probabilities, label_sentences, score_mentions
-from recruitwatch.extract.nationalities import origin_candidates
 from recruitwatch.extract.segment import split, told_without_cues
 from recruitwatch.learn.examples import doc_features
 from recruitwatch.records import Document, Incident
@@ -48,10 +47,7 @@ def extract(doc: Document, analysis: TextAnalysis | None = None, learned: bool =
     if not segments:
         return []
     selector = Selector(found, segments)
-    nationalities = found.nationalities + origin_candidates(found.places, found.nationalities, doc.text)
-    mentions = score_mentions(doc.text, analysis.lang, doc.published,
-                              {"place": found.places, "nationality": nationalities, "date": found.dates},
-                              analysis, model)
+    mentions = score_mentions(doc.text, analysis.lang, doc.published, mention_groups(found), analysis, model)
     incidents = [build(doc, segment, hits, found, selector, labels, mentions) for segment in segments]
     attach_outside(incidents, segments, labels, doc.id)
     incidents = merge_retold(incidents)

@@ -359,10 +359,9 @@ def find_dates(text: str, lang: str | None, published: str | None) -> list[DateM
     """
     pub = _pub(published)
     found: list[tuple[int, int, str, str, str]] = []
-    mask = _gate().mask(text)  # patterns whose words (years, month names, ...) do not occur are skipped
-    for (name, pattern), may_match in zip(_PATTERNS, mask):
-        if not may_match:
-            continue
+    # patterns whose words (years, month names, ...) do not occur are skipped
+    for k in _gate().candidates(text):
+        name, pattern = _PATTERNS[k]
         for m in pattern.finditer(text):
             if m.end() == m.start():
                 continue

@@ -20,7 +20,7 @@ import re
 from recruitwatch.extract import geo_select
 from recruitwatch.extract.dates import find_dates
 from recruitwatch.extract.learned import MODEL_LANG, RULE_CONFIDENCE, MentionScores, SentenceLabels
-from recruitwatch.extract.nationalities import find_nationalities
+from recruitwatch.extract.nationalities import find_nationalities, origin_candidates
 from recruitwatch.extract.places import find_places
 from recruitwatch.extract.segment import Segment, Sentence
 from recruitwatch.records import CueHit, Document, DocumentMentions, Evidence, Incident, Mention, mentions_within
@@ -413,6 +413,15 @@ def read_mentions(doc: Document, lang: str) -> DocumentMentions:
     return DocumentMentions(doc.text, doc.published, sorted(find_places(doc.text, lang), key=by_start),
                             sorted(find_nationalities(doc.text, lang), key=by_start),
                             sorted(find_dates(doc.text, lang, doc.published), key=by_start))
+
+
+def mention_groups(found: DocumentMentions) -> dict[str, list[Mention]]:
+    """The mentions the classifiers score, by group: places, dates, and nationalities with the
+    places abroad as candidate origins (:func:`.nationalities.origin_candidates`). Training and
+    extraction both read them here."""
+    return {"place": found.places,
+            "nationality": found.nationalities + origin_candidates(found.places, found.nationalities, found.text),
+            "date": found.dates}
 
 
 def has_new_anchor(mentions: DocumentMentions, paragraph: Sentence) -> bool:

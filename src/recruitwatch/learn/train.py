@@ -103,15 +103,11 @@ def mention_label(group: str, value: str, incidents: list[dict[str, Any]]) -> bo
 
 
 def document_mentions(text: str, lang: str, published: str | None) -> dict[str, list]:
-    """The finders' mentions of a text, by group (a nationality's candidates include the places
-    abroad the text names: :func:`~recruitwatch.extract.nationalities.origin_candidates`)."""
-    from recruitwatch.extract.dates import find_dates
-    from recruitwatch.extract.nationalities import find_nationalities, origin_candidates
-    from recruitwatch.extract.places import find_places
+    """The finders' mentions of a text, by group, exactly as extraction reads them."""
+    from recruitwatch.extract.incidents import mention_groups, read_mentions
+    from recruitwatch.records import Document
 
-    places, nationalities = find_places(text, lang), find_nationalities(text, lang)
-    return {"place": places, "nationality": nationalities + origin_candidates(places, nationalities, text),
-            "date": find_dates(text, lang, published)}
+    return mention_groups(read_mentions(Document(id="training", origin="corpus", text=text, published=published), lang))
 
 
 def build_examples(docs: list[dict[str, Any]], progress: Callable[[int], None] | None = None
