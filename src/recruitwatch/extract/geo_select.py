@@ -39,7 +39,7 @@ the segment (its year), then the publication year.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
@@ -129,17 +129,21 @@ def _towards(text: str, m: Mention) -> bool:
     return before is not None and (before.group("ru") is None or bool(_ACCUSATIVE.match(m.text)))
 
 
-def _nearest(pattern: re.Pattern[str], text: str, lo: int, hi: int, start: int, end: int) -> int | None:
-    """Distance in characters from the mention to the nearest match of ``pattern`` in [lo, hi)."""
+def _nearest(spans: Sequence[Span], start: int, end: int) -> int | None:
+    """Distance in characters from the mention to the nearest of ``spans`` (the matches of one
+    pattern in the mention's clause), the mention itself not counted."""
     best: int | None = None
-    for m in pattern.finditer(text, lo, hi):
-        if m.start() < end and m.end() > start:
+    for m_start, m_end in spans:
+        if m_start < end and m_end > start:
             continue  # the mention itself
-        d = start - m.end() if m.end() <= start else m.start() - end
-        d = max(d, 0)
+        d = max(start - m_end if m_end <= start else m_start - end, 0)
         if best is None or d < best:
             best = d
     return best
+
+
+#: The words a clause is read for, in the order _Where takes them.
+_CLAUSE_WORDS = (_ACT, _AFTER, _BEFORE, _REPORT, _PERIOD)
 
 
 class _Where:
@@ -177,6 +181,7 @@ class Selector:
         self._free: tuple[list[Span], list[int]] | None = None
         self._nat_spans = [(m.start, m.end) for m in mentions.nationalities]
         self._where_cache: dict[tuple[int, int, int], _Where] = {}
+        self._clause_words: list[tuple[list[int], list[Span]] | None] = [None] * len(_CLAUSE_WORDS)
         self._sentence_starts: dict[int, list[int]] = {}  # id of a segment's sentences -> their starts
 
     # -- shared ---------------------------------------------------------------------------------
@@ -207,15 +212,30 @@ class Selector:
         text = self.text
         lo, hi = (s.start, s.end) if s is not None else self._sentence_bounds(m.start)
         c_lo, c_hi = _clause(text, m.start, m.end, lo, hi)
-        act = _nearest(_ACT, text, c_lo, c_hi, m.start, m.end)
+        found = [self._words_within(k, c_lo, c_hi) for k in range(len(_CLAUSE_WORDS))]
+        act, after, before, report, period = (_nearest(spans, m.start, m.end) for spans in found)
         if act is not None and act > _ACT_REACH:
             act = None
         if act is None and _cue_act(s, c_lo, c_hi):
             act = _ACT_REACH
-        return _Where(act, _nearest(_AFTER, text, c_lo, c_hi, m.start, m.end),
-                      _nearest(_BEFORE, text, c_lo, c_hi, m.start, m.end),
-                      _nearest(_REPORT, text, c_lo, c_hi, m.start, m.end),
-                      _nearest(_PERIOD, text, c_lo, c_hi, m.start, m.end), s, (c_lo, c_hi))
+        return _Where(act, after, before, report, period, s, (c_lo, c_hi))
+
+    def _words_within(self, k: int, lo: int, hi: int) -> list[Span]:
+        """The matches of ``_CLAUSE_WORDS[k]`` inside [lo, hi): the text is scanned once per pattern
+        (not once per mention's clause: a long report has tens of thousands of them)."""
+        found = self._clause_words[k]
+        if found is None:
+            spans = [(w.start(), w.end()) for w in _CLAUSE_WORDS[k].finditer(self.text)]
+            found = self._clause_words[k] = ([a for a, _ in spans], spans)
+        starts, spans = found
+        out = []
+        for i in range(bisect_left(starts, lo), len(spans)):
+            a, b = spans[i]
+            if a >= hi:
+                break
+            if b <= hi:
+                out.append((a, b))
+        return out
 
     def _sentence_bounds(self, pos: int) -> Span:
         text = self.text
