@@ -194,3 +194,36 @@ def test_military_forms_with_a_few_past_tense_words_stay_military(classifier, ty
         text = make_spec(type_, random.Random(seed)).text + "\nЭкземпляр контракта получил. Прошёл отбор, сдал документы."
         verdict = classifier.classify(text)
         assert verdict.military, (seed, verdict.scores)
+
+
+# Translated forms: recruiters abroad hand out English versions (written for the project).
+EN_CONTRACT = """CONTRACT on military service
+The Ministry of Defence of the Russian Federation, hereinafter referred to as the Ministry, and the
+undersigned citizen enter into this contract. The citizen undertakes to perform military service in
+the Armed Forces of the Russian Federation for a term of one year in military unit 00000 and to
+observe the military oath. Monetary allowance: ______ roubles.
+Signature of the serviceman ______________"""
+EN_NOTICE = """CALL-UP NOTICE
+Citizen ______________________ , you are obliged to appear at the military commissariat
+(military registration and enlistment office) of the Central district at 09:00 on ____________
+Bring with you: passport, military record documents. Military commissar ____________"""
+EN_NEWS = """Recruiters approached migrants at a hostel and offered them a contract on military service.
+According to a lawyer who spoke to reporters, the men signed papers they could not read and were
+sent to the front line a week later. Human rights groups said the contracts named the Ministry of
+Defence of the Russian Federation. Do not sign anything you cannot read, the hotline advised."""
+
+
+def test_an_english_contract_page_is_a_military_contract(classifier):
+    verdict = classifier.classify(EN_CONTRACT)
+    assert verdict.type == "military_service_contract" and verdict.military, verdict.scores
+
+
+def test_an_english_call_up_notice_is_a_call_up_notice(classifier):
+    verdict = classifier.classify(EN_NOTICE)
+    assert verdict.type == "call_up_notice" and verdict.military, verdict.scores
+
+
+def test_an_english_news_story_about_contracts_is_not_one(classifier):
+    verdict = classifier.classify(EN_NEWS)
+    assert verdict.type == "other" and not verdict.military
+    assert verdict.mentions_military
