@@ -25,8 +25,25 @@ WHOLE_TEXT = 20_000
 CONTEXT = 300  # characters of text either side of an evidence span in an excerpt
 
 
+def N_(message: str) -> str:  # noqa: N802 - marks a message for the catalogue (scripts/update_messages.py)
+    return message
+
+
+#: Verification states in the interface's words (translated through the workbench catalogue).
+STATES = {"reported": N_("reported"), "corroborated": N_("corroborated"), "verified": N_("verified"),
+          "disputed": N_("disputed"), "rejected": N_("rejected")}
+
+
+def state_label(state: str, lang: str) -> str:
+    from recruitwatch.web.i18n import gettext_for
+
+    return gettext_for(lang)(STATES[state]) if state in STATES else state
+
+
 def value_label(attr: str, code: str, lang: str) -> str:
     """A human label for one value of a field (``code`` for the codes no table knows)."""
+    if attr == "verification":
+        return state_label(code, lang)
     if attr in ("places", "place", "nationalities", "nationality"):
         return place_name(code, lang)
     table = {"status": "status", "actors": "actors", "actor": "actors", "tactics": "tactics", "tactic": "tactics",
@@ -53,12 +70,13 @@ def field_views(incident: Incident, lang: str) -> list[FieldView]:
     out = []
     for attr, ev_field, _table in FIELDS:
         value = getattr(incident, attr)
+        show = with_code if attr in ("places", "nationalities") else value_label  # names beside place codes only
         if isinstance(value, list):
-            values = [(v, with_code(attr, v, lang)) for v in value]
+            values = [(v, show(attr, v, lang)) for v in value]
         elif value is None or value == "":
             values = []
         else:
-            values = [(str(value), with_code(attr, str(value), lang) if _table else str(value))]
+            values = [(str(value), show(attr, str(value), lang) if _table or attr != "date" else str(value))]
         spans = [(i, e) for i, e in enumerate(incident.evidence) if e.field in (ev_field, attr)]
         out.append(FieldView(attr, values, confidence.get(ev_field, confidence.get(attr)), spans))
     return out

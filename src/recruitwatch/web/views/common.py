@@ -45,6 +45,7 @@ def labels(lang: str) -> dict[str, Any]:
         "label": lambda attr, code: present.value_label(attr, code, lang),
         "with_code": lambda attr, code: present.with_code(attr, code, lang),
         "percent": present.percent,
+        "state": lambda value: present.state_label(value, lang),
     }
 
 

@@ -12,7 +12,7 @@ from recruitwatch.web.views.common import LangDep, StoreDep, render, store_call
 router = APIRouter()
 #: The dashboard's bar charts: (breakdown, list parameter, label field).
 BREAKDOWNS = (("tactic", "tactic", "tactics"), ("nationality", "nationality", "nationalities"),
-              ("actor", "actor", "actors"), ("outcome", "outcome", "outcome"), ("verification", "verification", None),
+              ("actor", "actor", "actors"), ("outcome", "outcome", "outcome"), ("verification", "verification", "verification"),
               ("status", "status", "status"))
 
 

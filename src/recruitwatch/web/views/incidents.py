@@ -46,7 +46,7 @@ def facet_choices(lang: str) -> dict[str, list[tuple[str, str]]]:
         "tactic": [(c, e.label(lang)) for c, e in TACTICS.items()],
         "actor": [(c, e.label(lang)) for c, e in ACTORS.items()],
         "outcome": [(c, e.label(lang)) for c, e in OUTCOMES.items()],
-        "verification": [(v, v) for v in filters.VERIFICATIONS],
+        "verification": [(v, present.state_label(v, lang)) for v in filters.VERIFICATIONS],
     }
 
 
