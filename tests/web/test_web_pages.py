@@ -7,9 +7,9 @@ from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
+from workbench import INCIDENTS, KAZAN, MOSCOW, ROSTOV
 
 from recruitwatch.web.app import create_app
-from tests.web.conftest import INCIDENTS, KAZAN, MOSCOW, ROSTOV
 
 PAGES = ["/", "/incidents", "/documents", "/documents?q=passports", "/incidents?q=passports"]
 

@@ -25,7 +25,7 @@ WHOLE_TEXT = 20_000
 CONTEXT = 300  # characters of text either side of an evidence span in an excerpt
 
 
-def N_(message: str) -> str:  # noqa: N802 - marks a message for the catalogue (scripts/update_messages.py)
+def N_(message: str) -> str:
     return message
 
 
