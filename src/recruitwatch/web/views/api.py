@@ -227,15 +227,8 @@ def create_api() -> FastAPI:
             for upload in [f for f in files if f.filename][:MAX_FILES]:
                 result = checker.check_file(upload.filename or "upload", upload.file.read(), max_pages=pages_left)
                 pages_left -= len(result.pages)
-                out.append(result.to_dict() if hasattr(result, "to_dict") else _plain(result))
+                out.append(result.to_dict())
         return {"lang": lang if lang in LANGS else "en", "files": out}
 
     return api
 
-
-def _plain(value: Any) -> Any:
-    import dataclasses
-
-    if dataclasses.is_dataclass(value):
-        return {k: _plain(v) for k, v in dataclasses.asdict(value).items()}
-    return value
