@@ -83,3 +83,14 @@ def test_long_text_is_cut_to_excerpts_around_the_evidence():
     at = text.index("needle")
     html, cut = mark(text, [(0, Evidence("f", "", at, at + 6, "", ""))])
     assert cut and len(html) < 2_000 and "<mark" in html and html.count("…") == 2
+
+
+def test_dashboard_figures_are_kept_per_filter_until_cleared():
+    from recruitwatch.web.views.dashboard import FigureCache
+
+    cache, calls = FigureCache(ttl=60), []
+    compute = lambda: calls.append(1) or len(calls)  # noqa: E731
+    assert cache.get(("a",), compute) == 1 and cache.get(("a",), compute) == 1
+    assert cache.get(("b",), compute) == 2
+    cache.clear()
+    assert cache.get(("a",), compute) == 3

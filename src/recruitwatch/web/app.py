@@ -61,6 +61,9 @@ def create_app(checker=None, limits: Limits | None = None, secret: bytes | None 
     templates.env.install_null_translations(newstyle=True)  # each page's context brings its language's callables
     app.state.templates = templates
     app.state.store = store
+    from recruitwatch.web.views.dashboard import FigureCache
+
+    app.state.figures = FigureCache()
     app.state.checker = checker
     app.state.limits = limits
     app.state.secret = secret or app_secret()
