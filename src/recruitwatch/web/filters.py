@@ -48,6 +48,11 @@ class ListQuery:
     problems: list[Problem] = field(default_factory=list)
 
     @property
+    def facets(self) -> dict[str, str]:
+        """The filter and search parameters (without paging)."""
+        return {k: v for k, v in self.params.items() if k in PARAMS}
+
+    @property
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
 
@@ -127,4 +132,6 @@ def parse(query: Mapping[str, str]) -> ListQuery:
         f.confidence_max = _number(params["conf_max"], "conf_max", problems)
     per_page = _int(query.get("per_page"), PER_PAGE, 1, MAX_PER_PAGE)
     page = _int(query.get("page"), 1, 1, 10**6)
+    if per_page != PER_PAGE:
+        params["per_page"] = str(per_page)  # kept in the pager's links
     return ListQuery(f, params.get("q", ""), page, per_page, params, problems)

@@ -173,7 +173,7 @@ def create_api() -> FastAPI:
                                               suggestions=p.suggestions[:10]).model_dump() for p in query.problems])
         found, total = _page(store, query)
         docs = documents_of(store, found)
-        return IncidentPage(total=total, page=query.page, per_page=query.per_page, filter=query.params,
+        return IncidentPage(total=total, page=query.page, per_page=query.per_page, filter=query.facets,
                             incidents=[incident_out(i, docs.get(i.document_id)) for i in found])
 
     @api.get("/incidents/{incident_id}", response_model=CaseOut)

@@ -66,6 +66,8 @@ BREAKDOWNS = (("tactic", "tactic", "tactics"), ("nationality", "nationality", "n
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def dashboard(request: Request, store: StoreDep, lang: LangDep) -> HTMLResponse:
     query = filters.parse(request.query_params)
+    query.params.pop("q", None)  # the figures count by facets; full-text search is the list's
+    query.params.pop("per_page", None)
     if query.problems:
         return render(request, "dashboard.html", lang, query=query, empty=False)
     f = query.filters
@@ -74,7 +76,7 @@ def dashboard(request: Request, store: StoreDep, lang: LangDep) -> HTMLResponse:
         return query.url("/incidents", **extra)
 
     cache = getattr(request.app.state, "figures", None)
-    key = tuple(sorted((k, v) for k, v in query.params.items() if k != "q"))
+    key = tuple(sorted(query.params.items()))
     data = cache.get(key, lambda: figures(store, f)) if cache is not None else figures(store, f)
 
     def counts(by: str) -> list[tuple[str, int]]:

@@ -128,7 +128,7 @@ def incidents_json(request: Request, store: StoreDep) -> StreamingResponse:
     query = _checked(request)
 
     def chunks() -> Iterator[str]:
-        yield '{"filter": ' + json.dumps(query.params, ensure_ascii=False) + ', "incidents": ['
+        yield '{"filter": ' + json.dumps(query.facets, ensure_ascii=False) + ', "incidents": ['
         first = True
         for inc, doc in _export_rows(store, query):
             yield ("" if first else ",\n") + json.dumps(export_record(inc, doc), ensure_ascii=False)
