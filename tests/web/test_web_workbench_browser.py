@@ -63,6 +63,7 @@ def test_dashboard_click_through_to_a_filtered_list(server):
         page.click("form.facets button[type=submit]")
         page.wait_for_url("**actor=police**")
         page.wait_for_function("document.querySelectorAll('td.date').length === 2")
+        assert page.locator("main").count() == 1  # swapped in place, not nested
         browser.close()
     assert outside == [], "the pages must not fetch anything from outside"
     assert problems == [], problems  # e.g. a script or style refused by the CSP
