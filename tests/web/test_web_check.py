@@ -147,3 +147,17 @@ def test_more_files_than_the_limit_are_named_not_silently_dropped(client, monkey
 def test_no_file_is_a_clear_error(client):
     response = client.post("/check", data={**client.csrf, "lang": "en"})
     assert response.status_code == 400 and "Choose at least one file" in response.text
+
+
+def test_the_api_check_answers_json(client, povestka_png):
+    response = client.post("/api/check", data={"lang": "en"}, files=[("files", ("p.png", povestka_png, "image/png"))])
+    assert response.status_code == 200
+    files = response.json()["files"]
+    assert files[0]["file"] == "p.png" and files[0]["error"] is None
+    assert "call_up_notice" in str(files[0]["pages"])
+
+
+def test_the_api_check_refuses_other_sites(client, povestka_png):
+    response = client.post("/api/check", headers={"Origin": "https://evil.example"},
+                           files=[("files", ("p.png", povestka_png, "image/png"))])
+    assert response.status_code == 403

@@ -1,22 +1,27 @@
-"""`recruitwatch serve`: the web app (paper check at /check), local and offline."""
+"""`recruitwatch serve`: the web app (workbench over a store, and the paper check at /check), local and offline."""
 
 from __future__ import annotations
 
 import typer
 
-from recruitwatch.cli import EXIT_USAGE, app
+from recruitwatch.cli import EXIT_FAILED, EXIT_USAGE, app
 from recruitwatch.cli.limits import LimitsOption, resolve_limits
+from recruitwatch.cli.output import error, warn
+from recruitwatch.cli.store import DbOption
+from recruitwatch.errors import StoreError
 
 
 @app.command("serve")
 def serve(
+    db: DbOption = None,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (127.0.0.1: this computer only)."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     limit: LimitsOption = None,
 ) -> None:
-    """Run the web app; open http://HOST:PORT/check to check papers.
+    """Run the web app: the workbench (dashboard, incidents, documents, JSON API under /api) over the store,
+    and the paper check at /check.
 
-    Posts from other sites are refused, each form carries a CSRF token, and a request over the upload limit is refused while it streams in (uploads are never written to disk).
+    The store is opened once for the app. Without --db and with no store in the default place, only the paper check is served. Posts from other sites are refused, each form carries a CSRF token, and a request over the upload limit is refused while it streams in (uploads are never written to disk).
     """
     limits = resolve_limits(limit)
     try:
@@ -26,5 +31,28 @@ def serve(
     except ImportError as exc:
         typer.echo(f"The web app needs the 'web' extras: pip install 'recruitwatch[web,papercheck]' ({exc})", err=True)
         raise typer.Exit(EXIT_USAGE) from None
+    from recruitwatch.store import open_store
+
+    store = None
+    try:
+        store = open_store(db)
+        if not store.is_initialised():
+            message = (f"no recruitwatch store at {store.describe()}; create one with `recruitwatch init` and fill it "
+                       "with `recruitwatch ingest PATH` (or ./scripts/demo.sh for the sample reports)")
+            if db is not None:
+                error(message + ", or pass another --db")
+                raise typer.Exit(EXIT_FAILED)
+            warn(message + ". Serving the paper check only.")
+            store.close()
+            store = None
+    except StoreError as exc:
+        error(str(exc))
+        raise typer.Exit(EXIT_FAILED) from None
+    if store is not None:
+        typer.echo(f"Workbench over {store.describe()}: http://{host}:{port}/", err=True)
     typer.echo(f"Paper check: http://{host}:{port}/check", err=True)
-    uvicorn.run(create_app(limits=limits), host=host, port=port, log_level="warning")
+    try:
+        uvicorn.run(create_app(limits=limits, store=store), host=host, port=port, log_level="warning")
+    finally:
+        if store is not None:
+            store.close()

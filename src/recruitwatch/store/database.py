@@ -29,7 +29,7 @@ CHUNK = 500  # ids per IN (...) query
 # A search ranks at most this many of the newest matching documents, so a query for a word in
 # half the archive still answers fast. Rare words are unaffected.
 SEARCH_CANDIDATES = 2000
-BREAKDOWNS = ("tactic", "actor", "place", "nationality", "status", "outcome", "month", "year")
+BREAKDOWNS = ("tactic", "actor", "place", "nationality", "status", "outcome", "verification", "month", "year")
 _HEX = re.compile(r"[0-9a-f]+")
 _TSQ = literal_column("'simple'::regconfig")
 DOCUMENTS, INCIDENTS = documents, incidents  # save_batch's arguments shadow the table names
@@ -428,16 +428,16 @@ class Store(LinkingStore):
         with self._connect() as conn:
             return self._with_evidence(conn, conn.execute(stmt).all())
 
-    def search_incidents(self, query: str, *, filters: R.IncidentFilter | None = None, limit: int = 20) -> list[Incident]:
-        """Incidents whose evidence, summary or codes contain every word of ``query``, best first."""
+    def _incident_search(self, query: str, columns: Sequence[Any], filters: R.IncidentFilter | None):
+        """SELECT ``columns`` (and a ``score``) of incidents matching ``query`` and ``filters``; None for an empty query."""
         groups = parse_query(query)
         if not groups:
-            return []
+            return None
         if self.dialect == "sqlite":
             fts = table("incidents_fts", column("rowid"))
             score = -func.bm25(literal_column("incidents_fts"))
             stmt = (
-                select(*R.INCIDENT_COLUMNS, score.label("score"))
+                select(*columns, score.label("score"))
                 .join_from(incidents, fts, fts.c.rowid == incidents.c.pk)
                 .where(text("incidents_fts MATCH :q").bindparams(q=fts5_match(groups)))
             )
@@ -446,15 +446,35 @@ class Store(LinkingStore):
             q = func.to_tsquery(_TSQ, bindparam("q", tsquery(groups)))
             score = func.ts_rank_cd(fts.c.terms, q)
             stmt = (
-                select(*R.INCIDENT_COLUMNS, score.label("score"))
+                select(*columns, score.label("score"))
                 .join_from(incidents, fts, fts.c.pk == incidents.c.pk)
                 .where(fts.c.terms.op("@@")(q))
             )
         # Every report's incident: a word may be in one report of a case only.
-        stmt = stmt.where(*R.filter_conditions(filters or R.IncidentFilter(cases=False)))
-        stmt = stmt.order_by(literal_column("score").desc(), incidents.c.pk.desc()).limit(limit)
+        return stmt.where(*R.filter_conditions(filters or R.IncidentFilter(cases=False)))
+
+    def search_incidents(self, query: str, *, filters: R.IncidentFilter | None = None, limit: int = 20,
+                         offset: int = 0) -> list[Incident]:
+        """Incidents whose evidence, summary or codes contain every word of ``query``, best first."""
+        stmt = self._incident_search(query, R.INCIDENT_COLUMNS, filters)
+        if stmt is None:
+            return []
+        stmt = stmt.order_by(literal_column("score").desc(), incidents.c.pk.desc()).limit(limit).offset(offset)
         with self._connect() as conn:
             return self._with_evidence(conn, conn.execute(stmt).all())
+
+    def count_incidents(self, filters: R.IncidentFilter | None = None, *, query: str | None = None) -> int:
+        """How many incidents :meth:`list_incidents` (or, with ``query``, :meth:`search_incidents`) would return
+        without a limit: one count over the same conditions, for paging."""
+        if query is not None:
+            found = self._incident_search(query, [incidents.c.pk], filters)
+            if found is None:
+                return 0
+            stmt = select(func.count()).select_from(found.subquery())
+        else:
+            stmt = select(func.count()).select_from(incidents).where(*R.filter_conditions(filters, correlated=False))
+        with self._connect() as conn:
+            return int(conn.execute(stmt).scalar() or 0)
 
     def get_incident(self, id_or_prefix: str) -> Incident | None:
         """An incident by id or unambiguous prefix, with its evidence spans."""
@@ -502,7 +522,7 @@ class Store(LinkingStore):
             if where:  # a join lets the database start from whichever side is smaller
                 stmt = stmt.join_from(incident_codes, incidents, incidents.c.id == incident_codes.c.incident_id).where(*where)
         else:
-            if by in ("status", "outcome"):
+            if by in ("status", "outcome", "verification"):
                 key = incidents.c[by]
             else:
                 width = 7 if by == "month" else 4

@@ -44,6 +44,9 @@ class IncidentFilter:
     actor: str | Sequence[str] | None = None
     tactic: str | Sequence[str] | None = None
     outcome: str | Sequence[str] | None = None
+    verification: str | Sequence[str] | None = None
+    confidence_min: float | None = None  # the incident's confidence (its least confident field), inclusive
+    confidence_max: float | None = None
     document_id: str | None = None
     cases: bool = True  # one row per case (its canonical incident); False: every report's incident
 
@@ -182,6 +185,12 @@ def filter_conditions(filters: IncidentFilter | None, *, correlated: bool = True
         where.append(incidents.c.status.in_(_values(filters.status)))
     if filters.outcome:
         where.append(incidents.c.outcome.in_(_values(filters.outcome)))
+    if filters.verification:
+        where.append(incidents.c.verification.in_(_values(filters.verification)))
+    if filters.confidence_min is not None:
+        where.append(incidents.c.confidence >= filters.confidence_min)
+    if filters.confidence_max is not None:
+        where.append(incidents.c.confidence <= filters.confidence_max)
     if filters.document_id:
         where.append(incidents.c.document_id == filters.document_id)
     return where

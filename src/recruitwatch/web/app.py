@@ -1,5 +1,9 @@
 """The recruitwatch web app. ``create_app()`` builds it; views live in ``recruitwatch.web.views``.
 
+With a store (``create_app(store=...)``, as ``recruitwatch serve`` does) it is the analysts'
+workbench: the dashboard at ``/``, ``/incidents``, ``/documents`` and the JSON API under ``/api``
+(schema at ``/api/openapi.json``). The paper check is at ``/check`` with or without a store.
+
 Everything the pages need (CSS, JS) is served by the app itself: it works offline and behind
 censorship. Uploaded files are checked in memory and never written to disk. Posts from other
 sites, posts without the form's CSRF token and requests over the upload limit are refused
@@ -11,16 +15,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recruitwatch.limits import Limits
+from recruitwatch.web import i18n
 from recruitwatch.web.guard import RequestGuard, app_secret
 
 HERE = Path(__file__).parent
-#: Top navigation shared by every page: (label key in the guidance UI texts, path).
-NAV = [("nav_check", "/check")]
 
 SECURITY_HEADERS = {
     # only our own assets; no third-party requests from the page
@@ -34,8 +38,11 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(checker=None, limits: Limits | None = None, secret: bytes | None = None) -> FastAPI:
+def create_app(checker=None, limits: Limits | None = None, secret: bytes | None = None, store=None) -> FastAPI:
     """The web app. ``checker`` (a PaperChecker) may be passed in; otherwise one starts on first use.
+
+    ``store`` (an initialised :class:`recruitwatch.store.Store`, opened once for the app) serves the
+    workbench pages and the API; without one they answer 503 and ``/`` goes to the paper check.
 
     ``limits`` (default: from the environment) caps the request size (``upload_bytes``) and the
     pages of one check (``check_pages``); ``secret`` signs the CSRF tokens (default:
@@ -49,7 +56,14 @@ def create_app(checker=None, limits: Limits | None = None, secret: bytes | None 
 
     MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, limits.upload_bytes + 1)
     app = FastAPI(title="recruitwatch", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates = Jinja2Templates(directory=str(HERE / "templates"), context_processors=[i18n.context])
+    templates.env.add_extension("jinja2.ext.i18n")
+    templates.env.install_null_translations(newstyle=True)  # each page's context brings its language's callables
+    app.state.templates = templates
+    app.state.store = store
+    from recruitwatch.web.views.dashboard import FigureCache
+
+    app.state.figures = FigureCache()
     app.state.checker = checker
     app.state.limits = limits
     app.state.secret = secret or app_secret()
@@ -63,13 +77,35 @@ def create_app(checker=None, limits: Limits | None = None, secret: bytes | None 
             response.headers.setdefault(name, value)
         if request.url.scheme == "https":
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        asked = request.query_params.get("lang")
+        if asked in i18n.LANGS and request.cookies.get(i18n.COOKIE) != asked:  # remember the workbench language
+            response.set_cookie(i18n.COOKIE, asked, max_age=365 * 86400, samesite="lax", httponly=True,
+                                secure=request.url.scheme == "https")
         return response
 
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        return RedirectResponse("/check", status_code=303)
+    from recruitwatch.web.views import api, check, common, dashboard, documents, incidents
 
-    from recruitwatch.web.views import check
+    @app.exception_handler(common.NoStore)
+    def no_store(request: Request, exc: common.NoStore):
+        if request.url.path == "/":
+            return RedirectResponse("/check", status_code=303)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.message}, status_code=503)
+        return common.render(request, "error.html", i18n.request_lang(request), status_code=503, message=exc.message)
 
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException):
+        if request.url.path.startswith(("/api/", "/static/", "/incidents.", "/check")) or exc.status_code == 405:
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return common.render(request, "error.html", i18n.request_lang(request), status_code=exc.status_code,
+                             message=exc.detail)
+
+    sub = api.create_api()
+    sub.state = app.state  # one store, checker and set of limits for pages and API
+    sub.add_exception_handler(common.NoStore, no_store)
+    app.mount("/api", sub)
+    app.include_router(dashboard.router)
+    app.include_router(incidents.router)
+    app.include_router(documents.router)
     app.include_router(check.router)
     return app

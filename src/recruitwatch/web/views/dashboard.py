@@ -1,0 +1,98 @@
+"""/ : the dashboard: incidents per month, the map, and breakdowns; every bar, month and region links to the list.
+
+Its figures are ten aggregate queries over the store; their results are kept for ``FigureCache.ttl`` seconds per filter (``app.state.figures``), so the
+landing page stays fast on 100,000 incidents. Anything that changes incidents from the web app
+(review actions) should call ``request.app.state.figures.clear()``; changes made elsewhere (an
+ingest from the command line) show within the TTL.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from recruitwatch.web import charts, filters
+from recruitwatch.web.present import value_label
+from recruitwatch.web.views.common import LangDep, StoreDep, render, store_call
+
+router = APIRouter()
+FIGURES = ("month", "place", "nationality", "tactic", "actor", "outcome", "verification", "status")
+
+
+class FigureCache:
+    """Dashboard figures per filter, kept ``ttl`` seconds (at most ``size`` filters)."""
+
+    def __init__(self, ttl: float = 60.0, size: int = 256):
+        self.ttl, self.size = ttl, size
+        self._lock = threading.Lock()
+        self._items: dict[tuple, tuple[float, Any]] = {}
+
+    def get(self, key: tuple, compute):
+        now = time.monotonic()
+        with self._lock:
+            hit = self._items.get(key)
+            if hit and now - hit[0] < self.ttl:
+                return hit[1]
+        value = compute()
+        with self._lock:
+            if len(self._items) >= self.size:
+                self._items.pop(next(iter(self._items)))
+            self._items[key] = (now, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def figures(store, f) -> dict[str, Any]:
+    """The count, the breakdowns of :data:`FIGURES` and the store's stats for filter ``f``.
+
+    (Queried one after the other: on SQLite, threads made the first, uncached view slower.)"""
+    out: dict[str, Any] = {by: store_call(store.incident_breakdown, by, f) for by in FIGURES}
+    out["total"] = store_call(store.count_incidents, f)
+    out["stats"] = store_call(store.stats)
+    return out
+#: The dashboard's bar charts: (breakdown, list parameter, label field).
+BREAKDOWNS = (("tactic", "tactic", "tactics"), ("nationality", "nationality", "nationalities"),
+              ("actor", "actor", "actors"), ("outcome", "outcome", "outcome"), ("verification", "verification", "verification"),
+              ("status", "status", "status"))
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def dashboard(request: Request, store: StoreDep, lang: LangDep) -> HTMLResponse:
+    query = filters.parse(request.query_params)
+    query.params.pop("q", None)  # the figures count by facets; full-text search is the list's
+    query.params.pop("per_page", None)
+    if query.problems:
+        return render(request, "dashboard.html", lang, query=query, empty=False)
+    f = query.filters
+
+    def link(**extra: str) -> str:
+        return query.url("/incidents", **extra)
+
+    cache = getattr(request.app.state, "figures", None)
+    key = tuple(sorted(query.params.items()))
+    data = cache.get(key, lambda: figures(store, f)) if cache is not None else figures(store, f)
+
+    def counts(by: str) -> list[tuple[str, int]]:
+        return data[by]
+
+    total = data["total"]
+    months = counts("month")
+    timeline = charts.timeline(months, lambda m: link(date_from=m, date_to=m))
+    bars = {}
+    for by, param, attr in BREAKDOWNS:
+        bars[by] = charts.bars(counts(by), lambda k, a=attr: value_label(a, k, lang) if a else k,
+                               lambda k, p=param: link(**{p: k}))
+    places = counts("place")
+    world = charts.incident_map(places, counts("nationality"), lambda c: link(place=c), lambda c: link(nationality=c),
+                                lambda c: value_label("places", c, lang))
+    undated = total - sum(n for _, n in months) if months else total
+    return render(request, "dashboard.html", lang, query=query, total=total, timeline=timeline, bars=bars,
+                  world=world, undated=max(undated, 0), empty=total == 0 and not query.params,
+                  stats=data["stats"], link=link)
