@@ -253,6 +253,8 @@ def export(
     k = rules.min_count(min_count)
     if fmt == "geojson" and per != ("incident",) and not any(p in PLACE_DIMENSIONS for p in per):
         raise ConfigError("a GeoJSON export of counts needs a place: add --per region, country or place")
+    if fmt in BINARY_FORMATS and (output is None or output == "-"):
+        raise ConfigError("Parquet is binary: give an output file (--output FILE)")
     aggregated = per != ("incident",)
     record_export(store, actor=actor, details={
         "full": full, "format": fmt, "per": list(per), "min_count": None if full else k,
