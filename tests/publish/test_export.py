@@ -138,6 +138,31 @@ def test_public_breakdowns_for_the_dashboard(filled):
     assert dict(public_breakdowns(filled, IncidentFilter(place="UZ"), 5)["breakdowns"]["region"]) == {"UZ": 5}
 
 
+def test_the_database_counts_as_the_export_rules_do(store):
+    """public_breakdowns (SQL, for the dashboard) agrees with the export's rules (Python) on varied data."""
+    import random
+
+    from recruitwatch.publish import DIMENSIONS, stream_breakdowns
+    from recruitwatch.records import Document, Incident
+
+    rng = random.Random(4)
+    places = ["RU-MOW", "RU-SPE", "RU-MOW-X", "UA-43", "UZ-TO", "UZ-SA", "UZ", "KZ", "RU"]
+    docs, incs = [], []
+    for i in range(300):
+        doc = Document.create(text=f"report {i}", origin=f"r{i}")
+        docs.append(doc)
+        incs.append(Incident(document_id=doc.id, date=rng.choice(["2023", "2023-05", "2023-05-02", "2024-01-09", None]),
+                             places=rng.sample(places, rng.randint(0, 3)), nationalities=rng.sample(["UZ", "TJ", "KG"], 1),
+                             tactics=rng.sample(["raid_or_document_check", "document_seizure", "false_job_offer"], 2),
+                             verification=rng.choice(["reported", "rejected", "verified", "disputed"]),
+                             outcome=rng.choice(["signed", "unknown"]), summary=f"s{i}"))
+    store.save_batch(docs, incs, link=False)
+    for k in (1, 5, 20):
+        for filters in (None, IncidentFilter(place="UZ"), IncidentFilter(date_from="2023-05", tactic="document_seizure")):
+            assert public_breakdowns(store, filters, k, dims=DIMENSIONS) == stream_breakdowns(store, filters, k, dims=DIMENSIONS)
+    assert dict(public_breakdowns(store, None, 1)["breakdowns"]["region"]).keys() == {"RU-MOW", "RU-SPE", "UA-43", "UZ", "KZ", "RU"}
+
+
 def test_redaction_rules():
     assert [public_place(c) for c in ("RU-SPE", "ua-43", "UZ-TO", "RU", "KZ-ALA", "RU-MOW-X")] == \
         ["RU-SPE", "UA-43", "UZ", "RU", "KZ", "RU-MOW"]

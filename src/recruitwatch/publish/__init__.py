@@ -11,7 +11,7 @@ suppressed) live in :mod:`recruitwatch.publish.redact` and are described in docs
 
 from __future__ import annotations
 
-from recruitwatch.publish.dashboard import DASHBOARD_DIMENSIONS, public_breakdowns
+from recruitwatch.publish.dashboard import DASHBOARD_DIMENSIONS, public_breakdowns, stream_breakdowns
 from recruitwatch.publish.export import DIMENSIONS, ExportResult, export
 from recruitwatch.publish.redact import DEFAULT_MIN_COUNT, MIN_COUNT_ENV, min_count, public_place
 from recruitwatch.publish.writers import FORMATS
@@ -27,4 +27,5 @@ __all__ = [
     "min_count",
     "public_breakdowns",
     "public_place",
+    "stream_breakdowns",
 ]
