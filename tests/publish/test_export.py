@@ -190,6 +190,10 @@ def test_bad_requests_are_refused_before_anything_is_written(filled, tmp_path):
         export(filled, tmp_path / "x.csv", per=("incident", "month"), actor="t")
     with pytest.raises(ConfigError, match="output file"):
         export(filled, None, fmt="parquet", actor="t")
+    with pytest.raises(ConfigError, match="counts cases, not reports"):
+        export(filled, tmp_path / "x.csv", per="region", filters=IncidentFilter(cases=False), actor="t")
+    with pytest.raises(ConfigError, match="counts cases, not reports"):
+        public_breakdowns(filled, IncidentFilter(cases=False))
     assert list(tmp_path.iterdir()) == [] and calls == []
 
 

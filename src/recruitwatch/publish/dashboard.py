@@ -17,7 +17,7 @@ from sqlalchemy import case, func, select
 
 from recruitwatch.errors import ConfigError
 from recruitwatch.publish import redact as rules
-from recruitwatch.publish.export import DIMENSIONS, dimension_values
+from recruitwatch.publish.export import DIMENSIONS, check_public_filters, dimension_values
 from recruitwatch.publish.source import BATCH, iter_rows
 from recruitwatch.store import IncidentFilter, Store
 from recruitwatch.store import rows as R
@@ -38,6 +38,7 @@ def public_breakdowns(store: Store, filters: IncidentFilter | None = None, min_c
     :func:`stream_breakdowns` (the export's rules, in Python), which a test holds it to.
     """
     dims = _check(dims)
+    check_public_filters(filters)
     k = rules.min_count(min_count)
     where = [*R.filter_conditions(filters, correlated=False), incidents.c.verification.notin_(rules.UNPUBLISHED_STATES)]
     counts: dict[str, Counter] = {}
@@ -86,6 +87,7 @@ def stream_breakdowns(store: Store, filters: IncidentFilter | None = None, min_c
                       dims: Sequence[str] = DASHBOARD_DIMENSIONS, batch: int = BATCH) -> dict[str, Any]:
     """:func:`public_breakdowns` computed in Python over the incidents read in batches (the export's path)."""
     dims = _check(dims)
+    check_public_filters(filters)
     k = rules.min_count(min_count)
     counts: dict[str, Counter] = {d: Counter() for d in dims}
     for row in iter_rows(store, filters, sources=False, batch=batch):

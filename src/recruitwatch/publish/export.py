@@ -201,6 +201,13 @@ def aggregate_rows(store: Store, filters: IncidentFilter | None, per: Sequence[s
 
 # -- the export -------------------------------------------------------------------------------
 
+def check_public_filters(filters: IncidentFilter | None) -> None:
+    """Public figures count cases: five reports of one case must not pass for five incidents."""
+    if filters is not None and (not filters.cases or filters.document_id):
+        raise ConfigError("a public export counts cases, not reports (five reports of one case are one incident); "
+                          "drop --reports, or make a --full export")
+
+
 def record_export(store: Store, *, actor: str, details: dict[str, Any]) -> None:
     """Write the export to the audit trail, when the store has one (the trail's hook)."""
     if hasattr(store, "audit"):
@@ -253,6 +260,8 @@ def export(
     k = rules.min_count(min_count)
     if fmt == "geojson" and per != ("incident",) and not any(p in PLACE_DIMENSIONS for p in per):
         raise ConfigError("a GeoJSON export of counts needs a place: add --per region, country or place")
+    if not full:
+        check_public_filters(filters)
     if fmt in BINARY_FORMATS and (output is None or output == "-"):
         raise ConfigError("Parquet is binary: give an output file (--output FILE)")
     aggregated = per != ("incident",)
