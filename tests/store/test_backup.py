@@ -262,3 +262,16 @@ def test_cli_backup_and_restore(tmp_path):
     result = runner.invoke(app, ["restore", str(tmp_path / "b.rwbk"), "--db", f"{tmp_path}/new.db", "--key-file", str(key),
                                  "--json"])
     assert result.exit_code == 0, result.output
+
+
+def test_backup_and_restore_are_announced_to_the_audit_trail(tmp_path, monkeypatch):
+    from recruitwatch.store.database import Store
+
+    calls = []
+    monkeypatch.setattr(Store, "audit", lambda self, action, **kw: calls.append((action, kw)), raising=False)
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    with open_store(url) as s:
+        s.init()
+    backup(url, tmp_path / "b.rwbk", KEY, actor="ana")
+    restore(f"sqlite:///{tmp_path / 'r.db'}", tmp_path / "b.rwbk", KEY, actor="ben")
+    assert [(a, kw["actor"], kw["target_kind"]) for a, kw in calls] == [("backup", "ana", "store"), ("restore", "ben", "store")]

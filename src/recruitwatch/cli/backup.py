@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from recruitwatch.cli import EXIT_FAILED, app
+from recruitwatch.cli.export import _default_actor
 from recruitwatch.cli.output import console, error
 from recruitwatch.cli.store import DbOption
 
@@ -18,6 +19,7 @@ KeyFileOption = Annotated[
     typer.Option("--key-file", help="File holding the backup key (else $RECRUITWATCH_BACKUP_KEY). Keep it away from the backups."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a sentence.")]
+AsOption = Annotated[str | None, typer.Option("--as", help="Who runs it, for the audit trail (default: the login name).")]
 
 
 def _print(info, verb: str, target: str, as_json: bool) -> None:
@@ -36,6 +38,7 @@ def backup_command(
     new_key: Annotated[bool, typer.Option("--new-key", help="Create a new random key in --key-file first (refuses to "
                                                             "overwrite a key).")] = False,
     as_json: JsonOption = False,
+    as_user: AsOption = None,
 ) -> None:
     """Back up the store, encrypted (AES-256-GCM), while it stays in use. See docs/backup.md."""
     from recruitwatch.store.backup import BackupError, backup, backup_key
@@ -49,7 +52,7 @@ def backup_command(
             new_key_file(key_file)
             console.print(f"New backup key in {key_file}: keep a copy somewhere safe, away from the backups; "
                           "without it no backup made with it can be restored.", highlight=False)
-        info = backup(db, file, backup_key(key_file))
+        info = backup(db, file, backup_key(key_file), actor=as_user or _default_actor())
     except BackupError as exc:
         error(str(exc))
         raise typer.Exit(EXIT_FAILED) from None
@@ -63,6 +66,7 @@ def restore_command(
     key_file: KeyFileOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a store that holds documents or incidents.")] = False,
     as_json: JsonOption = False,
+    as_user: AsOption = None,
 ) -> None:
     """Restore a backup into the store (a new one, or an existing one with --force).
 
@@ -71,7 +75,7 @@ def restore_command(
     from recruitwatch.store.backup import BackupError, backup_key, restore
 
     try:
-        info = restore(db, file, backup_key(key_file), force=force)
+        info = restore(db, file, backup_key(key_file), force=force, actor=as_user or _default_actor())
     except BackupError as exc:
         error(str(exc))
         raise typer.Exit(EXIT_FAILED) from None

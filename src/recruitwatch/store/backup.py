@@ -140,8 +140,15 @@ def _tool_failed(name: str, code: int, stderr: IO[bytes]) -> BackupError:
 
 # -- backup -----------------------------------------------------------------------------------
 
-def backup(db: str | None, path: str | Path, key: bytes, *, chunk: int | None = None) -> BackupInfo:
-    """Write an encrypted backup of the store at ``db`` to ``path`` (a new file, mode 0600)."""
+def _record(store: Store, action: str, actor: str, details: dict[str, Any]) -> None:
+    """Write the backup or restore to the store's audit trail, when it has one: a backup is the whole store."""
+    if hasattr(store, "audit"):
+        store.audit(action, actor=actor, target_kind="store", target_id=None, details=details)
+
+
+def backup(db: str | None, path: str | Path, key: bytes, *, actor: str = "unknown", chunk: int | None = None) -> BackupInfo:
+    """Write an encrypted backup of the store at ``db`` to ``path`` (a new file, mode 0600);
+    ``actor`` names who asked, for the audit trail."""
     url = parse_url(database_url(db))
     store = Store(database_url(db))
     try:
@@ -152,6 +159,7 @@ def backup(db: str | None, path: str | Path, key: bytes, *, chunk: int | None = 
                                   "created_at": datetime.now(UTC).isoformat(timespec="seconds")}
         if store.dialect == "postgresql":
             header["pg_schema"] = _pg_schema(store)
+        _record(store, "backup", actor, {"file": str(path), "kind": store.dialect, "schema": revision})
     finally:
         store.close()
     path = Path(path).expanduser()
@@ -248,7 +256,7 @@ class _Sealed:
             pass
 
 
-def restore(db: str | None, path: str | Path, key: bytes, *, force: bool = False) -> BackupInfo:
+def restore(db: str | None, path: str | Path, key: bytes, *, force: bool = False, actor: str = "unknown") -> BackupInfo:
     """Restore the backup at ``path`` into the store at ``db``.
 
     Checks first, changes nothing until all pass: the key, every chunk of the file, the kind of
@@ -292,6 +300,8 @@ def restore(db: str | None, path: str | Path, key: bytes, *, force: bool = False
     try:
         if revision != head_revision():
             store.init()  # an older backup: bring it up to this version's schema
+        _record(store, "restore", actor, {"file": str(path), "kind": kind, "schema": revision,
+                                          "created_at": header.get("created_at"), "forced": force})
     finally:
         store.close()
     return BackupInfo(kind=kind, schema=revision, created_at=header.get("created_at", ""),
