@@ -124,6 +124,26 @@ def main() -> None:
             r = json.loads(done.stdout.strip().splitlines()[-1])
             print(f"{r['case']:28} {r['rows']:>8,} {r['withheld']:>8,} {r['seconds']:>8} {r['peak_rss_mb']:>8} "
                   f"{r['growth_mb']:>7} {r['file_mb']:>8}", flush=True)
+        dashboard(url)
+
+
+def dashboard(url: str) -> None:
+    """The public dashboard's figures (eight breakdowns): counted by the database vs in Python."""
+    from recruitwatch.publish import public_breakdowns, stream_breakdowns
+    from recruitwatch.store import IncidentFilter, open_store
+
+    with open_store(url) as store:
+        public_breakdowns(store)  # warm the cache
+        for label, filters in (("all", None), ("place RU-MOW", IncidentFilter(place="RU-MOW")),
+                               ("2023, one tactic", IncidentFilter(date_from="2023", date_to="2023",
+                                                                   tactic="document_seizure"))):
+            t0 = time.perf_counter()
+            public_breakdowns(store, filters)
+            sql = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            stream_breakdowns(store, filters)
+            streamed = time.perf_counter() - t0
+            print(f"dashboard figures, {label}: {sql * 1000:,.0f} ms in the database, {streamed * 1000:,.0f} ms streamed")
 
 
 if __name__ == "__main__":
