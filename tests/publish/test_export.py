@@ -203,3 +203,34 @@ def test_export_streams_in_batches(filled, tmp_path):
         export(filled, tmp_path / "small.jsonl", fmt="jsonl", per=per, actor="t", batch=2, full=True)
         export(filled, tmp_path / "big.jsonl", fmt="jsonl", per=per, actor="t", full=True)
         assert (tmp_path / "small.jsonl").read_text() == (tmp_path / "big.jsonl").read_text()
+
+
+def test_both_passes_see_one_snapshot(filled, store_url, tmp_path, monkeypatch):
+    """A reviewer rejecting incidents between the two passes cannot leave a cell under the threshold."""
+    import importlib
+
+    from sqlalchemy import create_engine, text
+
+    E = importlib.import_module("recruitwatch.publish.export")  # the module (the package exports a function of that name)
+    real, calls = E.iter_rows, []
+
+    def iter_rows(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:  # between the passes: two of the six Moscow news reports are rejected
+            engine = create_engine(store_url)
+            with engine.begin() as conn:
+                ids = conn.execute(text("SELECT i.id FROM incidents i JOIN documents d ON d.id = i.document_id "
+                                        "WHERE i.date LIKE '2023-05-14' AND d.kind = 'news' LIMIT 2")).scalars().all()
+                conn.execute(text("UPDATE incidents SET verification = 'rejected' WHERE id IN (:a, :b)"),
+                             {"a": ids[0], "b": ids[1]})
+            engine.dispose()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(E, "iter_rows", iter_rows)
+    path = tmp_path / "p.jsonl"
+    export(filled, path, fmt="jsonl", actor="t")
+    cells = Counter((tuple(r["places"]), r["date"]) for r in read_rows(path, "jsonl")[0])
+    assert len(calls) == 2 and cells[(("RU-MOW",), "2023-05")] == 6  # the snapshot as the first pass saw it
+    export(filled, path, fmt="jsonl", actor="t")  # the next export sees the rejections: 4 < 5, withheld
+    cells = Counter((tuple(r["places"]), r["date"]) for r in read_rows(path, "jsonl")[0])
+    assert cells[(("RU-MOW",), "2023-05")] == 0 and all(n >= MIN for n in cells.values())

@@ -32,7 +32,7 @@ from typing import IO, Any
 from recruitwatch.errors import ConfigError
 from recruitwatch.publish import geo
 from recruitwatch.publish import redact as rules
-from recruitwatch.publish.source import BATCH, Row, iter_rows
+from recruitwatch.publish.source import BATCH, Row, iter_rows, snapshot
 from recruitwatch.publish.writers import (
     BINARY_FORMATS,
     CsvWriter,
@@ -149,19 +149,20 @@ def _cell(row: dict[str, Any]) -> tuple[tuple[str, ...], str | None]:
 # -- rows of an export ------------------------------------------------------------------------
 
 def incident_rows(store: Store, filters: IncidentFilter | None, *, full: bool, k: int, batch: int = BATCH,
-                  withheld: list[int] | None = None) -> Iterator[dict[str, Any]]:
-    """Per-incident rows; for a public export, two passes: count the cells, then write the safe rows."""
+                  withheld: list[int] | None = None, conn=None) -> Iterator[dict[str, Any]]:
+    """Per-incident rows; for a public export, two passes (in one snapshot, ``conn``): count the
+    cells, then write the safe rows."""
     if full:
-        for row in iter_rows(store, filters, full=True, batch=batch):
+        for row in iter_rows(store, filters, full=True, batch=batch, conn=conn):
             yield full_row(row)
         return
     cells: Counter = Counter()
-    for row in iter_rows(store, filters, batch=batch):
+    for row in iter_rows(store, filters, batch=batch, conn=conn):
         public = public_row(row)
         if public is not None:
             cells[_cell(public)] += 1
     left_out = 0
-    for row in iter_rows(store, filters, batch=batch):
+    for row in iter_rows(store, filters, batch=batch, conn=conn):
         public = public_row(row)
         if public is None:
             left_out += 1
@@ -186,8 +187,8 @@ def count_cells(rows: Iterable[Row], per: Sequence[str], *, public: bool) -> Cou
 
 
 def aggregate_rows(store: Store, filters: IncidentFilter | None, per: Sequence[str], *, full: bool, k: int,
-                   batch: int = BATCH, withheld: list[int] | None = None) -> Iterator[dict[str, Any]]:
-    counts = count_cells(iter_rows(store, filters, sources=False, batch=batch), per, public=not full)
+                   batch: int = BATCH, withheld: list[int] | None = None, conn=None) -> Iterator[dict[str, Any]]:
+    counts = count_cells(iter_rows(store, filters, sources=False, batch=batch, conn=conn), per, public=not full)
     left_out = 0
     for cell in sorted(counts, key=lambda c: tuple(str(v) for v in c)):
         n = counts[cell]
@@ -273,15 +274,17 @@ def export(
     withheld: list[int] = []
     if aggregated:
         columns: tuple[str, ...] = (*per, "incidents")
-        rows = aggregate_rows(store, filters, per, full=full, k=k, batch=batch, withheld=withheld)
         place_dim = next((p for p in per if p in PLACE_DIMENSIONS), None)
         geometry = lambda r: geo.geometry([r[place_dim]] if place_dim and r.get(place_dim) else [])  # noqa: E731
     else:
         columns = FULL_COLUMNS if full else PUBLIC_COLUMNS
-        rows = incident_rows(store, filters, full=full, k=k, batch=batch, withheld=withheld)
         geometry = lambda r: geo.geometry(r.get("places") or [])  # noqa: E731
     written = 0
-    with _opened(output, fmt in BINARY_FORMATS) as out:
+    with snapshot(store) as conn, _opened(output, fmt in BINARY_FORMATS) as out:
+        if aggregated:
+            rows = aggregate_rows(store, filters, per, full=full, k=k, batch=batch, withheld=withheld, conn=conn)
+        else:
+            rows = incident_rows(store, filters, full=full, k=k, batch=batch, withheld=withheld, conn=conn)
         if fmt == "csv":
             writer: Any = CsvWriter(out, columns, LIST_COLUMNS, NESTED_COLUMNS)
         elif fmt == "jsonl":

@@ -1,18 +1,21 @@
 """Incidents read from the store in batches, for exports: bounded memory whatever the store's size.
 
-Each batch is one short read transaction, walked by primary key (``pk > last``), so an export
-of 100,000 incidents never holds more than ``batch`` of them, and a long export does not hold
-a transaction open on a store that is in use.
+Batches are walked by primary key (``pk > last``), so an export of 100,000 incidents never holds
+more than ``batch`` of them. An export reads inside one :func:`snapshot` (one read transaction,
+REPEATABLE READ on PostgreSQL; SQLite's WAL gives a reader its snapshot), so its two passes see
+the same incidents even while an ingest or a reviewer writes: a cell counted as large enough in
+the first pass cannot shrink in the second. Writers are not blocked meanwhile.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from recruitwatch.records import Incident
 from recruitwatch.store import IncidentFilter, Store
@@ -48,14 +51,28 @@ class Row:
     incident: Incident | None = None
 
 
+@contextmanager
+def snapshot(store: Store) -> Iterator[Connection]:
+    """One read transaction that sees the store as it was when it began, for every query in it."""
+    with store._connect() as conn:
+        if store.dialect == "postgresql":
+            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield conn
+
+
 def iter_rows(store: Store, filters: IncidentFilter | None = None, *, full: bool = False, sources: bool = True,
-              batch: int = BATCH) -> Iterator[Row]:
+              batch: int = BATCH, conn: Connection | None = None) -> Iterator[Row]:
     """Every incident matching ``filters`` (one per case unless ``filters.cases`` is False), by primary key.
 
     ``full`` loads the whole incident with its evidence; otherwise only the coded fields are read.
     ``sources`` adds the documents behind each row: every report of the case for a case, the
-    incident's own document for a report.
+    incident's own document for a report. ``conn`` (from :func:`snapshot`) is the read transaction to
+    use; without it, the walk opens its own.
     """
+    if conn is None:
+        with snapshot(store) as own:
+            yield from iter_rows(store, filters, full=full, sources=sources, batch=batch, conn=own)
+        return
     filters = filters or IncidentFilter()
     columns = [incidents.c.pk, *(incidents.c[name] for name in LIGHT_FIELDS)]
     if full:
@@ -65,12 +82,11 @@ def iter_rows(store: Store, filters: IncidentFilter | None = None, *, full: bool
     last = 0
     while True:
         stmt = select(*columns).where(incidents.c.pk > last, *where).order_by(incidents.c.pk).limit(batch)
-        with store._connect() as conn:
-            found = conn.execute(stmt).all()
-            if not found:
-                return
-            loaded = store._with_evidence(conn, found) if full else [None] * len(found)
-            found_sources = _sources(conn, [r.case_id if by_case else r.id for r in found], by_case) if sources else {}
+        found = conn.execute(stmt).all()
+        if not found:
+            return
+        loaded = store._with_evidence(conn, found) if full else [None] * len(found)
+        found_sources = _sources(conn, [r.case_id if by_case else r.id for r in found], by_case) if sources else {}
         for row, incident in zip(found, loaded):
             m = row._mapping
             key = m["case_id"] if by_case else m["id"]
