@@ -62,6 +62,8 @@ def export_command(
     filters = _filter(date_from=date_from, date_to=date_to, place=place.upper() if place else None,
                       nationality=nationality.upper() if nationality else None, status=status, actor=actor,
                       tactic=tactic, outcome=outcome, cases=not reports)
+    if output is not None and str(output) == "-":
+        output = None  # -o - is stdout, as usual
     if full and output is None:
         warn("a full export holds personal data; it goes to stdout: mind where you send it")
     with opened(db) as store:
