@@ -275,3 +275,22 @@ def test_backup_and_restore_are_announced_to_the_audit_trail(tmp_path, monkeypat
     backup(url, tmp_path / "b.rwbk", KEY, actor="ana")
     restore(f"sqlite:///{tmp_path / 'r.db'}", tmp_path / "b.rwbk", KEY, actor="ben")
     assert [(a, kw["actor"], kw["target_kind"]) for a, kw in calls] == [("backup", "ana", "store"), ("restore", "ben", "store")]
+
+
+def test_a_backup_of_an_older_schema_is_restored_and_upgraded(store_url, tmp_path):
+    from alembic import command
+
+    from recruitwatch.store.database import alembic_config, head_revision
+
+    old = open_store(store_url)
+    config = alembic_config()
+    with old.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+    old.close()
+    info = backup(store_url, tmp_path / "old.rwbk", KEY)
+    assert info.schema == "0002" != head_revision()
+    target = empty_target(store_url, tmp_path)
+    restore(target, tmp_path / "old.rwbk", KEY)
+    with open_store(target) as s:
+        assert s.schema_version() == head_revision() and s.is_initialised()
