@@ -290,6 +290,11 @@ def test_a_backup_of_an_older_schema_is_restored_and_upgraded(store_url, tmp_pat
     old.close()
     info = backup(store_url, tmp_path / "old.rwbk", KEY)
     assert info.schema == "0002" != head_revision()
+    if store_url.startswith("postgresql"):  # an initialised PostgreSQL store at another revision is refused
+        with open_store(store_url) as s:
+            s.init()
+        with pytest.raises(BackupError, match="empty schema"):
+            restore(store_url, tmp_path / "old.rwbk", KEY, force=True)
     target = empty_target(store_url, tmp_path)
     restore(target, tmp_path / "old.rwbk", KEY)
     with open_store(target) as s:

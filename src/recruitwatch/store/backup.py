@@ -289,6 +289,11 @@ def restore(db: str | None, path: str | Path, key: bytes, *, force: bool = False
                 raise BackupError(f"{path} holds the PostgreSQL schema {header.get('pg_schema')!r}, but the target's "
                                   f"current schema is {target_schema!r}; restore into a database (or search_path) "
                                   "where it is the same")
+            if current is not None and current != revision:
+                # pg_restore --clean drops only what the backup holds: tables a newer schema added would stay.
+                raise BackupError(f"{describe_url(url)} is at schema revision {current} and {path} at {revision}; "
+                                  f"restore into an empty schema (DROP SCHEMA {target_schema} CASCADE; CREATE SCHEMA "
+                                  f"{target_schema}) or a new database")
     finally:
         store.close()
     sealed.verify()  # every chunk, before the store is touched
