@@ -23,6 +23,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -158,7 +159,9 @@ def backup(db: str | None, path: str | Path, key: bytes, *, actor: str = "unknow
         header: dict[str, Any] = {"kind": store.dialect, "schema": revision, "recruitwatch": __version__,
                                   "created_at": datetime.now(UTC).isoformat(timespec="seconds")}
         if store.dialect == "postgresql":
-            header["pg_schema"] = _pg_schema(store)
+            header["pg_schema"] = _pg_schema(store)  # pg_dump's custom format is compressed already
+        else:
+            header["compression"] = "zlib"  # a SQLite file is mostly text: a third of its size or less
         _record(store, "backup", actor, {"file": str(path), "kind": store.dialect, "schema": revision})
     finally:
         store.close()
@@ -187,9 +190,28 @@ def backup(db: str | None, path: str | Path, key: bytes, *, actor: str = "unknow
 
 
 def _copy_file(source: Path, writer: SealedWriter) -> None:
+    """``source`` compressed (zlib, streamed) into ``writer``."""
+    packer = zlib.compressobj(6)
     with source.open("rb") as f:
         while block := f.read(PIPE_CHUNK):
-            writer.write(block)
+            writer.write(packer.compress(block))
+    writer.write(packer.flush())
+
+
+def _plain_chunks(sealed: _Sealed, header: dict[str, Any]) -> Iterator[bytes]:
+    """The backup's content, decompressed when it was compressed (a checked backup is our own data)."""
+    compression = header.get("compression")
+    if compression is None:
+        yield from sealed.chunks()
+        return
+    if compression != "zlib":
+        raise BackupError(f"{sealed.path} is compressed with {compression!r}, which this recruitwatch cannot read")
+    unpacker = zlib.decompressobj()
+    for block in sealed.chunks():
+        while block:
+            yield unpacker.decompress(block, PIPE_CHUNK)
+            block = unpacker.unconsumed_tail
+    yield unpacker.flush()
 
 
 def _sqlite_dump(url: URL, writer: SealedWriter) -> None:
@@ -298,9 +320,9 @@ def restore(db: str | None, path: str | Path, key: bytes, *, force: bool = False
         store.close()
     sealed.verify()  # every chunk, before the store is touched
     if kind == "sqlite":
-        _sqlite_restore(url, sealed)
+        _sqlite_restore(url, sealed, header)
     else:
-        _pg_restore(url, sealed)
+        _pg_restore(url, sealed, header)
     store = Store(database_url(db))
     try:
         if revision != head_revision():
@@ -314,7 +336,7 @@ def restore(db: str | None, path: str | Path, key: bytes, *, force: bool = False
                       pg_schema=header.get("pg_schema"))
 
 
-def _sqlite_restore(url: URL, sealed: _Sealed) -> None:
+def _sqlite_restore(url: URL, sealed: _Sealed, header: dict[str, Any]) -> None:
     target = sqlite_path(url)
     if target is None:
         raise BackupError("restore into a SQLite file, not an in-memory database")
@@ -322,7 +344,7 @@ def _sqlite_restore(url: URL, sealed: _Sealed) -> None:
     tmp = _private_temp(target.parent, ".recruitwatch-restore-")
     try:
         with tmp.open("wb") as out:
-            for block in sealed.chunks():
+            for block in _plain_chunks(sealed, header):
                 out.write(block)
         src = sqlite3.connect(tmp)
         try:
@@ -343,7 +365,7 @@ def _sqlite_restore(url: URL, sealed: _Sealed) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _pg_restore(url: URL, sealed: _Sealed) -> None:
+def _pg_restore(url: URL, sealed: _Sealed, header: dict[str, Any]) -> None:
     uri, env = _libpq(url)
     # One transaction: a failure leaves the store as it was. --clean drops what is there first.
     command = [pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
@@ -352,7 +374,7 @@ def _pg_restore(url: URL, sealed: _Sealed) -> None:
         proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
         assert proc.stdin is not None
         try:
-            for block in sealed.chunks():
+            for block in _plain_chunks(sealed, header):
                 proc.stdin.write(block)
             proc.stdin.close()
         except BrokenPipeError:
