@@ -45,7 +45,7 @@ VerificationOption = Annotated[str | None, typer.Option(
 
 
 documents_app = typer.Typer(help="List, show and search documents.", no_args_is_help=True)
-incidents_app = typer.Typer(help="List and show incidents.", no_args_is_help=True)
+incidents_app = typer.Typer(help="List, show, review and correct incidents: edit, verify, dispute, reject, accept, merge, split, history, queue.", no_args_is_help=True)
 app.add_typer(documents_app, name="documents")
 app.add_typer(incidents_app, name="incidents")
 
@@ -588,12 +588,17 @@ def _source_row(s) -> dict:
 def incidents_merge(
     first: Annotated[str, typer.Argument(help="An incident id (a unique prefix is enough).")],
     second: Annotated[str, typer.Argument(help="Another incident id: its case joins the first one's.")],
+    as_user: Annotated[str | None, typer.Option(
+        "--as", metavar="USER", help="Act as this recruitwatch user (analyst or admin); recorded in the audit log. "
+                                     "Default: your operating-system user name.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Merge two incidents' cases into one (a reviewer's decision, recorded; it withdraws an earlier split
-    between them). Corroboration is recomputed from the merged case's independent sources."""
+    """Merge two incidents' cases into one (a reviewer's decision, recorded in the audit log; it withdraws an
+    earlier split between them). Corroboration is recomputed from the merged case's independent sources."""
+    from recruitwatch.cli.users import acting
+
     with opened(db) as store:
-        case_id = store.merge_incidents(first, second)
+        case_id = store.merge_incidents(first, second, actor=acting(store, as_user, "edit"))
         case = store.get_case(case_id)
     console.print(f"Merged: case {case_id[:12]} now has {len(case.members)} reports from "
                   f"{len(case.independent)} independent sources ({case.incident.verification}).", highlight=False)
@@ -602,12 +607,18 @@ def incidents_merge(
 @incidents_app.command("split")
 def incidents_split(
     incident_id: Annotated[str, typer.Argument(help="Incident id (a unique prefix is enough) to take out of its case.")],
+    as_user: Annotated[str | None, typer.Option(
+        "--as", metavar="USER", help="Act as this recruitwatch user (analyst or admin); recorded in the audit log. "
+                                     "Default: your operating-system user name.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Take an incident out of the case it was merged into (a reviewer's decision). The split is remembered:
-    re-linking and new reports never join it to those reports again; only `incidents merge` undoes it."""
+    """Take an incident out of the case it was merged into (a reviewer's decision, recorded in the audit log).
+    The split is remembered: re-linking and new reports never join it to those reports again; only
+    `incidents merge` undoes it."""
+    from recruitwatch.cli.users import acting
+
     with opened(db) as store:
-        case_ids = store.split_incident(incident_id)
+        case_ids = store.split_incident(incident_id, actor=acting(store, as_user, "edit"))
     console.print(f"Split: the reports now form {len(case_ids)} cases: {', '.join(c[:12] for c in case_ids)}",
                   highlight=False)
 
