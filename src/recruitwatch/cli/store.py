@@ -372,7 +372,7 @@ def _incident_row(i) -> dict:
     row = i.to_gold()
     row.update({"id": i.id, "case_id": i.case_id, "document_id": i.document_id, "date_precision": i.date_precision,
                 "verification": i.verification, "confidence": i.confidence,
-                "field_confidence": i.field_confidence(), "pipeline_version": i.pipeline_version})
+                "field_confidence": i.field_confidence(), "pipeline_version": i.pipeline_version, "version": i.version})
     return row
 
 
