@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from functools import cache
 
-from recruitwatch.errors import AccountError
+from recruitwatch.errors import AccountError, PermissionDenied
 
 ROLES = ("admin", "analyst", "reviewer", "viewer")
 ACTIONS = ("view", "review", "edit", "intake", "export_full", "manage_users")
@@ -54,6 +54,16 @@ def can(role: str, action: str) -> bool:
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
     return action in PERMISSIONS.get(role, frozenset())
+
+
+def require(user: User | None, action: str) -> User:
+    """``user`` when it is enabled and its role allows ``action``; else :class:`PermissionDenied`
+    (the web app turns it into 403, the CLI into a message)."""
+    if user is None or user.disabled:
+        raise PermissionDenied(f"log in to {action}")
+    if not can(user.role, action):
+        raise PermissionDenied(f"{user.username} is a {user.role}; a {user.role} may not {action}")
+    return user
 
 
 def check_role(role: str) -> str:
