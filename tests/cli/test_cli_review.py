@@ -141,3 +141,15 @@ def test_merge_and_split_are_audited(db, tmp_path):
     run("incidents", "split", ids[0], "--db", db)  # may be alone already: an error then, and no entry
     assert run("incidents", "merge", ids[0], ids[1], "--db", db).exit_code == 0
     assert any(e["action"] == "merge" for e in json.loads(run("audit", "list", "--db", db, "--json").stdout))
+
+
+@pytest.mark.parametrize("command", [
+    "users", "users add", "users list", "users disable", "users enable", "users set-role", "users set-language",
+    "users set-password", "users token", "incidents edit", "incidents verify", "incidents dispute",
+    "incidents reject", "incidents accept", "incidents history", "incidents queue", "incidents merge",
+    "incidents split", "incidents list", "audit verify", "audit list", "documents failures", "summary",
+])
+def test_every_command_says_what_it_does(command):
+    result = run(*command.split(), "--help")
+    assert result.exit_code == 0 and "Usage" in result.output
+    assert len(result.output.split("Usage", 1)[1].split("Options")[0]) > 60  # a description, not just usage
