@@ -313,7 +313,14 @@ class LinkingStore:
             moved = sorted(i for i in comp if stored[i][0] != canon)
             for chunk in _chunks(moved):
                 conn.execute(update(incidents).where(incidents.c.id.in_(chunk)).values(case_id=canon))
-            state = C.verification(sources[stored[i][1]] for i in comp if stored[i][1] in sources)
+            # A reviewer's decision on any report is the case's: the machine's reports join it (and stay
+            # in it while the case does); reports that two different decisions meet in are disputed.
+            # A reviewer's own decision is never changed here.
+            decided = {stored[i][2] for i in comp if stored[i][2] not in C.MACHINE_STATES}
+            if decided:
+                state = decided.pop() if len(decided) == 1 else "disputed"
+            else:
+                state = C.verification(sources[stored[i][1]] for i in comp if stored[i][1] in sources)
             relabel = sorted(i for i in comp if stored[i][2] in C.MACHINE_STATES and stored[i][2] != state)
             for chunk in _chunks(relabel):
                 conn.execute(update(incidents).where(incidents.c.id.in_(chunk)).values(verification=state))
