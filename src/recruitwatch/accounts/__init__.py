@@ -11,7 +11,9 @@ The store methods live in :mod:`recruitwatch.store.accounts`; this module holds 
 
 from __future__ import annotations
 
+import getpass
 import hashlib
+import os
 import secrets
 from dataclasses import dataclass
 from functools import cache
@@ -47,6 +49,15 @@ class User:
     role: str
     language: str
     disabled: bool
+
+
+def system_user() -> str:
+    """The operating-system user running this process: the actor of command-line changes (and of
+    ingest, re-extraction and re-linking when no actor is named)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no USER/LOGNAME and no passwd entry (some containers)
+        return os.environ.get("USER") or "unknown"
 
 
 def can(role: str, action: str) -> bool:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import getpass
-import os
 import sys
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from recruitwatch.accounts import FIRST_RUN_HINT, LANGUAGES, ROLES, can
+from recruitwatch.accounts import FIRST_RUN_HINT, LANGUAGES, ROLES, can, system_user
 from recruitwatch.cli import EXIT_FAILED, EXIT_USAGE, app
 from recruitwatch.cli.output import console, err_console, error
 from recruitwatch.cli.store import DbOption, JsonOption, _emit_json, opened
@@ -30,10 +29,7 @@ AsOption = Annotated[str | None, typer.Option(
 
 def os_user() -> str:
     """The operating-system user running the command (for the audit log)."""
-    try:
-        return getpass.getuser()
-    except Exception:  # no USER/LOGNAME and no passwd entry (some containers)
-        return os.environ.get("USER") or "unknown"
+    return system_user()
 
 
 def acting(store, as_user: str | None, action: str) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from recruitwatch import morph
+from recruitwatch.accounts import system_user
 from recruitwatch.errors import StoreError
 from recruitwatch.records import Document, Incident, ReadFailure
 from recruitwatch.store import rows as R
@@ -227,7 +228,7 @@ class Store(LinkingStore, ReviewStore, AccountStore, AuditStore):
         *,
         origins: Iterable[Document] = (),
         link: bool = True,
-        actor: str = "ingest",
+        actor: str | None = None,
     ) -> BatchResult:
         """Save documents, their incidents (with codes and evidence) and read failures in ONE transaction.
 
@@ -238,7 +239,8 @@ class Store(LinkingStore, ReviewStore, AccountStore, AuditStore):
         origins are recorded. With ``link`` (the default) the new documents join their
         near-duplicate groups and the new incidents their cases, in the same transaction (see
         docs/linking.md). A batch that stores anything writes one ``ingest`` entry (by ``actor``) to the
-        audit log, in the same transaction. An error rolls the whole batch back.
+        audit log, in the same transaction (``actor`` default: the operating-system user). An error
+        rolls the whole batch back.
         """
         from recruitwatch.link.features import incident_keys
 
@@ -289,7 +291,7 @@ class Store(LinkingStore, ReviewStore, AccountStore, AuditStore):
                 failures=len(fails),
             )
             if new_docs or new_incs or fails:  # one audit entry per batch that changed something
-                self._audit(conn, "ingest", actor=actor, target_kind="batch", target_id=None,
+                self._audit(conn, "ingest", actor=actor or system_user(), target_kind="batch", target_id=None,
                             details={"new_documents": result.new_documents, "known_documents": result.known_documents,
                                      "new_incidents": result.new_incidents, "failures": result.failures,
                                      "documents": sorted(i for _, i in new_docs)})

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, func, or_, select, update
 from sqlalchemy import text as text_
 
+from recruitwatch.accounts import system_user
 from recruitwatch.errors import StoreError
 from recruitwatch.link import cases as C
 from recruitwatch.link.documents import band_keys, components, near_duplicate, stamp
@@ -458,7 +459,7 @@ class LinkingStore:
         return out[:limit]
 
     def replace_extraction(self, analysed: list[tuple[Document, list[Incident]]], *,
-                           actor: str = "reextract") -> dict[str, int]:
+                           actor: str | None = None) -> dict[str, int]:
         """Store a new screening and extraction of stored documents, in one transaction, and re-link them.
 
         A document's machine incidents (``reported`` / ``corroborated``) are replaced by the new ones.
@@ -509,7 +510,7 @@ class LinkingStore:
             if remaining:
                 self._recompute_cases(conn, remaining)
             if analysed:
-                self._audit(conn, "reextract", actor=actor, target_kind="batch", target_id=None,
+                self._audit(conn, "reextract", actor=actor or system_user(), target_kind="batch", target_id=None,
                             details={**counts, "documents": len(analysed),
                                      "pipeline_version": analysed[0][0].pipeline_version})
         return counts
@@ -530,7 +531,7 @@ class LinkingStore:
 
     # -- whole-store passes ------------------------------------------------------------------
 
-    def relink(self, batch: int = 500, *, actor: str = "linker") -> dict[str, int]:
+    def relink(self, batch: int = 500, *, actor: str | None = None) -> dict[str, int]:
         """Link the whole store again: band keys and groups of every document, machine matches of
         every incident, every case. Reviewers' merges and splits are kept and respected.
 
@@ -565,5 +566,6 @@ class LinkingStore:
             n_cases = conn.execute(select(func.count()).select_from(incidents)
                                    .where(incidents.c.id == incidents.c.case_id)).scalar() or 0
             counts = {"documents": n_docs, "incidents": n_incs, "cases": n_cases}
-            self._audit(conn, "relink", actor=actor, target_kind="store", target_id=None, details=counts)
+            self._audit(conn, "relink", actor=actor or system_user(), target_kind="store", target_id=None,
+                        details=counts)
         return counts
