@@ -224,7 +224,7 @@ def summary(
         for value, count in rows:
             if b in ("place", "nationality"):
                 name = place_name(value, lang)
-                shown = f"{value} {name}" if name else value
+                shown = f"{value} {name}" if name and name != value else value
             else:
                 shown = label(BREAKDOWNS[b], value, lang)
             table.add_row(shown, str(count))
@@ -378,15 +378,16 @@ def _incident_row(i) -> dict:
 
 def _resolve(kind: str, value: str | None) -> list[str] | None:
     """Codes for a --place / --nationality value (codes or names); a usage error listing close matches."""
-    from recruitwatch.taxonomy.places import UnknownName, resolve_nationality, resolve_place
+    from recruitwatch.review.actions import unknown_name
+    from recruitwatch.taxonomy.places import resolve_nationality, resolve_place
 
     if value is None:
         return None
-    try:
-        return (resolve_place if kind == "place" else resolve_nationality)(value)
-    except UnknownName as exc:
-        error(str(exc))
-        raise typer.Exit(EXIT_USAGE) from None
+    found = (resolve_place if kind == "place" else resolve_nationality)(value)
+    if not found.codes:
+        error(unknown_name(kind, found))
+        raise typer.Exit(EXIT_USAGE)
+    return found.codes
 
 
 def incident_filters(*, date_from=None, date_to=None, place=None, nationality=None, status=None, actor=None,
@@ -409,7 +410,8 @@ def incident_filters(*, date_from=None, date_to=None, place=None, nationality=No
 def _with_names(codes, lang: str = "en") -> str:
     from recruitwatch.taxonomy.places import place_name
 
-    return ", ".join(f"{c} {place_name(c, lang)}" if place_name(c, lang) else c for c in codes)
+    named = ((c, place_name(c, lang)) for c in codes)
+    return ", ".join(f"{c} {name}" if name and name != c else c for c, name in named)
 
 
 def _list_row(i, source) -> dict:

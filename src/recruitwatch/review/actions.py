@@ -38,7 +38,7 @@ def _date(value: str) -> tuple[str | None, str | None]:
 
 
 def _codes(field: str, value: str) -> list[str]:
-    from recruitwatch.taxonomy.places import UnknownName, resolve_nationality, resolve_place
+    from recruitwatch.taxonomy.places import resolve_nationality, resolve_place
 
     items = [p.strip() for p in re.split(r"[,;]", value) if p.strip()]
     if len(items) == 1 and items[0].lower() in _EMPTY:
@@ -46,18 +46,23 @@ def _codes(field: str, value: str) -> list[str]:
     out: list[str] = []
     for item in items:
         if field in ("places", "nationalities"):
-            try:
-                found = (resolve_place if field == "places" else resolve_nationality)(item)
-            except UnknownName as exc:
-                raise ReviewError(str(exc)) from None
-            if len(found) > 1:
-                raise ReviewError(f"{item!r} can mean {', '.join(found)}; give the code")
-            out += found
+            found = (resolve_place if field == "places" else resolve_nationality)(item)
+            if not found.codes:
+                raise ReviewError(unknown_name(field, found))
+            out += found.codes
         else:
             if item not in FIELDS[field]:
                 raise ReviewError(f"unknown {field} code {item!r}; choose from: {', '.join(FIELDS[field])}")
             out.append(item)
     return list(dict.fromkeys(out))
+
+
+def unknown_name(field: str, found: Any) -> str:
+    """The message for a place or nationality that matched nothing: the closest names with their codes."""
+    kind = "place" if field in ("places", "place") else "nationality"
+    close = "; ".join(f"{code} ({name})" for code, name in found.suggestions)
+    hint = f"close matches: {close}" if close else "give an ISO code such as RU, RU-MOW, TJ or UZ"
+    return f"unknown {kind} {found.query!r}; {hint}"
 
 
 def parse_value(field: str, value: str) -> Any:

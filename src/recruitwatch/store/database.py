@@ -20,9 +20,9 @@ from recruitwatch.accounts import system_user
 from recruitwatch.errors import StoreError
 from recruitwatch.records import Document, Incident, ReadFailure
 from recruitwatch.store import rows as R
-from recruitwatch.store.connection import create_store_engine, describe_url, parse_url, sqlite_path
 from recruitwatch.store.accounts import AccountStore
 from recruitwatch.store.audit import AuditStore
+from recruitwatch.store.connection import create_store_engine, describe_url, parse_url, sqlite_path
 from recruitwatch.store.linking import LinkingStore
 from recruitwatch.store.review import ReviewStore
 from recruitwatch.store.schema import CODE_FIELDS, documents, evidence, incident_codes, incidents, ingest_failures

@@ -67,12 +67,6 @@ class ReviewStore:
         with self._connect() as conn:
             return self._sources(conn, document_ids)
 
-    def count_incidents(self, filters: R.IncidentFilter | None = None) -> int:
-        """How many incidents (cases, unless ``filters.cases`` is False) match ``filters``."""
-        stmt = select(func.count()).select_from(incidents).where(*R.filter_conditions(filters, correlated=False))
-        with self._connect() as conn:
-            return conn.execute(stmt).scalar() or 0
-
     def _queue_conditions(self) -> list[Any]:
         return [incidents.c.id == incidents.c.case_id, incidents.c.verification.not_in(("verified", "rejected")),
                 incidents.c.reviewed_by.is_(None)]
