@@ -45,7 +45,16 @@ def _root(
 def _register() -> None:
     # Import the command modules; each adds its commands to `app`.
     from recruitwatch.cli import (  # noqa: F401
-        backup, corpus, export, papercheck, review, serve, store, taxonomy, train, users,
+        backup,
+        corpus,
+        export,
+        papercheck,
+        review,
+        serve,
+        store,
+        taxonomy,
+        train,
+        users,
     )
 
 
