@@ -46,12 +46,40 @@ class AuditStore:
         return AuditEntry(seq, at, actor, action, target_kind, target_id, dict(details or {}), prev, digest)
 
     def audit(self, action: str, *, actor: str, target_kind: str | None = None, target_id: str | None = None,
-              details: Mapping[str, Any] | None = None) -> AuditEntry:
+              details: Mapping[str, Any] | None = None, wait: float | None = None) -> AuditEntry:
         """Record ``action`` by ``actor`` on a record (``target_kind`` e.g. incident, user, document,
-        export; ``target_id`` its id) with JSON-able ``details``. Returns the stored entry."""
+        export; ``target_id`` its id) with JSON-able ``details``. Returns the stored entry.
+
+        ``wait`` (SQLite): give up with a StoreError after this many seconds if another writer holds
+        the database, instead of the usual 30 (an online backup must not wait on a long batch).
+        """
+        if wait is not None and self.dialect == "sqlite":
+            return self._audit_waiting(wait, action, actor=actor, target_kind=target_kind, target_id=target_id,
+                                       details=details)
         with self._connect(write=True) as conn:
             return self._audit(conn, action, actor=actor, target_kind=target_kind, target_id=target_id,
                                details=details)
+
+    def _audit_waiting(self, wait: float, action: str, **kwargs: Any) -> AuditEntry:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from recruitwatch.errors import StoreError
+
+        with self._connect():  # the schema check (and a clear error for a store that needs `init`)
+            pass
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+            conn.commit()
+            try:
+                conn.execution_options(recruitwatch_write=True)
+                with conn.begin():
+                    return self._audit(conn, action, **kwargs)
+            except SQLAlchemyError as exc:
+                raise StoreError(f"{self.describe()}: writing the audit entry failed: {getattr(exc, 'orig', exc)}") from exc
+            finally:
+                conn.execution_options(recruitwatch_write=False)
+                conn.exec_driver_sql("PRAGMA busy_timeout = 30000")  # as connection.py sets it (timeout=30)
+                conn.commit()
 
     def audit_entries(self, target_kind: str | None = None, target_id: str | list[str] | None = None, *,
                       action: str | None = None, limit: int = 100, offset: int = 0,
