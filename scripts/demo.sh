@@ -15,6 +15,8 @@ cat <<'NEXT'
 What to do next (activate the environment first: source .venv/bin/activate):
   recruitwatch incidents list --tactic document_seizure     incidents, filtered
   recruitwatch incidents show ID                            one incident with its evidence
+  recruitwatch incidents queue                              cases to check, least confident first
+  recruitwatch users add NAME --role admin                  the first account (for review, the web app, the API)
   recruitwatch documents search "мигрант"                   full-text search (inflected forms match)
   recruitwatch ingest PATH|URL...                           add your own reports, folders or feeds
   recruitwatch papercheck FILE...                           check a stack of papers for a military contract

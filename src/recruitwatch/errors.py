@@ -32,3 +32,19 @@ class ConfigError(RecruitwatchError):
 
 class EvalError(RecruitwatchError):
     """Gold or prediction files for `eval` are malformed."""
+
+
+class AccountError(RecruitwatchError):
+    """A user account operation was refused: unknown user, taken name, unknown role, weak password."""
+
+
+class PermissionDenied(RecruitwatchError):
+    """The acting user's role does not allow the action."""
+
+
+class ReviewError(RecruitwatchError):
+    """A reviewer's edit or decision was refused: unknown field, invalid value, evidence not in the sources."""
+
+
+class StaleEdit(ReviewError):
+    """The incident changed since the editor read it (optimistic concurrency): reload and apply the edit again."""

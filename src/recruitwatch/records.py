@@ -137,6 +137,7 @@ class Incident(_Record):
     pipeline_version: str | None = None
     id: str = ""
     case_id: str = ""  # the canonical incident of the case this report belongs to (linking sets it)
+    version: int = 1  # +1 per reviewer's change; an edit names the version it read (optimistic concurrency)
 
     def __post_init__(self) -> None:
         self.evidence = [e if isinstance(e, Evidence) else Evidence.from_dict(e) for e in self.evidence]

@@ -93,8 +93,15 @@ def test_round_trip_keeps_every_record(store, store_url, tmp_path):
     assert info.kind == store.dialect and info.schema == store.schema_version()
     target = empty_target(store_url, tmp_path)
     restore(target, tmp_path / "store.rwbk", KEY)
-    assert snapshot(target) == before
+    after = snapshot(target)
+    # The audit trail came back whole, and the backup and the restore were added to it.
+    added = set(after.pop("audit_log")) - set(before.pop("audit_log"))
+    assert sorted(row[3] for row in added) == ["'backup'", "'restore'"]
+    assert after == before
+    from recruitwatch.audit import verify_chain
+
     with open_store(target) as restored:
+        assert verify_chain(restored) is None
         assert restored.is_initialised()
         assert [h.document.id for h in restored.search_documents("Абдуллаев")]  # the search index came back too
         case = restored.get_case(restored.list_incidents()[0].id)
@@ -240,7 +247,12 @@ def test_backup_while_the_store_is_written(tmp_path):
     writer.rollback()
     writer.close()
     restore(f"sqlite:///{tmp_path / 'r.db'}", tmp_path / "b.rwbk", KEY)
-    assert snapshot(f"sqlite:///{tmp_path / 'r.db'}") == snapshot(url)
+    restored, original = snapshot(f"sqlite:///{tmp_path / 'r.db'}"), snapshot(url)
+    # The restore is added to the restored audit trail; the backup, which could not wait for the
+    # writer's lock, went on without its entry.
+    added = set(restored.pop("audit_log")) - set(original.pop("audit_log"))
+    assert [row[3] for row in added] == ["'restore'"]
+    assert restored == original
 
 
 def test_cli_backup_and_restore(tmp_path):

@@ -53,7 +53,7 @@ def test_init_is_idempotent(store, sample):
     store.init()
     store.init()
     assert store.is_initialised()
-    assert store.schema_version() == "0003"  # the latest migration
+    assert store.schema_version() == "0004"  # the latest migration
     assert store.stats()["documents"] == len(sample.documents)
 
 

@@ -44,7 +44,18 @@ def _root(
 
 def _register() -> None:
     # Import the command modules; each adds its commands to `app`.
-    from recruitwatch.cli import backup, corpus, export, papercheck, serve, store, taxonomy, train  # noqa: F401
+    from recruitwatch.cli import (  # noqa: F401
+        backup,
+        corpus,
+        export,
+        papercheck,
+        review,
+        serve,
+        store,
+        taxonomy,
+        train,
+        users,
+    )
 
 
 def main() -> None:

@@ -28,8 +28,24 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 LimitOption = Annotated[int, typer.Option("--limit", "-n", min=1, help="How many rows to show.")]
 OffsetOption = Annotated[int, typer.Option("--offset", min=0, help="Rows to skip (for paging).")]
 
+FORMATS = ("table", "csv", "json", "jsonl")
+FromOption = Annotated[str | None, typer.Option("--from", help="Earliest date (YYYY, YYYY-MM or YYYY-MM-DD).")]
+ToOption = Annotated[str | None, typer.Option("--to", help="Latest date (YYYY, YYYY-MM or YYYY-MM-DD).")]
+PlaceOption = Annotated[str | None, typer.Option(
+    help="A place: an ISO code (RU matches every Russian region) or a name in any of the six languages "
+         "(Moscow, Москва, Moskva).")]
+NationalityOption = Annotated[str | None, typer.Option(
+    help="The victims' origin: a code (TJ), a country (Tajikistan, Таджикистан) or a demonym (tajik).")]
+StatusOption = Annotated[str | None, typer.Option(help="Victim status code, e.g. foreign_national.")]
+ActorOption = Annotated[str | None, typer.Option(help="Actor type code, e.g. police.")]
+TacticOption = Annotated[str | None, typer.Option(help="Tactic code, e.g. document_seizure.")]
+OutcomeOption = Annotated[str | None, typer.Option(help="Outcome code, e.g. refused.")]
+VerificationOption = Annotated[str | None, typer.Option(
+    "--verification", help="Verification state: reported, corroborated, verified, disputed or rejected.")]
+
+
 documents_app = typer.Typer(help="List, show and search documents.", no_args_is_help=True)
-incidents_app = typer.Typer(help="List and show incidents.", no_args_is_help=True)
+incidents_app = typer.Typer(help="List, show, review and correct incidents: edit, verify, dispute, reject, accept, merge, split, history, queue.", no_args_is_help=True)
 app.add_typer(documents_app, name="documents")
 app.add_typer(incidents_app, name="incidents")
 
@@ -167,32 +183,51 @@ def summary(
     db: DbOption = None,
     by: Annotated[list[str], typer.Option("--by", help=f"Breakdowns to show: {', '.join(BREAKDOWNS)}.")] = ("tactic", "place", "month"),
     lang: Annotated[str, typer.Option("--lang", help="Label language: en or ru.")] = "en",
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    place: PlaceOption = None,
+    nationality: NationalityOption = None,
+    status: StatusOption = None,
+    actor: ActorOption = None,
+    tactic: TacticOption = None,
+    outcome: OutcomeOption = None,
+    verification: VerificationOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Incidents counted by tactic, place and month (or other breakdowns). A case reported by several
-    documents counts once."""
+    """Incidents counted by tactic, place and month (or other breakdowns), with the same filters as
+    `incidents list`. A case reported by several documents counts once."""
     from recruitwatch.taxonomy import label
+    from recruitwatch.taxonomy.places import place_name
 
     unknown = [b for b in by if b not in BREAKDOWNS]
     if unknown:
         error(f"unknown breakdown {', '.join(unknown)}; choose from {', '.join(BREAKDOWNS)}")
         raise typer.Exit(EXIT_USAGE)
+    filters = incident_filters(date_from=date_from, date_to=date_to, place=place, nationality=nationality,
+                               status=status, actor=actor, tactic=tactic, outcome=outcome, verification=verification)
     with opened(db) as store:
-        results = {b: store.incident_breakdown(b) for b in by}
+        results = {b: store.incident_breakdown(b, filters) for b in by}
         figures = store.stats()
-        total = figures.get("incidents", 0)
+        total = store.count_incidents(filters)
         where = store.describe()
     if as_json:
         _emit_json({b: dict(rows) for b, rows in results.items()})
         return
-    console.print(f"[bold]{total}[/] incidents (each case once, however many reports tell it; "
-                  f"{figures.get('corroborated', 0)} corroborated by two or more independent outlets) in {where}")
+    filtered = total != figures.get("incidents", 0)
+    console.print(f"[bold]{total}[/] incidents{' matching the filters' if filtered else ''} (each case once, however "
+                  f"many reports tell it; {figures.get('corroborated', 0)} in the store corroborated by two or more "
+                  f"independent outlets) in {where}")
     for b, rows in results.items():
         table = Table(title=f"Incidents by {b}", title_justify="left")
         table.add_column(b)
         table.add_column("incidents", justify="right")
         for value, count in rows:
-            table.add_row(label(BREAKDOWNS[b], value, lang), str(count))
+            if b in ("place", "nationality"):
+                name = place_name(value, lang)
+                shown = f"{value} {name}" if name and name != value else value
+            else:
+                shown = label(BREAKDOWNS[b], value, lang)
+            table.add_row(shown, str(count))
         console.print(table)
         undated = total - sum(count for _, count in rows) if b in ("month", "year") else 0
         if undated > 0:
@@ -337,51 +372,154 @@ def _incident_row(i) -> dict:
     row = i.to_gold()
     row.update({"id": i.id, "case_id": i.case_id, "document_id": i.document_id, "date_precision": i.date_precision,
                 "verification": i.verification, "confidence": i.confidence,
-                "field_confidence": i.field_confidence(), "pipeline_version": i.pipeline_version})
+                "field_confidence": i.field_confidence(), "pipeline_version": i.pipeline_version, "version": i.version})
     return row
+
+
+def _resolve(kind: str, value: str | None) -> list[str] | None:
+    """Codes for a --place / --nationality value (codes or names); a usage error listing close matches."""
+    from recruitwatch.review.actions import unknown_name
+    from recruitwatch.taxonomy.places import resolve_nationality, resolve_place
+
+    if value is None:
+        return None
+    found = (resolve_place if kind == "place" else resolve_nationality)(value)
+    if not found.codes:
+        error(unknown_name(kind, found))
+        raise typer.Exit(EXIT_USAGE)
+    return found.codes
+
+
+def incident_filters(*, date_from=None, date_to=None, place=None, nationality=None, status=None, actor=None,
+                     tactic=None, outcome=None, verification=None, cases=True):
+    """The IncidentFilter of the shared filter options, checked (usage errors say what exists)."""
+    from recruitwatch.records import VERIFICATION_STATES
+
+    for field, code in (("status", status), ("actors", actor), ("tactics", tactic), ("outcome", outcome)):
+        _check_code(field, code)
+    if verification is not None and verification not in VERIFICATION_STATES:
+        error(f"unknown verification state {verification!r}; choose from: {', '.join(VERIFICATION_STATES)}")
+        raise typer.Exit(EXIT_USAGE)
+    _check_date("--from", date_from)
+    _check_date("--to", date_to)
+    return _filter(date_from=date_from, date_to=date_to, place=_resolve("place", place),
+                   nationality=_resolve("nationality", nationality), status=status, actor=actor, tactic=tactic,
+                   outcome=outcome, verification=verification, cases=cases)
+
+
+def _with_names(codes, lang: str = "en") -> str:
+    from recruitwatch.taxonomy.places import place_name
+
+    named = ((c, place_name(c, lang)) for c in codes)
+    return ", ".join(f"{c} {name}" if name and name != c else c for c, name in named)
+
+
+def _list_row(i, source) -> dict:
+    from recruitwatch.link import cases
+
+    row = _incident_row(i)
+    row.pop("evidence", None)
+    row.update({"summary": i.summary, "version": i.version,
+                "place_names": [_with_names([c]) for c in i.places],
+                "nationality_names": [_with_names([c]) for c in i.nationalities],
+                "title": source.title if source else None,
+                "outlet": cases.outlet_name(source) if source else None,
+                "url": source.url if source else None})
+    return row
+
+
+def _incidents_table(incidents, sources) -> Table:
+    """Four columns that fit 80 characters; long values wrap, nothing is cut off."""
+    from rich import box
+
+    from recruitwatch.link import cases
+    from recruitwatch.taxonomy import label
+
+    table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=False, pad_edge=False)
+    table.add_column("id · date · state", no_wrap=True)
+    table.add_column("where · from", overflow="fold", ratio=2)
+    table.add_column("tactics → outcome", overflow="fold", ratio=2)
+    table.add_column("source · outlet", overflow="fold", ratio=3)
+    for i in incidents:
+        src = sources.get(i.document_id)
+        conf = "" if i.confidence is None else f" {i.confidence:.2f}"
+        table.add_row(
+            Text(f"{i.id[:8]}\n{i.date or 'undated'}\n{i.verification}{conf}"),
+            Text(f"{_with_names(i.places) or '?'}\nfrom {_with_names(i.nationalities) or '?'}"),
+            Text("\n".join(label("tactics", t) for t in i.tactics)
+                 + (f"\n→ {label('outcome', i.outcome)}" if i.outcome and i.outcome != "unknown" else "")),
+            Text(f"{(src.title if src else None) or '(untitled)'}\n— {(cases.outlet_name(src) if src else '') or 'outlet not recorded'}"),
+        )
+    return table
 
 
 @incidents_app.command("list")
 def incidents_list(
     db: DbOption = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="Earliest date (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Latest date (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
-    place: Annotated[str | None, typer.Option(help="ISO code; RU matches every Russian region.")] = None,
-    nationality: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2 code of the victims' origin, e.g. TJ.")] = None,
-    status: Annotated[str | None, typer.Option(help="Victim status code, e.g. foreign_national.")] = None,
-    actor: Annotated[str | None, typer.Option(help="Actor type code, e.g. police.")] = None,
-    tactic: Annotated[str | None, typer.Option(help="Tactic code, e.g. document_seizure.")] = None,
-    outcome: Annotated[str | None, typer.Option(help="Outcome code, e.g. refused.")] = None,
+    date_from: FromOption = None,
+    date_to: ToOption = None,
+    place: PlaceOption = None,
+    nationality: NationalityOption = None,
+    status: StatusOption = None,
+    actor: ActorOption = None,
+    tactic: TacticOption = None,
+    outcome: OutcomeOption = None,
+    verification: VerificationOption = None,
     limit: LimitOption = 50,
     offset: OffsetOption = 0,
     least_confident: Annotated[bool, typer.Option(
         "--least-confident", help="Least confident first (a reviewer's order), not newest first.")] = False,
     reports: Annotated[bool, typer.Option(
         "--reports", help="One row per report's incident, not one per case (a case told by three reports: three rows).")] = False,
-    as_json: JsonOption = False,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", help=f"Output: {', '.join(FORMATS)}. table fits an 80-column terminal and a pipe; "
+                               "csv, json and jsonl carry every field.")] = "table",
+    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
 ) -> None:
-    """List incidents (one row per case), filtered by date range, place, nationality, status, actor, tactic or outcome."""
-    for field, code in (("status", status), ("actors", actor), ("tactics", tactic), ("outcome", outcome)):
-        _check_code(field, code)
-    _check_date("--from", date_from)
-    _check_date("--to", date_to)
-    filters = _filter(date_from=date_from, date_to=date_to, place=place.upper() if place else None,
-                      nationality=nationality.upper() if nationality else None, status=status, actor=actor,
-                      tactic=tactic, outcome=outcome, cases=not reports)
+    """List incidents (one row per case) with their source's title and outlet, filtered by date range, place,
+    nationality, status, actor, tactic, outcome or verification; a count of all matches ends the list."""
+    fmt = "json" if as_json else output_format
+    if fmt not in FORMATS:
+        error(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+        raise typer.Exit(EXIT_USAGE)
+    filters = incident_filters(date_from=date_from, date_to=date_to, place=place, nationality=nationality,
+                               status=status, actor=actor, tactic=tactic, outcome=outcome,
+                               verification=verification, cases=not reports)
     with opened(db) as store:
         incidents = store.list_incidents(filters, limit=limit, offset=offset, least_confident_first=least_confident)
-    if as_json:
-        _emit_json([_incident_row(i) for i in incidents])
+        total = store.count_incidents(filters)
+        sources = store.sources({i.document_id for i in incidents})
+    shown = f"{offset + 1}-{offset + len(incidents)} of " if incidents and (offset or len(incidents) < total) else ""
+    count_line = f"{shown}{total} {'incident' if total == 1 else 'incidents'}" + ("" if reports else " (cases)")
+    rows = [_list_row(i, sources.get(i.document_id)) for i in incidents]
+    if fmt == "json":
+        _emit_json(rows)
+    elif fmt == "jsonl":
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+    elif fmt == "csv":
+        _write_csv(rows)
+    else:
+        if incidents:
+            console.print(_incidents_table(incidents, sources))
+        console.print(count_line, highlight=False)
+        if not incidents:
+            err_console.print("No incidents match.")
         return
-    table = Table()
-    for name in ("id", "date", "places", "from", "status", "tactics", "outcome", "state", "conf"):
-        table.add_column(name, no_wrap=name in ("id", "date", "places", "from", "conf"), overflow="fold")
-    for i in incidents:
-        table.add_row(i.id[:8], i.date or "", "\n".join(i.places), "\n".join(i.nationalities), i.status,
-                      "\n".join(i.tactics), i.outcome, i.verification, "" if i.confidence is None else f"{i.confidence:.2f}")
-    console.print(table)
-    if not incidents:
-        err_console.print("No incidents match.")
+    err_console.print(count_line, highlight=False)
+
+
+def _write_csv(rows: list[dict]) -> None:
+    import csv
+
+    columns = ["id", "case_id", "date", "date_precision", "places", "place_names", "nationalities", "status", "count",
+               "actors", "tactics", "outcome", "verification", "confidence", "version", "title", "outlet", "url",
+               "document_id", "summary"]
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["; ".join(map(str, v)) if isinstance(v, list) else "" if v is None else v
+                         for v in (row.get(c) for c in columns)])
 
 
 @incidents_app.command("show")
@@ -452,12 +590,17 @@ def _source_row(s) -> dict:
 def incidents_merge(
     first: Annotated[str, typer.Argument(help="An incident id (a unique prefix is enough).")],
     second: Annotated[str, typer.Argument(help="Another incident id: its case joins the first one's.")],
+    as_user: Annotated[str | None, typer.Option(
+        "--as", metavar="USER", help="Act as this recruitwatch user (analyst or admin); recorded in the audit log. "
+                                     "Default: your operating-system user name.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Merge two incidents' cases into one (a reviewer's decision, recorded; it withdraws an earlier split
-    between them). Corroboration is recomputed from the merged case's independent sources."""
+    """Merge two incidents' cases into one (a reviewer's decision, recorded in the audit log; it withdraws an
+    earlier split between them). Corroboration is recomputed from the merged case's independent sources."""
+    from recruitwatch.cli.users import acting
+
     with opened(db) as store:
-        case_id = store.merge_incidents(first, second)
+        case_id = store.merge_incidents(first, second, actor=acting(store, as_user, "edit"))
         case = store.get_case(case_id)
     console.print(f"Merged: case {case_id[:12]} now has {len(case.members)} reports from "
                   f"{len(case.independent)} independent sources ({case.incident.verification}).", highlight=False)
@@ -466,12 +609,18 @@ def incidents_merge(
 @incidents_app.command("split")
 def incidents_split(
     incident_id: Annotated[str, typer.Argument(help="Incident id (a unique prefix is enough) to take out of its case.")],
+    as_user: Annotated[str | None, typer.Option(
+        "--as", metavar="USER", help="Act as this recruitwatch user (analyst or admin); recorded in the audit log. "
+                                     "Default: your operating-system user name.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Take an incident out of the case it was merged into (a reviewer's decision). The split is remembered:
-    re-linking and new reports never join it to those reports again; only `incidents merge` undoes it."""
+    """Take an incident out of the case it was merged into (a reviewer's decision, recorded in the audit log).
+    The split is remembered: re-linking and new reports never join it to those reports again; only
+    `incidents merge` undoes it."""
+    from recruitwatch.cli.users import acting
+
     with opened(db) as store:
-        case_ids = store.split_incident(incident_id)
+        case_ids = store.split_incident(incident_id, actor=acting(store, as_user, "edit"))
     console.print(f"Split: the reports now form {len(case_ids)} cases: {', '.join(c[:12] for c in case_ids)}",
                   highlight=False)
 

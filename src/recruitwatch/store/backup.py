@@ -143,8 +143,14 @@ def _tool_failed(name: str, code: int, stderr: IO[bytes]) -> BackupError:
 
 def _record(store: Store, action: str, actor: str, details: dict[str, Any]) -> None:
     """Write the backup or restore to the store's audit trail, when it has one: a backup is the whole store."""
-    if hasattr(store, "audit"):
-        store.audit(action, actor=actor, target_kind="store", target_id=None, details=details)
+    from recruitwatch.errors import StoreError
+
+    if not hasattr(store, "audit") or not store.is_initialised():
+        return  # a store at an older schema has no audit trail yet
+    try:  # a writer holding the lock for more than a moment must not stop an online backup
+        store.audit(action, actor=actor, target_kind="store", target_id=None, details=details, wait=2.0)
+    except StoreError:
+        pass
 
 
 def backup(db: str | None, path: str | Path, key: bytes, *, actor: str = "unknown", chunk: int | None = None) -> BackupInfo:

@@ -16,11 +16,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from recruitwatch import morph
+from recruitwatch.accounts import system_user
 from recruitwatch.errors import StoreError
 from recruitwatch.records import Document, Incident, ReadFailure
 from recruitwatch.store import rows as R
+from recruitwatch.store.accounts import AccountStore
+from recruitwatch.store.audit import AuditStore
 from recruitwatch.store.connection import create_store_engine, describe_url, parse_url, sqlite_path
 from recruitwatch.store.linking import LinkingStore
+from recruitwatch.store.review import ReviewStore
 from recruitwatch.store.schema import CODE_FIELDS, documents, evidence, incident_codes, incidents, ingest_failures
 from recruitwatch.store.search import SearchHit, document_terms, fts5_match, parse_query, snippet, tsquery
 
@@ -76,7 +80,7 @@ def head_revision() -> str | None:
     return heads[0] if len(heads) == 1 else None
 
 
-class Store(LinkingStore):
+class Store(LinkingStore, ReviewStore, AccountStore, AuditStore):
     """Documents, incidents with evidence, and ingest failures in one database.
 
     Create it with :func:`recruitwatch.store.open_store`; nothing is created or connected until
@@ -224,6 +228,7 @@ class Store(LinkingStore):
         *,
         origins: Iterable[Document] = (),
         link: bool = True,
+        actor: str | None = None,
     ) -> BatchResult:
         """Save documents, their incidents (with codes and evidence) and read failures in ONE transaction.
 
@@ -233,7 +238,9 @@ class Store(LinkingStore):
         copies of these or stored documents (other paths or URLs of the same content): only their
         origins are recorded. With ``link`` (the default) the new documents join their
         near-duplicate groups and the new incidents their cases, in the same transaction (see
-        docs/linking.md). An error rolls the whole batch back.
+        docs/linking.md). A batch that stores anything writes one ``ingest`` entry (by ``actor``) to the
+        audit log, in the same transaction (``actor`` default: the operating-system user). An error
+        rolls the whole batch back.
         """
         from recruitwatch.link.features import incident_keys
 
@@ -277,12 +284,18 @@ class Store(LinkingStore):
                     self._link_incidents(conn, fresh_incs, {i.id: keys[i.id] for i in fresh_incs}, changed)
             if fails:
                 conn.execute(self._insert(ingest_failures), [R.failure_row(f, now) for f in fails])
-        return BatchResult(
-            new_documents=len(new_docs),
-            known_documents=len(docs) - len(new_docs),
-            new_incidents=len(new_incs),
-            failures=len(fails),
-        )
+            result = BatchResult(
+                new_documents=len(new_docs),
+                known_documents=len(docs) - len(new_docs),
+                new_incidents=len(new_incs),
+                failures=len(fails),
+            )
+            if new_docs or new_incs or fails:  # one audit entry per batch that changed something
+                self._audit(conn, "ingest", actor=actor or system_user(), target_kind="batch", target_id=None,
+                            details={"new_documents": result.new_documents, "known_documents": result.known_documents,
+                                     "new_incidents": result.new_incidents, "failures": result.failures,
+                                     "documents": sorted(i for _, i in new_docs)})
+        return result
 
     def reindex(self, batch: int = 2000) -> int:
         """Rebuild both full-text indexes from the stored records, in one transaction.

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, func, or_, select, update
 from sqlalchemy import text as text_
 
+from recruitwatch.accounts import system_user
 from recruitwatch.errors import StoreError
 from recruitwatch.link import cases as C
 from recruitwatch.link.documents import band_keys, components, near_duplicate, stamp
@@ -108,6 +109,7 @@ class LinkingStore:
     def _connect(self, *, write: bool = False, check: bool = True): ...  # pragma: no cover
     def _insert(self, tbl): ...  # pragma: no cover
     def _insert_incidents(self, conn, incs, keys, now, terms): ...  # pragma: no cover
+    # _audit comes from AuditStore (a stub here would hide it: LinkingStore is first in the Store's MRO)
 
     # -- origins ---------------------------------------------------------------------------
 
@@ -312,7 +314,14 @@ class LinkingStore:
             moved = sorted(i for i in comp if stored[i][0] != canon)
             for chunk in _chunks(moved):
                 conn.execute(update(incidents).where(incidents.c.id.in_(chunk)).values(case_id=canon))
-            state = C.verification(sources[stored[i][1]] for i in comp if stored[i][1] in sources)
+            # A reviewer's decision on any report is the case's: the machine's reports join it (and stay
+            # in it while the case does); reports that two different decisions meet in are disputed.
+            # A reviewer's own decision is never changed here.
+            decided = {stored[i][2] for i in comp if stored[i][2] not in C.MACHINE_STATES}
+            if decided:
+                state = decided.pop() if len(decided) == 1 else "disputed"
+            else:
+                state = C.verification(sources[stored[i][1]] for i in comp if stored[i][1] in sources)
             relabel = sorted(i for i in comp if stored[i][2] in C.MACHINE_STATES and stored[i][2] != state)
             for chunk in _chunks(relabel):
                 conn.execute(update(incidents).where(incidents.c.id.in_(chunk)).values(verification=state))
@@ -391,7 +400,11 @@ class LinkingStore:
             conn.execute(self._insert(incident_links), [{"a": a, "b": b, "kind": "merge", "score": None, "fields": {},
                                                          "actor": actor, "at": _now()}])
             self._recompute_cases(conn, {a, b})
-            return conn.execute(select(incidents.c.case_id).where(incidents.c.id == a)).scalar_one()
+            case_id = conn.execute(select(incidents.c.case_id).where(incidents.c.id == a)).scalar_one()
+            for x, other in ((a, b), (b, a)):  # in both incidents' history
+                self._audit(conn, "merge", actor=actor, target_kind="incident", target_id=x,
+                            details={"with": other, "case": case_id})
+            return case_id
 
     def split_incident(self, key: str, *, actor: str = "reviewer") -> list[str]:
         """A reviewer's decision that an incident is not the case it was linked into.
@@ -418,7 +431,10 @@ class LinkingStore:
                                                          "actor": actor, "at": now} for a, b in pairs])
             conn.execute(update(incidents).where(incidents.c.id == x).values(case_id=x))
             self._recompute_cases(conn, {x, *others})
-            return sorted(set(conn.execute(select(incidents.c.case_id).where(incidents.c.id.in_([x, *others]))).scalars()))
+            result = sorted(set(conn.execute(select(incidents.c.case_id).where(incidents.c.id.in_([x, *others]))).scalars()))
+            self._audit(conn, "split", actor=actor, target_kind="incident", target_id=x,
+                        details={"from": sorted(others), "from_case": case_id, "cases": result})
+            return result
 
     # -- re-extraction -----------------------------------------------------------------------
 
@@ -442,14 +458,15 @@ class LinkingStore:
                         if since is None or _version_at_most(r.pipeline_version, since)]
         return out[:limit]
 
-    def replace_extraction(self, analysed: list[tuple[Document, list[Incident]]]) -> dict[str, int]:
+    def replace_extraction(self, analysed: list[tuple[Document, list[Incident]]], *,
+                           actor: str | None = None) -> dict[str, int]:
         """Store a new screening and extraction of stored documents, in one transaction, and re-link them.
 
         A document's machine incidents (``reported`` / ``corroborated``) are replaced by the new ones.
-        Incidents a reviewer decided (``verified``, ``disputed``, ``rejected``) are kept as they are,
+        Incidents a reviewer decided (``verified``, ``disputed``, ``rejected``), accepted or edited are kept as they are,
         and a new incident with the same id does not replace them; reviewers' merges and splits are
         kept (they name incident ids, which stay the same while the extraction of a case does).
-        Returns counts: ``removed``, ``added``, ``kept``.
+        Returns counts: ``removed``, ``added``, ``kept``; one ``reextract`` audit entry records them.
         """
         from recruitwatch.link.features import incident_keys
         from recruitwatch.store.database import incident_terms
@@ -464,9 +481,9 @@ class LinkingStore:
                 conn.execute(update(documents).where(documents.c.id == doc.id).values(
                     lang=doc.lang, relevance=doc.relevance, relevant=doc.relevant, reasons=list(doc.reasons or []),
                     pipeline_version=doc.pipeline_version))
-                old = conn.execute(select(incidents.c.pk, *R.INCIDENT_COLUMNS)
+                old = conn.execute(select(incidents.c.pk, *R.INCIDENT_COLUMNS, incidents.c.reviewed_by)
                                    .where(incidents.c.document_id == doc.id)).all()
-                decided = {r.id for r in old if r.verification not in C.MACHINE_STATES}
+                decided = {r.id for r in old if r.verification not in C.MACHINE_STATES or r.reviewed_by is not None}
                 counts["kept"] += len(decided)
                 gone = [r for r in old if r.id not in decided]
                 if gone:
@@ -492,6 +509,10 @@ class LinkingStore:
                 if seeds else set()
             if remaining:
                 self._recompute_cases(conn, remaining)
+            if analysed:
+                self._audit(conn, "reextract", actor=actor or system_user(), target_kind="batch", target_id=None,
+                            details={**counts, "documents": len(analysed),
+                                     "pipeline_version": analysed[0][0].pipeline_version})
         return counts
 
     def _delete_incidents(self, conn: Connection, rows: Sequence[Any], terms) -> None:
@@ -510,7 +531,7 @@ class LinkingStore:
 
     # -- whole-store passes ------------------------------------------------------------------
 
-    def relink(self, batch: int = 500) -> dict[str, int]:
+    def relink(self, batch: int = 500, *, actor: str | None = None) -> dict[str, int]:
         """Link the whole store again: band keys and groups of every document, machine matches of
         every incident, every case. Reviewers' merges and splits are kept and respected.
 
@@ -544,4 +565,7 @@ class LinkingStore:
                 self._link_incidents(conn, [i for i, _ in pairs], self._keys_for(conn, pairs))
             n_cases = conn.execute(select(func.count()).select_from(incidents)
                                    .where(incidents.c.id == incidents.c.case_id)).scalar() or 0
-        return {"documents": n_docs, "incidents": n_incs, "cases": n_cases}
+            counts = {"documents": n_docs, "incidents": n_incs, "cases": n_cases}
+            self._audit(conn, "relink", actor=actor or system_user(), target_kind="store", target_id=None,
+                        details=counts)
+        return counts

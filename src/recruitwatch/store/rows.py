@@ -21,11 +21,12 @@ DOCUMENT_FIELDS = (
 )  # fmt: skip
 INCIDENT_FIELDS = (
     "id", "document_id", "date", "date_precision", "places", "nationalities", "status", "count",
-    "actors", "tactics", "outcome", "summary", "verification", "sensitivity", "confidence", "pipeline_version", "case_id",
+    "actors", "tactics", "outcome", "summary", "verification", "sensitivity", "confidence", "pipeline_version", "case_id", "version",
 )  # fmt: skip
 
 # Values stored when a required incident field is None.
-INCIDENT_DEFAULTS = {"status": "unknown", "outcome": "unknown", "summary": "", "verification": "reported", "sensitivity": "normal"}
+INCIDENT_DEFAULTS = {"status": "unknown", "outcome": "unknown", "summary": "", "verification": "reported", "sensitivity": "normal",
+                     "version": 1}
 
 
 @dataclass(slots=True)

@@ -98,6 +98,9 @@ incidents = Table(
     Column("added_at", DateTime(timezone=True), nullable=False),
     Column("case_id", String(), nullable=False),  # the canonical incident of its case (itself when alone)
     Column("link_keys", JSONType),  # names, numbers, publication date: see recruitwatch.link.features
+    Column("version", Integer, nullable=False, server_default="1"),  # +1 per reviewer's change (optimistic concurrency)
+    Column("reviewed_by", String()),  # who accepted or edited it: out of the review queue, kept by re-extraction
+    Column("reviewed_at", DateTime(timezone=True)),
     Index("ix_incidents_case_id", "case_id"),
     Index("ix_incidents_document_id", "document_id"),
     Index("ix_incidents_date", "date"),  # month/year breakdowns read only this index
@@ -189,6 +192,47 @@ incident_links = Table(
     Column("actor", String(), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_incident_links_b", "b"),
+)
+
+# Accounts (recruitwatch.accounts): argon2id password hashes; API tokens stored as SHA-256 hex.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(), nullable=False),
+    Column("password_hash", String(), nullable=False),
+    Column("role", String(), nullable=False),
+    Column("language", String(), nullable=False, server_default="en"),
+    Column("disabled", Boolean, nullable=False, server_default="0"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("uq_users_username", "username", unique=True),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("token_hash", String(), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True)),
+    Index("ix_api_tokens_user_id", "user_id"),
+)
+
+# The append-only audit chain (recruitwatch.audit): `at` and `details` are stored as the exact
+# strings that were hashed; triggers refuse UPDATE and DELETE.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(), nullable=False),
+    Column("actor", String(), nullable=False),
+    Column("action", String(), nullable=False),
+    Column("target_kind", String()),
+    Column("target_id", String()),
+    Column("details", Text, nullable=False),
+    Column("prev_hash", String(), nullable=False),
+    Column("hash", String(), nullable=False),
+    Index("ix_audit_log_target", "target_kind", "target_id", "seq"),
 )
 
 # The list fields of an Incident and the `field` they get in incident_codes.

@@ -87,12 +87,18 @@ def known_places() -> dict[str, str]:
 
 
 def _lookup(name: str) -> list[str]:
-    from recruitwatch.extract.gazetteer import gazetteer
+    from recruitwatch.extract.gazetteer import TOKEN, gazetteer, token_forms
 
     g = gazetteer()
-    for key in g.name_keys(name):
+    keys = g.name_keys(name)
+    tokens = TOKEN.findall(name)
+    if len(tokens) == 1:  # inflected forms: Moskvada, Бишкекте, Toshkentga, Москве
+        for lang in ("ru", "uz", "kk", "ky", "tg", "en"):
+            info = token_forms(tokens[0], lang)
+            keys += [(f,) for f in (*info.primary, *info.variants)]
+    for key in dict.fromkeys(keys):
         entry = g.get(key)
-        if entry is not None and entry.code != "-":
+        if entry is not None and entry.code != "-" and entry.kind == "place":
             return [entry.code]
     return []
 
@@ -150,3 +156,21 @@ def resolve_country(text: str) -> Resolved:
     if not out.codes:
         out.suggestions = _suggest(query, list(countries.items()) + list(_country_names("ru").items()))
     return out
+
+
+def resolve_nationality(text: str) -> Resolved:
+    """A country code for the victims' origin typed as a code (``TJ``), a country name in any of the six
+    languages (Tajikistan, Таджикистан, Tojikiston) or a demonym (tajik, таджики, o'zbek, кыргыз):
+    :func:`resolve_country` plus the extractor's demonym table."""
+    query = (text or "").strip()
+    if not query:
+        return Resolved(query)
+    from recruitwatch.extract.gazetteer import TOKEN
+    from recruitwatch.extract.nationalities import _demonym
+
+    tokens = TOKEN.findall(query)
+    if len(tokens) == 1 and not (len(query) == 2 and query.isalpha()):
+        hit = _demonym(tokens[0], None)
+        if hit:
+            return Resolved(query, [hit[0]])
+    return resolve_country(query)

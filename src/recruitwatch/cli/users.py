@@ -1,0 +1,192 @@
+"""`recruitwatch users`: accounts for the web app and the API, and who acts on the command line."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from recruitwatch.accounts import FIRST_RUN_HINT, LANGUAGES, ROLES, can, system_user
+from recruitwatch.cli import EXIT_FAILED, EXIT_USAGE, app
+from recruitwatch.cli.output import console, err_console, error
+from recruitwatch.cli.store import DbOption, JsonOption, _emit_json, opened
+from recruitwatch.errors import AccountError
+
+users_app = typer.Typer(
+    help="Accounts for the web app and the API: add, list, disable, set-role, set-language, token. "
+         f"Roles: {', '.join(ROLES)}. First run: recruitwatch users add NAME --role admin",
+    invoke_without_command=True,
+)
+app.add_typer(users_app, name="users")
+
+AsOption = Annotated[str | None, typer.Option(
+    "--as", metavar="USER", help="Act as this recruitwatch user (their role must allow it); recorded in the "
+                                 "audit log. Default: your operating-system user name.")]
+
+
+def os_user() -> str:
+    """The operating-system user running the command (for the audit log)."""
+    return system_user()
+
+
+def acting(store, as_user: str | None, action: str) -> str:
+    """Who acts: ``--as USER`` (an enabled account whose role allows ``action``) or the OS user."""
+    if as_user is None:
+        return os_user()
+    user = store.get_user(as_user)
+    if user is None or user.disabled:
+        error(f"no enabled user {as_user!r}; `recruitwatch users list` shows them")
+        raise typer.Exit(EXIT_FAILED)
+    if not can(user.role, action):
+        error(f"{as_user!r} is a {user.role}, which may not {action}; an admin can change the role with "
+              f"`recruitwatch users set-role {as_user} ROLE`")
+        raise typer.Exit(EXIT_FAILED)
+    return user.username
+
+
+@users_app.callback()
+def _users(ctx: typer.Context, db: DbOption = None) -> None:
+    """Accounts for the web app and the API. Without a command: this help, and how to create the first admin
+    while there is no user."""
+    if ctx.invoked_subcommand is not None:
+        return
+    console.print(ctx.get_help())
+    with opened(db, must_exist=False) as store:
+        if store.is_initialised() and store.count_users() == 0:
+            console.print(FIRST_RUN_HINT, highlight=False)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat the password: ") != password:
+            error("the two passwords differ; nothing was changed")
+            raise typer.Exit(EXIT_USAGE)
+    return password
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="The new user's name (no spaces).")],
+    role: Annotated[str, typer.Option("--role", "-r", help=f"One of {', '.join(ROLES)}.")],
+    language: Annotated[str, typer.Option("--language", help=f"Interface language: {', '.join(LANGUAGES)}.")] = "en",
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from the first line of standard input (for scripts) "
+                                 "instead of asking twice without echo.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Create an account. The password is asked twice without echo (or read with --password-stdin) and
+    stored as an argon2id hash."""
+    if role not in ROLES:
+        error(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+        raise typer.Exit(EXIT_USAGE)
+    password = _read_password(password_stdin)
+    with opened(db) as store:
+        try:
+            user = store.add_user(username, password, role, language, actor=os_user())
+        except AccountError as exc:
+            error(str(exc))
+            raise typer.Exit(EXIT_USAGE) from None
+    console.print(f"Added {user.username} ({user.role}).", highlight=False)
+
+
+@users_app.command("list")
+def users_list(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List the accounts with their role, language and whether they are disabled."""
+    with opened(db) as store:
+        users = store.list_users()
+    if as_json:
+        _emit_json([u.__dict__ for u in users])
+        return
+    if not users:
+        err_console.print(FIRST_RUN_HINT, highlight=False)
+        return
+    table = Table()
+    for name in ("user", "role", "language", "state"):
+        table.add_column(name)
+    for u in users:
+        table.add_row(u.username, u.role, u.language, "disabled" if u.disabled else "enabled")
+    console.print(table)
+
+
+def _change(db: str | None, method: str, username: str, *args) -> None:
+    with opened(db) as store:
+        try:
+            user = getattr(store, method)(username, *args, actor=os_user())
+        except AccountError as exc:
+            error(str(exc))
+            raise typer.Exit(EXIT_FAILED) from None
+    state = "disabled" if user.disabled else "enabled"
+    console.print(f"{user.username}: {user.role}, {user.language}, {state}.", highlight=False)
+
+
+@users_app.command("disable")
+def users_disable(username: Annotated[str, typer.Argument(help="The user to disable.")], db: DbOption = None) -> None:
+    """Disable an account: it can no longer log in and its API tokens stop working (the last admin cannot be disabled)."""
+    _change(db, "disable_user", username)
+
+
+@users_app.command("enable")
+def users_enable(username: Annotated[str, typer.Argument(help="The user to enable again.")], db: DbOption = None) -> None:
+    """Enable a disabled account again (its old API tokens stay revoked)."""
+    _change(db, "enable_user", username)
+
+
+@users_app.command("set-role")
+def users_set_role(
+    username: Annotated[str, typer.Argument(help="The user.")],
+    role: Annotated[str, typer.Argument(help=f"The new role: {', '.join(ROLES)}.")],
+    db: DbOption = None,
+) -> None:
+    """Change a user's role (viewer: view; reviewer: + verify, dispute, reject, accept; analyst: + edit, merge,
+    split, testimony intake; admin: everything)."""
+    _change(db, "set_role", username, role)
+
+
+@users_app.command("set-language")
+def users_set_language(
+    username: Annotated[str, typer.Argument(help="The user.")],
+    language: Annotated[str, typer.Argument(help=f"One of {', '.join(LANGUAGES)}.")],
+    db: DbOption = None,
+) -> None:
+    """Change the interface language of a user."""
+    _change(db, "set_language", username, language)
+
+
+@users_app.command("set-password")
+def users_set_password(
+    username: Annotated[str, typer.Argument(help="The user.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read it from standard input.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Set a new password for a user (asked twice without echo)."""
+    password = _read_password(password_stdin)
+    _change(db, "set_password", username, password)
+
+
+@users_app.command("token")
+def users_token(
+    username: Annotated[str, typer.Argument(help="The user the API token acts as.")],
+    revoke: Annotated[bool, typer.Option("--revoke", help="Revoke every token of the user instead.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Create an API token for a user and print it once (only its SHA-256 is stored: copy it now).
+    Send it as `Authorization: Bearer TOKEN`."""
+    with opened(db) as store:
+        try:
+            if revoke:
+                n = store.revoke_tokens(username, actor=os_user())
+                console.print(f"Revoked {n} token{'s' if n != 1 else ''} of {username}.", highlight=False)
+                return
+            token = store.create_token(username, actor=os_user())
+        except AccountError as exc:
+            error(str(exc))
+            raise typer.Exit(EXIT_FAILED) from None
+    sys.stdout.write(token + "\n")
+    err_console.print("This token is shown once; store it safely. Revoke with "
+                      f"`recruitwatch users token {username} --revoke`.", highlight=False)
