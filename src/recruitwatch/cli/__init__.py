@@ -44,7 +44,7 @@ def _root(
 
 def _register() -> None:
     # Import the command modules; each adds its commands to `app`.
-    from recruitwatch.cli import corpus, papercheck, serve, store, taxonomy, train  # noqa: F401
+    from recruitwatch.cli import corpus, keys, papercheck, serve, store, taxonomy, testimony, train  # noqa: F401
 
 
 def main() -> None:
