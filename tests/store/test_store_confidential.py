@@ -12,6 +12,7 @@ from sqlalchemy import text
 from recruitwatch import morph
 from recruitwatch.crypto import (
     ConfidentialDataError,
+    CryptoError,
     DataKeyDestroyed,
     KeyNotConfigured,
     WrongKey,
@@ -292,3 +293,25 @@ def test_reextraction_leaves_testimonies_alone(keyed):
     add(keyed)
     todo = keyed.documents_to_reextract("some-other-version")
     assert [d.id for _, d in todo] == [NEWS.id]
+
+
+def test_a_process_that_read_the_key_before_a_rotation_wraps_with_the_new_key(keyed, key_file, store_url):
+    # A web server reads the key file at start; meanwhile an administrator rotates it.
+    server = open_store(store_url)
+    server.use_key_file(key_file)
+    first = add(server)
+    assert server.key_status().problem is None
+    keyed.rotate_master_key()
+    second = add(server)  # wraps with the key file's current key, not the one it read at start
+    assert keyed.key_status().wrapped_by == {load_keyring(key_file).current.id: 2}
+    assert keyed.read_testimony(second)[0] == TESTIMONY
+    assert server.read_testimony(first)[0] == TESTIMONY  # it re-reads the rotated key file
+    server.close()
+
+
+def test_two_rotations_of_one_key_file_never_run_at_once(keyed, key_file):
+    add(keyed)
+    with load_keyring(key_file).rotation_lock():
+        with pytest.raises(CryptoError, match="another `recruitwatch keys rotate` is running"):
+            keyed.rotate_master_key()
+    assert keyed.rotate_master_key().rewrapped == 1

@@ -23,10 +23,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import fcntl
 import hashlib
 import json
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,6 +98,25 @@ class Keyring:
     def rotating(self) -> bool:
         """True while the key file holds an old key next to the current one (a rotation not finished)."""
         return bool(self.others)
+
+    def reloaded(self) -> Keyring:
+        """The key file as it is now (another process may have rotated it); itself for a key from the environment."""
+        return read_key_file(self.path) if self.path is not None else self
+
+    @contextmanager
+    def rotation_lock(self) -> Iterator[None]:
+        """Hold an exclusive lock (``<key file>.lock``) so two rotations of one key file never run at once."""
+        self._need_file("rotate the master key")
+        lock = self.path.with_name(self.path.name + ".lock")  # type: ignore[union-attr]
+        fd = os.open(lock, os.O_WRONLY | os.O_CREAT, KEY_FILE_MODE)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise CryptoError(f"another `recruitwatch keys rotate` is running on {self.path}; wait for it to finish") from None
+            yield
+        finally:
+            os.close(fd)  # releases the lock
 
     def start_rotation(self) -> MasterKey:
         """Write a new current key to the key file, keeping the old one(s) beside it. Idempotent

@@ -166,6 +166,10 @@ class ConfidentialStore:
             raise DataKeyDestroyed(f"data key {row.id} was destroyed (its person was deleted); the data is gone for good")
         ring = keyring or self.keyring
         master = ring.get(row.master_key_id)
+        if master is None and keyring is None and ring.path is not None:
+            # Another process may have rotated the key file since it was read.
+            ring = self._keyring = ring.reloaded()
+            master = ring.get(row.master_key_id)
         if master is None:
             raise WrongKey(
                 f"this store's data keys are wrapped by master key {row.master_key_id}, but the {ring.source} "
@@ -211,9 +215,13 @@ class ConfidentialStore:
         keys = {i.id: LinkKeys([], [], None) for i in incs}
 
         data_key = new_data_key()
-        master = keyring.current
         now = _now()
         with self._connect(write=True) as conn:
+            # Wrap with the key file's current key as it is now, under the lock a rotation takes
+            # before it drops an old key: a key wrapped by a key being dropped would be lost.
+            self._lock_keys(conn, exclusive=False)
+            keyring = self._keyring = keyring.reloaded()
+            master = keyring.current
             conn.execute(self._insert(documents), [R.document_row(stored, now)])
             self._add_origins(conn, [stored], {}, now)
             conn.execute(data_keys.insert(), {"id": key_id, "wrapped_key": wrap_key(master.key, master.id, key_id, data_key),
@@ -370,31 +378,49 @@ class ConfidentialStore:
         interruption and it finishes the rotation under way (it does not start another).
         ``on_batch`` gets the running count after each batch.
         """
-        keyring = self.keyring
-        resumed = keyring.rotating
-        # Check the key reads this store before touching anything.
-        self._check_keyring(keyring)
-        new = keyring.start_rotation()
-        done = 0
-        while True:
-            with self._connect(write=True) as conn:
-                rows = conn.execute(
-                    select(data_keys.c.id, data_keys.c.wrapped_key, data_keys.c.master_key_id, data_keys.c.destroyed_at)
-                    .where(data_keys.c.wrapped_key.is_not(None),
-                           or_(data_keys.c.master_key_id.is_(None), data_keys.c.master_key_id != new.id))
-                    .order_by(data_keys.c.id).limit(batch)
-                ).all()
-                for r in rows:
-                    data_key = self._data_key(r, keyring)
-                    conn.execute(update(data_keys).where(data_keys.c.id == r.id)
-                                 .values(wrapped_key=wrap_key(new.key, new.id, r.id, data_key), master_key_id=new.id))
-            if not rows:
-                break
-            done += len(rows)
-            if on_batch is not None:
-                on_batch(done)
-        dropped = keyring.finish_rotation()
+        with self.keyring.rotation_lock():
+            keyring = self._keyring = self.keyring.reloaded()
+            resumed = keyring.rotating
+            # Check the key reads this store before touching anything.
+            self._check_keyring(keyring)
+            new = keyring.start_rotation()
+            done = 0
+            while True:
+                with self._connect(write=True) as conn:
+                    rows = conn.execute(
+                        select(data_keys.c.id, data_keys.c.wrapped_key, data_keys.c.master_key_id, data_keys.c.destroyed_at)
+                        .where(data_keys.c.wrapped_key.is_not(None),
+                               or_(data_keys.c.master_key_id.is_(None), data_keys.c.master_key_id != new.id))
+                        .order_by(data_keys.c.id).limit(batch)
+                    ).all()
+                    for r in rows:
+                        data_key = self._data_key(r, keyring)
+                        conn.execute(update(data_keys).where(data_keys.c.id == r.id)
+                                     .values(wrapped_key=wrap_key(new.key, new.id, r.id, data_key), master_key_id=new.id))
+                    if rows:
+                        self._lock_keys(conn, exclusive=False)
+                    else:
+                        # None left: drop the old key while no testimony can be added (one may have
+                        # been wrapped by the old key just before; it would have been found here).
+                        self._lock_keys(conn, exclusive=True)
+                        left = conn.execute(select(func.count()).select_from(data_keys).where(
+                            data_keys.c.wrapped_key.is_not(None),
+                            or_(data_keys.c.master_key_id.is_(None), data_keys.c.master_key_id != new.id))).scalar()
+                        if not left:
+                            dropped = keyring.finish_rotation()
+                            break
+                if rows:
+                    done += len(rows)
+                    if on_batch is not None:
+                        on_batch(done)
         return Rotation(new.id, done, dropped, resumed)
+
+    def _lock_keys(self, conn: Connection, *, exclusive: bool) -> None:
+        """Order adding data keys against dropping an old master key. SQLite's write transactions
+        are exclusive already; PostgreSQL takes a transaction-scoped advisory lock."""
+        if self.dialect == "postgresql":
+            fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+            conn.exec_driver_sql(f"SELECT {fn}(7245010)")
 
     def _check_keyring(self, keyring: Keyring) -> None:
         """:class:`WrongKey` unless the keyring unwraps one data key of each master key the store uses."""
