@@ -3,6 +3,7 @@ keys rotate, a wrong key or a moved ciphertext is refused, a deleted person is g
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 
@@ -20,7 +21,7 @@ from recruitwatch.crypto import (
     load_keyring,
 )
 from recruitwatch.errors import StoreError
-from recruitwatch.records import Document, PersonDetails
+from recruitwatch.records import Document, PersonDetails, incident_id
 from recruitwatch.store import IncidentFilter, open_store
 from recruitwatch.store.confidential import EVIDENCE_PLACEHOLDER
 from recruitwatch.store.connection import sqlite_path
@@ -120,6 +121,9 @@ def test_no_confidential_value_is_in_the_raw_database(keyed):
         PERSON.name, PERSON.contacts, PERSON.birth_date, PERSON.address, CONSENT)
     incidents = [keyed.get_incident(i.id, decrypt=True) for i in keyed.list_incidents(IncidentFilter(document_id=doc_id))]
     assert incidents and any(e.text == "Москве" for i in incidents for e in i.evidence)  # extraction ran on the text
+    for inc in incidents:  # no id is a hash of the text (it would confirm a guess of it)
+        span = next(e for e in inc.evidence if e.field == "summary")
+        assert inc.id != incident_id(dataclasses.replace(inc, summary=TESTIMONY[span.start:span.end]))
     raw = raw_database(keyed)
     assert b"raided a hostel of migrant workers" in raw and b"summons" in raw  # the scan sees stored text and terms
     found = [n for n in confidential_needles(incidents) if n in raw]

@@ -119,7 +119,10 @@ def redact_incident(incident: Incident) -> Incident:
     spans = [Evidence(e.field, e.value if (e.field != "summary" and e.value in coded) else EVIDENCE_PLACEHOLDER,
                       e.start, e.end, EVIDENCE_PLACEHOLDER, e.document_id or incident.document_id, e.confidence)
              for e in incident.evidence]
-    return dataclasses.replace(incident, summary=EVIDENCE_PLACEHOLDER, evidence=spans, sensitivity="confidential")
+    # A new random id: the usual one hashes the summary text, so it would let anyone confirm a guess of it.
+    new_id = _new_id()
+    return dataclasses.replace(incident, summary=EVIDENCE_PLACEHOLDER, evidence=spans, sensitivity="confidential",
+                               id=new_id, case_id=new_id)
 
 
 def reveal_incident(incident: Incident, text: str) -> Incident:
