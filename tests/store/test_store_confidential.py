@@ -160,9 +160,14 @@ def test_a_testimony_reads_as_a_placeholder_without_decrypt_or_key(keyed, store_
     keyless.close()
 
 
-def test_a_testimony_needs_consent(keyed):
+def test_a_testimony_needs_consent_and_attachments_within_the_upload_limit(keyed, monkeypatch):
     with pytest.raises(StoreError, match="consent"):
         add(keyed, consent=" ")
+    from recruitwatch.limits import DEFAULT_LIMITS
+
+    big = b"x" * (DEFAULT_LIMITS.upload_bytes + 1)
+    with pytest.raises(StoreError, match="upload_bytes"):
+        add(keyed, attachments=[("big.bin", big)])
     assert keyed.stats()["documents"] == 0
 
 

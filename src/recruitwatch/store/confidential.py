@@ -43,6 +43,7 @@ from recruitwatch.crypto import (
     wrap_key,
 )
 from recruitwatch.errors import StoreError
+from recruitwatch.limits import DEFAULT_LIMITS
 from recruitwatch.records import Document, Evidence, Incident, PersonDetails
 from recruitwatch.store import rows as R
 from recruitwatch.store.schema import data_keys, documents, people, testimonies, testimony_attachments
@@ -201,6 +202,12 @@ class ConfidentialStore:
             raise StoreError("a testimony needs the person's consent (what they agreed to); nothing was stored")
         if not actor or not actor.strip():
             raise StoreError("a testimony needs the name of who entered it (actor)")
+        total = sum(len(content) for _, content in attachments)
+        if total > DEFAULT_LIMITS.upload_bytes:
+            from recruitwatch.ingest.markup import human_size
+
+            raise StoreError(f"the attachments take {human_size(total)}, above the {human_size(DEFAULT_LIMITS.upload_bytes)} "
+                             "limit of one upload (upload_bytes); nothing was stored")
         keyring = self.keyring  # before the analysis: no key, nothing done
         doc_id, person_id, key_id = _new_id(), _new_id(), _new_id()
         details = dataclasses.replace(person, contacts=list(person.contacts), consent=consent.strip(),
