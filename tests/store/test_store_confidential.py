@@ -297,11 +297,13 @@ def test_a_copy_of_the_sqlite_file_made_before_a_deletion_cannot_be_read_after_i
     old.close()
 
 
-def test_reextraction_leaves_testimonies_alone(keyed):
+def test_reextraction_leaves_encrypted_testimonies_alone(keyed):
+    plain = Document.create(text="Свидетельство из файла, введённое через ingest.", origin="/calls/1.txt", kind="testimony")
     keyed.save_batch([NEWS], [])
     add(keyed)
+    keyed.save_batch([plain], [])
     todo = keyed.documents_to_reextract("some-other-version")
-    assert [d.id for _, d in todo] == [NEWS.id]
+    assert [d.id for _, d in todo] == [NEWS.id, plain.id]  # a testimony ingested as a file is plain text
 
 
 def test_a_process_that_read_the_key_before_a_rotation_wraps_with_the_new_key(keyed, key_file, store_url):

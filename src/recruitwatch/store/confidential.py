@@ -472,14 +472,14 @@ class ConfidentialStore:
 
     def documents_to_reextract(self, current: str, *, since: str | None = None, after_pk: int = 0,
                                limit: int = 50) -> list[tuple[int, Document]]:
-        """As :meth:`LinkingStore.documents_to_reextract`, without testimonies: their stored text
-        is a placeholder (re-extracting it would drop their incidents)."""
+        """As :meth:`LinkingStore.documents_to_reextract`, without encrypted testimonies: their stored
+        text is a placeholder (re-extracting it would drop their incidents)."""
         last = after_pk
         while True:
             found = super().documents_to_reextract(current, since=since, after_pk=last, limit=limit)  # type: ignore[misc]
             if not found:
                 return []
-            kept = [(pk, d) for pk, d in found if d.kind != "testimony"]
+            kept = [(pk, d) for pk, d in found if not (d.kind == "testimony" and (d.meta or {}).get("confidential"))]
             if kept:
                 return kept
             last = found[-1][0]
