@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import text
@@ -326,3 +328,42 @@ def test_two_rotations_of_one_key_file_never_run_at_once(keyed, key_file):
         with pytest.raises(CryptoError, match="another `recruitwatch keys rotate` is running"):
             keyed.rotate_master_key()
     assert keyed.rotate_master_key().rewrapped == 1
+
+
+def test_a_rotation_killed_mid_way_is_finished_by_running_it_again(tmp_path, key_file):
+    path = tmp_path / "killed.db"
+    store = open_store(str(path))
+    store.init()
+    store.use_key_file(key_file)
+    docs = [add(store, text=f"{TESTIMONY} Запись {n}.") for n in range(3)]
+    store.close()
+    script = (
+        "import os, sys\n"
+        "from recruitwatch.store import open_store\n"
+        "s = open_store(sys.argv[1]); s.use_key_file(sys.argv[2])\n"
+        "s.rotate_master_key(batch=1, on_batch=lambda n: os._exit(9) if n == 2 else None)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(path), str(key_file)], timeout=120)
+    assert done.returncode == 9  # died like a kill -9 after two of three data keys
+    store = open_store(str(path))
+    store.use_key_file(key_file)
+    ring = load_keyring(key_file)
+    assert ring.rotating and sorted(store.key_status().wrapped_by.values()) == [1, 2]
+    result = store.rotate_master_key()
+    assert result.resumed and result.rewrapped == 1 and not load_keyring(key_file).rotating
+    assert [store.read_testimony(d)[0].endswith(f"Запись {n}.") for n, d in enumerate(docs)] == [True] * 3
+    store.close()
+
+
+def test_migration_0005_goes_down_and_up_again(store):
+    from alembic import command
+
+    from recruitwatch.store.database import alembic_config
+
+    config = alembic_config()
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0003")
+    assert store.schema_version() == "0003"
+    store.init()
+    assert store.is_initialised() and store.key_status().people == 0
