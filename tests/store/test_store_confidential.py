@@ -323,11 +323,16 @@ def test_a_process_that_read_the_key_before_a_rotation_wraps_with_the_new_key(ke
 
 
 def test_two_rotations_of_one_key_file_never_run_at_once(keyed, key_file):
-    add(keyed)
+    doc_id = add(keyed)
     with load_keyring(key_file).rotation_lock():
         with pytest.raises(CryptoError, match="another `recruitwatch keys rotate` is running"):
             keyed.rotate_master_key()
-    assert keyed.rotate_master_key().rewrapped == 1
+        # A deletion meanwhile destroys the data key all the same, and says the rotation is still to do.
+        result = keyed.delete_person(keyed.person_of(doc_id))
+        assert not result.rotated and "keys rotate" in result.problem
+    with pytest.raises(DataKeyDestroyed):
+        keyed.read_testimony(doc_id)
+    assert keyed.rotate_master_key().rewrapped == 0
 
 
 def test_a_rotation_killed_mid_way_is_finished_by_running_it_again(tmp_path, key_file):

@@ -176,6 +176,9 @@ def people_delete(
     if result.rotated:
         console.print(f"The master key was rotated (now {result.master_key_id}): backups made before cannot "
                       "read this person either. Replace your offline copy of the key file with the new one.")
+    elif result.problem:
+        warn(f"the master key was not rotated, so backups made before this deletion can still be read with it: "
+             f"{result.problem}")
     else:
         warn("the master key was not rotated (it comes from $RECRUITWATCH_MASTER_KEY, or none is configured): "
              "backups made before this deletion can still be read with that key until it is replaced; see "

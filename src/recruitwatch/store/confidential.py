@@ -30,6 +30,7 @@ from sqlalchemy import Connection, func, or_, select, update
 
 from recruitwatch.crypto import (
     ConfidentialDataError,
+    CryptoError,
     DataKeyDestroyed,
     KeyNotConfigured,
     Keyring,
@@ -80,6 +81,7 @@ class DeletedPerson:
     documents: list[str]  # the person's testimonies (kept, unreadable; their incidents' codes stay)
     rotated: bool  # the master key was replaced, so copies made before (backups) cannot be read either
     master_key_id: str | None  # the master key now in use, when rotated
+    problem: str | None = None  # why the master key was not rotated (then run `recruitwatch keys rotate`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,7 +376,10 @@ class ConfidentialStore:
                 conn.execute(update(documents).where(documents.c.id.in_(docs)).values(text=SHREDDED_PLACEHOLDER))
         if keyring is None or keyring.path is None:
             return DeletedPerson(row.id, docs, False, None)
-        rotation = self.rotate_master_key()
+        try:
+            rotation = self.rotate_master_key()
+        except CryptoError as exc:  # the data key is destroyed all the same; old copies wait for a rotation
+            return DeletedPerson(row.id, docs, False, None, f"{exc}; then run `recruitwatch keys rotate`")
         return DeletedPerson(row.id, docs, True, rotation.master_key_id)
 
     # -- rotation and status ------------------------------------------------------------------
