@@ -372,3 +372,21 @@ def test_migration_0005_goes_down_and_up_again(store):
     assert store.schema_version() == "0003"
     store.init()
     assert store.is_initialised() and store.key_status().people == 0
+
+
+def test_the_intake_forms_checked_incidents_replace_the_extracted_ones(keyed):
+    from recruitwatch.pipeline import analyse
+    from recruitwatch.records import Evidence, Incident
+
+    prefilled = analyse(Document(id="draft", origin="form", text=TESTIMONY, kind="testimony")).incidents
+    assert prefilled  # what the form shows the documenter first
+    start = TESTIMONY.index("Бригадир")
+    checked = Incident(document_id="draft", date="2024-03-12", date_precision="day", places=["RU-MOW"],
+                       tactics=["document_seizure"], verification="reported",
+                       evidence=[Evidence("summary", TESTIMONY[start:], start, len(TESTIMONY), TESTIMONY[start:]),
+                                 Evidence("tactics", "document_seizure", start, len(TESTIMONY), TESTIMONY[start:])])
+    doc_id = add(keyed, incidents=[checked])
+    [stored] = keyed.list_incidents(IncidentFilter(document_id=doc_id))
+    assert stored.tactics == ["document_seizure"] and stored.summary == EVIDENCE_PLACEHOLDER
+    assert keyed.get_incident(stored.id, decrypt=True).summary == TESTIMONY[start:]
+    assert "Шухрат".encode() not in raw_database(keyed)

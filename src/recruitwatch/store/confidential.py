@@ -186,13 +186,17 @@ class ConfidentialStore:
     # -- writing ---------------------------------------------------------------------------
 
     def add_testimony(self, text: str, person: PersonDetails, *, consent: str,
-                      attachments: Sequence[tuple[str, bytes]] = (), actor: str, lang: str | None = None) -> str:
+                      attachments: Sequence[tuple[str, bytes]] = (), actor: str, lang: str | None = None,
+                      incidents: Sequence[Incident] | None = None) -> str:
         """Analyse a testimony in memory, store it sealed with its person and attachments; returns the document id.
 
         The text goes through screening and extraction like an ingested document; its incidents
         are stored with their codes, dates and spans (the summary and evidence texts are
-        placeholders) and linked into cases. ``consent`` is what the person agreed to (required);
-        its date is ``person.consent_date`` or today. One transaction: all is stored or nothing.
+        placeholders) and linked into cases. ``incidents`` (e.g. the intake form's fields, which
+        the documenter checked after the extractor pre-filled them from ``pipeline.analyse``)
+        replace the extracted ones; their evidence spans are offsets into ``text``. ``consent``
+        is what the person agreed to (required); its date is ``person.consent_date`` or today.
+        One transaction: all is stored or nothing.
         """
         from recruitwatch.link.features import LinkKeys
         from recruitwatch.pipeline import analyse
@@ -220,7 +224,7 @@ class ConfidentialStore:
                           kind="testimony", lang=read.lang, relevance=read.relevance, relevant=read.relevant,
                           reasons=[_redact_reason(r) for r in read.reasons or []],
                           pipeline_version=read.pipeline_version, meta={"confidential": True})
-        incs = [redact_incident(i) for i in analysis.incidents]
+        incs = [redact_incident(i) for i in (analysis.incidents if incidents is None else incidents)]
         for inc in incs:
             inc.document_id = doc_id
         # No names or numbers of the testimony in the link keys: its incidents match on their codes.
