@@ -388,5 +388,6 @@ def test_the_intake_forms_checked_incidents_replace_the_extracted_ones(keyed):
     doc_id = add(keyed, incidents=[checked])
     [stored] = keyed.list_incidents(IncidentFilter(document_id=doc_id))
     assert stored.tactics == ["document_seizure"] and stored.summary == EVIDENCE_PLACEHOLDER
+    assert {e.document_id for e in stored.evidence} == {doc_id}
     assert keyed.get_incident(stored.id, decrypt=True).summary == TESTIMONY[start:]
     assert "Шухрат".encode() not in raw_database(keyed)

@@ -227,6 +227,8 @@ class ConfidentialStore:
         incs = [redact_incident(i) for i in (analysis.incidents if incidents is None else incidents)]
         for inc in incs:
             inc.document_id = doc_id
+            for e in inc.evidence:
+                e.document_id = doc_id
         # No names or numbers of the testimony in the link keys: its incidents match on their codes.
         keys = {i.id: LinkKeys([], [], None) for i in incs}
 
