@@ -285,3 +285,26 @@ class ReadFailure(_Record):
 
     source: str
     problem: str
+
+
+@dataclass(slots=True)
+class PersonDetails(_Record):
+    """The person behind a testimony. Every field is confidential: the store keeps them sealed
+    under the person's own data key (see docs/encryption.md) and never logs or exports them.
+
+    ``contacts`` are phone numbers, messenger handles, e-mail addresses, as given. ``birth_date``
+    is ``YYYY-MM-DD`` (or ``YYYY-MM`` / ``YYYY``) as the person gave it. ``consent`` is what the
+    person agreed to, in their words or the form's; ``consent_date`` when (ISO date).
+    """
+
+    name: str = ""
+    contacts: list[str] = field(default_factory=list)
+    birth_date: str | None = None
+    address: str | None = None
+    consent: str = ""
+    consent_date: str | None = None
+
+    def __repr__(self) -> str:  # a stray log line or traceback must not carry the details
+        return "PersonDetails(<confidential>)"
+
+    __str__ = __repr__

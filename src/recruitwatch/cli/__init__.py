@@ -48,11 +48,13 @@ def _register() -> None:
         backup,
         corpus,
         export,
+        keys,
         papercheck,
         review,
         serve,
         store,
         taxonomy,
+        testimony,
         train,
         users,
     )

@@ -22,6 +22,7 @@ from recruitwatch.records import Document, Incident, ReadFailure
 from recruitwatch.store import rows as R
 from recruitwatch.store.accounts import AccountStore
 from recruitwatch.store.audit import AuditStore
+from recruitwatch.store.confidential import ConfidentialStore
 from recruitwatch.store.connection import create_store_engine, describe_url, parse_url, sqlite_path
 from recruitwatch.store.linking import LinkingStore
 from recruitwatch.store.review import ReviewStore
@@ -80,7 +81,7 @@ def head_revision() -> str | None:
     return heads[0] if len(heads) == 1 else None
 
 
-class Store(LinkingStore, ReviewStore, AccountStore, AuditStore):
+class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, AuditStore):
     """Documents, incidents with evidence, and ingest failures in one database.
 
     Create it with :func:`recruitwatch.store.open_store`; nothing is created or connected until
@@ -360,13 +361,15 @@ class Store(LinkingStore, ReviewStore, AccountStore, AuditStore):
             raise StoreError(f"{key!r} matches several {tbl.name} ({rows[0].id}, {rows[1].id}, ...); give more characters")
         return rows[0].pk if rows else None
 
-    def get_document(self, id_or_prefix: str) -> Document | None:
-        """A document by its id or an unambiguous prefix of it."""
+    def get_document(self, id_or_prefix: str, *, decrypt: bool = False) -> Document | None:
+        """A document by its id or an unambiguous prefix of it. A testimony's text is a placeholder
+        unless ``decrypt`` (which needs the master key: see docs/encryption.md)."""
         with self._connect() as conn:
             pk = self._by_id_or_prefix(conn, documents, id_or_prefix)
             if pk is None:
                 return None
-            return R.document_from_row(conn.execute(select(*R.DOCUMENT_COLUMNS).where(documents.c.pk == pk)).one())
+            doc = R.document_from_row(conn.execute(select(*R.DOCUMENT_COLUMNS).where(documents.c.pk == pk)).one())
+        return self.reveal_document(doc, decrypt)
 
     def list_documents(
         self, *, limit: int = 50, offset: int = 0, lang: str | None = None, relevant: bool | None = None, kind: str | None = None
@@ -489,13 +492,15 @@ class Store(LinkingStore, ReviewStore, AccountStore, AuditStore):
         with self._connect() as conn:
             return int(conn.execute(stmt).scalar() or 0)
 
-    def get_incident(self, id_or_prefix: str) -> Incident | None:
-        """An incident by id or unambiguous prefix, with its evidence spans."""
+    def get_incident(self, id_or_prefix: str, *, decrypt: bool = False) -> Incident | None:
+        """An incident by id or unambiguous prefix, with its evidence spans (a testimony's evidence
+        texts are placeholders unless ``decrypt``, which needs the master key)."""
         with self._connect() as conn:
             pk = self._by_id_or_prefix(conn, incidents, id_or_prefix)
             if pk is None:
                 return None
-            return self._with_evidence(conn, conn.execute(select(*R.INCIDENT_COLUMNS).where(incidents.c.pk == pk)).all())[0]
+            inc = self._with_evidence(conn, conn.execute(select(*R.INCIDENT_COLUMNS).where(incidents.c.pk == pk)).all())[0]
+        return self.reveal_incident(inc, decrypt)
 
     # -- figures ---------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -237,3 +238,52 @@ audit_log = Table(
 
 # The list fields of an Incident and the `field` they get in incident_codes.
 CODE_FIELDS = {"places": "place", "nationalities": "nationality", "actors": "actor", "tactics": "tactic"}
+
+# -- encryption at rest (migration 0005; see docs/encryption.md and recruitwatch.store.confidential) --
+
+# One data key per person, stored wrapped by the master key; NULL wrapped_key once destroyed.
+data_keys = Table(
+    "data_keys",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("wrapped_key", LargeBinary),
+    Column("master_key_id", String()),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("destroyed_at", DateTime(timezone=True)),
+    Index("ix_data_keys_master_key_id", "master_key_id"),
+)
+
+# The person behind a testimony: every identifying field in one sealed blob (``details``).
+people = Table(
+    "people",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("data_key_id", ID, ForeignKey("data_keys.id"), nullable=False),
+    Column("details", LargeBinary),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(), nullable=False),
+    Column("deleted_at", DateTime(timezone=True)),
+)
+
+# The sealed text of a testimony document (documents.text holds a placeholder) and its person.
+testimonies = Table(
+    "testimonies",
+    metadata,
+    Column("document_id", ID, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ID, ForeignKey("people.id"), nullable=False),
+    Column("text", LargeBinary),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(), nullable=False),
+    Index("ix_testimonies_person_id", "person_id"),
+)
+
+testimony_attachments = Table(
+    "testimony_attachments",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("document_id", ID, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("ord", Integer, nullable=False),
+    Column("name", LargeBinary),
+    Column("content", LargeBinary),
+    Index("ix_testimony_attachments_document_id", "document_id", "ord"),
+)
