@@ -11,7 +11,7 @@ from sqlalchemy import text
 from recruitwatch.audit import verify_chain
 from recruitwatch.review import edit_incident, review_queue
 from recruitwatch.store import open_store
-from recruitwatch.store.database import alembic_config
+from recruitwatch.store.database import alembic_config, head_revision
 
 pytestmark = [pytest.mark.issue(9), pytest.mark.issue(10)]
 
@@ -35,7 +35,7 @@ def test_upgrading_a_0003_store_with_incidents(store_url):
                               "'reported', 'normal', :at, :id, :conf)"), {"id": inc, "at": now, "conf": conf})
     assert store.schema_version() == "0003"
     store.init()
-    assert store.schema_version() == "0004"
+    assert store.schema_version() == head_revision()  # through 0004 to the newest
     store.reindex()  # the rows above were written by hand, without their search terms
     assert {i.version for i in store.list_incidents(limit=10)} == {1}
     assert store.count_users() == 0 and store.audit_entries() == []
