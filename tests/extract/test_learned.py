@@ -81,3 +81,29 @@ def test_a_country_gives_way_to_a_region_of_it():
     scores = _scores((5, 11, "RU-SVE", 0.9), (20, 26, "RU", 0.9))
     chosen, _ = scores.adjust("place", {"RU": (20, 26)}, 0, 100)
     assert chosen == {"RU-SVE": (5, 11)}
+
+
+def test_of_several_nationalities_the_rules_chose_each_must_be_likely():
+    # "a Kyrgyz worker ... the centre serves Tajiks and Uzbeks": the victims' origin stays
+    mentions = [(5, 11, "KG", 0.9), (40, 46, "TJ", 0.2), (50, 56, "UZ", 0.8)]
+    scores = MentionScores({("nationality", a, b, v): p for a, b, v, p in mentions}, {"nationality": mentions})
+    chosen, _ = scores.adjust("nationality", {"KG": (5, 11), "TJ": (40, 46), "UZ": (50, 56)}, 0, 100)
+    assert chosen == {"KG": (5, 11), "UZ": (50, 56)}
+    # a doubtful nationality the rules chose alone is not dropped for that
+    alone = MentionScores({("nationality", 40, 46, "TJ"): 0.2}, {"nationality": [(40, 46, "TJ", 0.2)]})
+    chosen, _ = alone.adjust("nationality", {"TJ": (40, 46)}, 0, 100)
+    assert chosen == {"TJ": (40, 46)}
+
+
+def test_the_cases_of_a_document_keep_only_dates_they_are_sure_of():
+    from recruitwatch.extract.learned import DATE_SEVERAL, doubtful_dates
+    from recruitwatch.records import Evidence, Incident
+
+    def case(date, confidence):
+        return Incident(document_id="d", date=date, date_precision="month", evidence=[
+            Evidence(field="date", value=date, start=0, end=4, text="date", document_id="d", confidence=confidence)])
+
+    sure, doubtful, other = case("2023-05", 0.9), case("2024-02", DATE_SEVERAL / 2), case("2023-05", 0.1)
+    doubtful_dates([sure, doubtful, other])
+    assert sure.date == "2023-05" and doubtful.date is None and not doubtful.evidence
+    assert other.date == "2023-05"  # the same date as the surest case's: not a second date
