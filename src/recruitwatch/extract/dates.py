@@ -11,7 +11,13 @@
 * dates the publication date resolves: a day and month without a year (``29 сентября``), a
   month alone (``в конце сентября``, ``iyun oyida``), ``yesterday``/``вчера``/``kecha``,
   ``on Thursday``/``в четверг``, ``last month``/``в прошлом месяце``, ``last year``/``былтыр``,
-  ``this year``/``биыл``, ``three months ago``/``два месяца назад``, ``recently``/``недавно``.
+  ``this year``/``биыл``, ``three months ago``/``два месяца назад``, ``recently``/``недавно``;
+* a month of the year before the publication's (``in March last year``, ``в мае прошлого года``,
+  ``феврали соли гузашта``, ``o'tgan yilning sentyabrida``) and of the year the text dated last
+  (``in August of that year``, ``декабри ҳамон сол``, ``o'sha yilning sentyabrida``);
+* May and Kazakh October after a preposition or before a word for month (``in May``,
+  ``в начале мая``, ``май ойида``, ``қазан айында``) and English ordinal days
+  (``on the fourteenth of September``).
 
 Every mention is a :class:`DateMention`: ``value`` is ``YYYY-MM-DD`` / ``YYYY-MM`` / ``YYYY`` as
 ``precision`` (day / month / year) says; ``kind`` is ``date`` when the text itself fixes the year
