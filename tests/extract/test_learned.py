@@ -107,3 +107,21 @@ def test_the_cases_of_a_document_keep_only_dates_they_are_sure_of():
     doubtful_dates([sure, doubtful, other])
     assert sure.date == "2023-05" and doubtful.date is None and not doubtful.evidence
     assert other.date == "2023-05"  # the same date as the surest case's: not a second date
+
+
+def test_a_doubted_date_gives_way_to_the_likeliest_other_date_of_the_case():
+    from recruitwatch.extract.learned import DROP, FALLBACK
+    from recruitwatch.records import DateMention, DocumentMentions
+
+    text = "In 2021 he came to work. In May 2023 he was taken to the enlistment office."
+    dates = [DateMention(3, 7, "2021", "2021", "date", "year"), DateMention(28, 36, "May 2023", "2023-05", "date", "month")]
+    found = DocumentMentions(text, "2024-01-10", [], [], dates)
+
+    def scores(p_other):
+        rows = [(3, 7, "2021", DROP["date"] / 2), (28, 36, "2023-05", p_other)]
+        return MentionScores({("date", a, b, v): p for a, b, v, p in rows}, {"date": rows})
+
+    date, precision, span, learned = scores(FALLBACK + 0.05).adjust_date("2021", "year", (3, 7), 0, len(text), found, text)
+    assert (date, precision, span, learned) == ("2023-05", "month", (28, 36), True)
+    # nothing likely enough: no date rather than one the model doubts
+    assert scores(FALLBACK - 0.05).adjust_date("2021", "year", (3, 7), 0, len(text), found, text)[0] is None

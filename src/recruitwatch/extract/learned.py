@@ -91,6 +91,9 @@ SEVERAL = {"place": 0.0, "nationality": 0.6}
 #: A document whose cases carry different dates keeps each case's date only from this confidence
 #: (the surest one always stays). Set on held-out folds.
 DATE_SEVERAL = 0.4
+#: When the model doubts the rules' date, its likeliest other mention of the case replaces it from
+#: FALLBACK (else the case has no date).
+FALLBACK = 0.35
 MARGIN = 0.3  # the model's date replaces the rules' only when it is this much likelier
 #: A more precise date of the same period, anywhere in the document but a dateline, replaces the
 #: chosen one from this probability (a lead or a later paragraph often gives the day the case
@@ -157,7 +160,8 @@ class MentionScores:
                     found: DocumentMentions, text: str = ""
                     ) -> tuple[str | None, str | None, Span | None, bool]:
         """The segment's date: the mention the model is surest of when it is sure enough, else the
-        rules' date unless the model doubts it; then, at the precision the text supports, a more
+        rules' date unless the model doubts it (then its likeliest other mention of the case from
+        FALLBACK, else none); then, at the precision the text supports, a more
         precise mention of the same year or month, anywhere in the document, that the model finds
         likely (rule 10). A date in
         a dateline dates the report: it never replaces a date the rules found for the act."""
@@ -171,7 +175,10 @@ class MentionScores:
                 and (rule_p is None or best[3] >= rule_p + MARGIN):
             date, precision, span, learned = best[2], found.date_precision(best[0], best[1], best[2]), (best[0], best[1]), True
         elif rule_p is not None and rule_p < DROP["date"]:
-            return None, None, None, False
+            if best is None or best[3] < FALLBACK or best[2] == date:
+                return None, None, None, False
+            # the rules' date is doubted: the likeliest other mention of the case, if likely enough
+            date, precision, span, learned = best[2], found.date_precision(best[0], best[1], best[2]), (best[0], best[1]), True
         if date:
             least = REFINE_YEAR if len(date) == 4 else REFINE
             finer = [c for c in self.by_group.get("date", ())
