@@ -85,12 +85,15 @@ def test_a_country_gives_way_to_a_region_of_it():
 
 def test_of_several_nationalities_the_rules_chose_each_must_be_likely():
     # "a Kyrgyz worker ... the centre serves Tajiks and Uzbeks": the victims' origin stays
-    mentions = [(5, 11, "KG", 0.9), (40, 46, "TJ", 0.2), (50, 56, "UZ", 0.8)]
+    from recruitwatch.extract.learned import DROP, SEVERAL
+
+    doubtful = (DROP["nationality"] + SEVERAL["nationality"]) / 2  # kept alone, not beside likelier ones
+    mentions = [(5, 11, "KG", 0.9), (40, 46, "TJ", doubtful), (50, 56, "UZ", 0.8)]
     scores = MentionScores({("nationality", a, b, v): p for a, b, v, p in mentions}, {"nationality": mentions})
     chosen, _ = scores.adjust("nationality", {"KG": (5, 11), "TJ": (40, 46), "UZ": (50, 56)}, 0, 100)
     assert chosen == {"KG": (5, 11), "UZ": (50, 56)}
     # a doubtful nationality the rules chose alone is not dropped for that
-    alone = MentionScores({("nationality", 40, 46, "TJ"): 0.2}, {"nationality": [(40, 46, "TJ", 0.2)]})
+    alone = MentionScores({("nationality", 40, 46, "TJ"): doubtful}, {"nationality": [(40, 46, "TJ", doubtful)]})
     chosen, _ = alone.adjust("nationality", {"TJ": (40, 46)}, 0, 100)
     assert chosen == {"TJ": (40, 46)}
 

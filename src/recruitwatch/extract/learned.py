@@ -81,7 +81,7 @@ def label_sentences(text: str, analysis: TextAnalysis, model: Model | None) -> S
 #: a rule's choice is dropped when the model gives it less than DROP. Set on held-out folds of
 #: the training corpus (docs/extraction.md).
 ADD = {"place": 0.55, "nationality": 0.7, "date": 0.6}
-DROP = {"place": 0.15, "nationality": 0.15, "date": 0.25}
+DROP = {"place": 0.15, "nationality": 0.3, "date": 0.25}
 #: With FILL_ONLY, the model adds mentions only when the rules chose none for the segment.
 FILL_ONLY = {"place": False, "nationality": False}
 #: When the rules choose several nationalities for a case (a text that names the victims' origin
@@ -94,7 +94,7 @@ DATE_SEVERAL = 0.4
 #: When the model doubts the rules' date, its likeliest other mention of the case replaces it from
 #: FALLBACK (else the case has no date).
 FALLBACK = 0.35
-MARGIN = 0.3  # the model's date replaces the rules' only when it is this much likelier
+MARGIN = 0.2  # the model's date replaces the rules' only when it is this much likelier
 #: A more precise date of the same period, anywhere in the document but a dateline, replaces the
 #: chosen one from this probability (a lead or a later paragraph often gives the day the case
 #: paragraph leaves out); a region of a country chosen, from REFINE_PLACE.
