@@ -81,3 +81,50 @@ def test_a_country_gives_way_to_a_region_of_it():
     scores = _scores((5, 11, "RU-SVE", 0.9), (20, 26, "RU", 0.9))
     chosen, _ = scores.adjust("place", {"RU": (20, 26)}, 0, 100)
     assert chosen == {"RU-SVE": (5, 11)}
+
+
+def test_of_several_nationalities_the_rules_chose_each_must_be_likely():
+    # "a Kyrgyz worker ... the centre serves Tajiks and Uzbeks": the victims' origin stays
+    from recruitwatch.extract.learned import DROP, SEVERAL
+
+    doubtful = (DROP["nationality"] + SEVERAL["nationality"]) / 2  # kept alone, not beside likelier ones
+    mentions = [(5, 11, "KG", 0.9), (40, 46, "TJ", doubtful), (50, 56, "UZ", 0.8)]
+    scores = MentionScores({("nationality", a, b, v): p for a, b, v, p in mentions}, {"nationality": mentions})
+    chosen, _ = scores.adjust("nationality", {"KG": (5, 11), "TJ": (40, 46), "UZ": (50, 56)}, 0, 100)
+    assert chosen == {"KG": (5, 11), "UZ": (50, 56)}
+    # a doubtful nationality the rules chose alone is not dropped for that
+    alone = MentionScores({("nationality", 40, 46, "TJ"): doubtful}, {"nationality": [(40, 46, "TJ", doubtful)]})
+    chosen, _ = alone.adjust("nationality", {"TJ": (40, 46)}, 0, 100)
+    assert chosen == {"TJ": (40, 46)}
+
+
+def test_the_cases_of_a_document_keep_only_dates_they_are_sure_of():
+    from recruitwatch.extract.learned import DATE_SEVERAL, doubtful_dates
+    from recruitwatch.records import Evidence, Incident
+
+    def case(date, confidence):
+        return Incident(document_id="d", date=date, date_precision="month", evidence=[
+            Evidence(field="date", value=date, start=0, end=4, text="date", document_id="d", confidence=confidence)])
+
+    sure, doubtful, other = case("2023-05", 0.9), case("2024-02", DATE_SEVERAL / 2), case("2023-05", 0.1)
+    doubtful_dates([sure, doubtful, other])
+    assert sure.date == "2023-05" and doubtful.date is None and not doubtful.evidence
+    assert other.date == "2023-05"  # the same date as the surest case's: not a second date
+
+
+def test_a_doubted_date_gives_way_to_the_likeliest_other_date_of_the_case():
+    from recruitwatch.extract.learned import DROP, FALLBACK
+    from recruitwatch.records import DateMention, DocumentMentions
+
+    text = "In 2021 he came to work. In May 2023 he was taken to the enlistment office."
+    dates = [DateMention(3, 7, "2021", "2021", "date", "year"), DateMention(28, 36, "May 2023", "2023-05", "date", "month")]
+    found = DocumentMentions(text, "2024-01-10", [], [], dates)
+
+    def scores(p_other):
+        rows = [(3, 7, "2021", DROP["date"] / 2), (28, 36, "2023-05", p_other)]
+        return MentionScores({("date", a, b, v): p for a, b, v, p in rows}, {"date": rows})
+
+    date, precision, span, learned = scores(FALLBACK + 0.05).adjust_date("2021", "year", (3, 7), 0, len(text), found, text)
+    assert (date, precision, span, learned) == ("2023-05", "month", (28, 36), True)
+    # nothing likely enough: no date rather than one the model doubts
+    assert scores(FALLBACK - 0.05).adjust_date("2021", "year", (3, 7), 0, len(text), found, text)[0] is None

@@ -58,4 +58,6 @@ def extract(doc: Document, analysis: TextAnalysis | None = None, learned: bool =
         doc.text, doc.title, doc.lang, analysis.cue_codes(), analysis.rule_score))
     if none >= layer.NONE:
         return []
-    return merge_all(incidents) if several < layer.SINGLE else incidents
+    incidents = merge_all(incidents) if several < layer.SINGLE else incidents
+    layer.doubtful_dates(incidents)
+    return incidents

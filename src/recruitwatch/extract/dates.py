@@ -11,7 +11,13 @@
 * dates the publication date resolves: a day and month without a year (``29 сентября``), a
   month alone (``в конце сентября``, ``iyun oyida``), ``yesterday``/``вчера``/``kecha``,
   ``on Thursday``/``в четверг``, ``last month``/``в прошлом месяце``, ``last year``/``былтыр``,
-  ``this year``/``биыл``, ``three months ago``/``два месяца назад``, ``recently``/``недавно``.
+  ``this year``/``биыл``, ``three months ago``/``два месяца назад``, ``recently``/``недавно``;
+* a month of the year before the publication's (``in March last year``, ``в мае прошлого года``,
+  ``феврали соли гузашта``, ``o'tgan yilning sentyabrida``) and of the year the text dated last
+  (``in August of that year``, ``декабри ҳамон сол``, ``o'sha yilning sentyabrida``);
+* May and Kazakh October after a preposition or before a word for month (``in May``,
+  ``в начале мая``, ``май ойида``, ``қазан айында``) and English ordinal days
+  (``on the fourteenth of September``).
 
 Every mention is a :class:`DateMention`: ``value`` is ``YYYY-MM-DD`` / ``YYYY-MM`` / ``YYYY`` as
 ``precision`` (day / month / year) says; ``kind`` is ``date`` when the text itself fixes the year
@@ -48,7 +54,7 @@ _MONTHS_CYR = [
     ("январ", 1), ("феврал", 2), ("март", 3), ("апрел", 4), ("июн", 6), ("июл", 7), ("август", 8),
     ("сентябр", 9), ("октябр", 10), ("ноябр", 11), ("декабр", 12),
     ("қаңтар", 1), ("ақпан", 2), ("наурыз", 3), ("сәуір", 4), ("мамыр", 5), ("маусым", 6), ("шілде", 7),
-    ("тамыз", 8), ("қыркүйек", 9), ("қараша", 11), ("желтоқсан", 12),
+    ("тамыз", 8), ("қыркүйе", 9), ("қараша", 11), ("желтоқсан", 12),
 ]
 _MONTHS_LAT = [
     ("yanvar", 1), ("fevral", 2), ("mart", 3), ("aprel", 4), ("iyun", 6), ("iyul", 7), ("avgust", 8),
@@ -63,7 +69,7 @@ _CYR_LETTERS = "а-яёәғқңөұүһіӣӯҳҷў"
 # next to a day number or a year, see _MONTH_STRICT.
 _MONTH_WORD = (
     r"(?:(?:январ|феврал|март|апрел|июн|июл|август|сентябр|октябр|ноябр|декабр|қаңтар|ақпан|наурыз|сәуір|"
-    r"мамыр|маусым|шілде|тамыз|қыркүйек|қараша|желтоқсан)"
+    r"мамыр|маусым|шілде|тамыз|қыркүйе[кг]|қараша|желтоқсан)"
     r"(?![" + _CYR_LETTERS + r"]*ск)"  # not an adjective: "Октябрьский район" is a district
     r"[" + _CYR_LETTERS + r"]*"
     r"|(?:yanvar|fevral|mart|aprel|iyun|iyul|avgust|sent(?:y)?abr|okt(?:y)?abr|noyabr|dekabr)[a-z'‘’ʻ]*"
@@ -110,6 +116,31 @@ _F = re.IGNORECASE | re.UNICODE
 _B = r"(?<![\w\d])"  # word start
 _E = r"(?![\w\d])"  # word end
 
+# English ordinal day words: "on the fourteenth of September".
+_ORDINALS = {w: k + 1 for k, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
+_ORDINALS.update({f"twenty-{w}": 20 + k for w, k in list(_ORDINALS.items())[:9]})
+_ORDINALS.update({"thirtieth": 30, "thirty-first": 31})
+_ORDINAL_WORD = r"(?:" + "|".join(sorted((w.replace("-", r"[-\s]") for w in _ORDINALS), key=len, reverse=True)) + r")"
+# Words that make May (and Kazakh October, also the city Kazan) a month without a day or a year:
+# a preposition or a part of the month before it, a word for "month" after it.
+_MONTH_MOD = (r"(?:в|во|к|до|с|по|in|by|since|until|till|from|early|late|mid|end\s+of|start\s+of|beginning\s+of|"
+              r"middle\s+of|начале|конце|середине|начала|конца|середины|the)")
+_MONTH_NOUN = r"(?:oy[a-z'‘’ʻ]*|ой[" + _CYR_LETTERS + r"]*|ай[" + _CYR_LETTERS + r"]*)"
+# A month of the year before the publication's ("in March last year", "в мае прошлого года",
+# "феврали соли гузашта", "o'tgan yilning sentyabrida", "өткен жылдың қазан айында") and of the
+# year the text last named ("in August of that year", "того же года", "o'sha yilning sentyabrida").
+_LAST_YEAR_AFTER = (r"(?:(?:of\s+)?last\s+year|(?:прошлого|минувшего|прошедшего)\s+года|соли\s+гузашта|"
+                    r"o['‘’ʻ]?tgan\s+yil(?:ning|i)?|ўтган\s+йил(?:нинг|и)?)")
+_LAST_YEAR_BEFORE = (r"(?:last\s+year['’]s|o['‘’ʻ]?tgan\s+yil(?:ning|i)?|ўтган\s+йил(?:нинг|и)?|өткен\s+жыл(?:дың|ы)?|"
+                     r"өткөн\s+жыл(?:дын|ы)?|былтыр(?:ғы|кы)?|в\s+прошлом\s+году\s+в)")
+_SAME_YEAR_AFTER = (r"(?:(?:of\s+)?(?:that|the\s+same)\s+year|того\s+же\s+года|(?:соли\s+)?ҳамон\s+сол|"
+                    r"ўша\s+йил(?:нинг|и)?|o['‘’ʻ]?sha\s+yil(?:ning|i)?)")
+_SAME_YEAR_BEFORE = (r"(?:o['‘’ʻ]?sha\s+yil(?:ning|i)?|ўша\s+йил(?:нинг|и)?|сол\s+жыл(?:дың|ы)?|ошол\s+жыл(?:дын|ы)?|"
+                     r"(?:в\s+)?том\s+же\s+году\s+в|that\s+year\s+in)")
+_MONTH_OF = rf"(?:{_MONTH_ANY})(?:\s+{_MONTH_NOUN})?"
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(_B + rf"(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-2]\d|3[01])" + _E, _F)),
     ("numeric", re.compile(_B + rf"(?P<d>{_DAY})[./](?P<m>0?[1-9]|1[0-2])[./](?P<y>{_YEAR}|\d\d)" + _E + r"(?!\.\d)", _F)),
@@ -130,6 +161,21 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month", re.compile(_B + rf"(?P<mod>(?:(?:в|во|к|до|с|in|by|since|until|early|late|mid|end\s+of|beginning\s+of|"
                          rf"начале|конце|середине|начала|конца|середины|oxirida|boshida|the)\s+)*)"
                          rf"(?P<prev>(?:previous|last|прошл\w+|минувш\w+)\s+)?(?P<m>{_MONTH_WORD})" + _E, _F)),
+    # in March last year | в мае прошлого года | o'tgan yilning sentyabrida | in August of that year
+    ("month_last_year", re.compile(
+        _B + rf"(?:(?:моҳи\s+)?(?P<m1>{_MONTH_ANY})(?:\s+{_MONTH_NOUN})?,?\s+{_LAST_YEAR_AFTER}"
+        rf"|{_LAST_YEAR_BEFORE}\s+(?P<m2>{_MONTH_ANY}))" + _E, _F)),
+    ("month_same_year", re.compile(
+        _B + rf"(?:(?:моҳи\s+)?(?P<m1>{_MONTH_ANY})(?:\s+{_MONTH_NOUN})?,?\s+{_SAME_YEAR_AFTER}"
+        rf"|{_SAME_YEAR_BEFORE}\s+(?P<m2>{_MONTH_ANY}))" + _E, _F)),
+    # on the fourteenth of September
+    ("ordinal_day", re.compile(
+        _B + rf"(?P<d>{_ORDINAL_WORD})\s+of\s+(?P<m>{_MONTH_ANY})(?:,?\s+(?P<y2>{_YEAR}))?" + _E, _F)),
+    # in May | в мае | в начале мая | май ойида | моҳи май | қазан айында
+    ("month_ctx", re.compile(
+        _B + rf"(?:(?P<mod>(?:{_MONTH_MOD}\s+)+)(?P<m1>мае|мая|маю|(?-i:May))"
+        rf"|(?P<m2>ма[йя]|may|(?-i:May)|қазан)\s+{_MONTH_NOUN}|моҳи\s+(?P<m3>май)"
+        rf"|(?P<m4>қазанның)\s+(?:басында|соңында|ортасында|аяғында))" + _E, _F)),
     ("year", re.compile(
         _B + rf"(?:(?P<y1>{_YEAR}){_SEP}{_YEARWORD}|(?:in|since|by|of|during|early|late|mid|until|в|с|до|к|по|от|соли|дар)"
         rf"\s+(?P<y2>{_YEAR})(?![\d./\-–]\d))" + _E, _F)),
@@ -266,6 +312,34 @@ def _resolve(name: str, m: re.Match[str], pub: date | None) -> tuple[str, str, s
             year -= 1  # "the previous June" in a report of June: a year before
         r = _iso(year, month)
         return (*r, "date_relative") if r else None
+    if name in ("month_last_year", "month_same_year"):
+        month = _month(g["m1"] or g["m2"])
+        if month is None or pub is None and name == "month_last_year":
+            return None
+        if name == "month_same_year":  # the year is the one the text named last: set by find_dates
+            return f"0000-{month:02d}", "month", "same_year"
+        r = _iso(pub.year - 1, month)
+        return (*r, "date_relative") if r else None
+    if name == "ordinal_day":
+        month = _month(g["m"])
+        day = _ORDINALS.get(re.sub(r"\s+", "-", g["d"].casefold()))
+        if month is None or day is None:
+            return None
+        y = _year(g.get("y2"))
+        if y:
+            r = _iso(y, month, day)
+            return (*r, "date") if r else None
+        if pub is None:
+            return None
+        r = _iso(_past_year(pub, month, day), month, day)
+        return (*r, "date_relative") if r else None
+    if name == "month_ctx":
+        word = g["m1"] or g["m2"] or g["m3"] or g["m4"]
+        month = 10 if word.casefold().startswith("қазан") else 5
+        if pub is None:
+            return None
+        r = _iso(_past_year(pub, month), month)
+        return (*r, "date_relative") if r else None
     if name == "year":
         y = _year(g["y1"] or g["y2"])
         return (f"{y:04d}", "year", "date") if y else None
@@ -387,4 +461,25 @@ def find_dates(text: str, lang: str | None, published: str | None) -> list[DateM
         ends.insert(k, e)
         out.append(DateMention(s, e, text[s:e], value, kind, precision))
     out.sort(key=lambda m: m.start)
+    if any(m.kind == "same_year" for m in out):
+        out = _same_year(out, pub)
+    return out
+
+
+def _same_year(mentions: list[DateMention], pub: date | None) -> list[DateMention]:
+    """"In August of that year": the month of the year the text dated last before it (else of the
+    publication's year, as a month alone)."""
+    out: list[DateMention] = []
+    year: int | None = None
+    for m in mentions:
+        if m.kind == "same_year":
+            month = int(m.value[5:7])
+            if year is not None:
+                out.append(DateMention(m.start, m.end, m.text, f"{year:04d}-{month:02d}", "date", "month"))
+            elif pub is not None:
+                out.append(DateMention(m.start, m.end, m.text, f"{_past_year(pub, month):04d}-{month:02d}",
+                                       "date_relative", "month"))
+            continue
+        year = int(m.value[:4])
+        out.append(m)
     return out

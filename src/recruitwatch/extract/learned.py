@@ -81,14 +81,26 @@ def label_sentences(text: str, analysis: TextAnalysis, model: Model | None) -> S
 #: a rule's choice is dropped when the model gives it less than DROP. Set on held-out folds of
 #: the training corpus (docs/extraction.md).
 ADD = {"place": 0.55, "nationality": 0.7, "date": 0.6}
-DROP = {"place": 0.15, "nationality": 0.15, "date": 0.15}
+DROP = {"place": 0.15, "nationality": 0.3, "date": 0.25}
 #: With FILL_ONLY, the model adds mentions only when the rules chose none for the segment.
 FILL_ONLY = {"place": False, "nationality": False}
-MARGIN = 0.3  # the model's date replaces the rules' only when it is this much likelier
+#: When the rules choose several nationalities for a case (a text that names the victims' origin
+#: beside other nationalities: the migrants an office serves, a co-worker, a recruiter), each
+#: must reach SEVERAL (the likeliest is always kept). Set on held-out folds.
+SEVERAL = {"place": 0.0, "nationality": 0.6}
+#: A document whose cases carry different dates keeps each case's date only from this confidence
+#: (the surest one always stays). Set on held-out folds.
+DATE_SEVERAL = 0.4
+#: When the model doubts the rules' date, its likeliest other mention of the case replaces it from
+#: FALLBACK (else the case has no date).
+FALLBACK = 0.35
+MARGIN = 0.2  # the model's date replaces the rules' only when it is this much likelier
 #: A more precise date of the same period, anywhere in the document but a dateline, replaces the
 #: chosen one from this probability (a lead or a later paragraph often gives the day the case
 #: paragraph leaves out); a region of a country chosen, from REFINE_PLACE.
 REFINE = 0.3
+#: A date the text gives only as a year is refined by a month or day of that year from REFINE_YEAR.
+REFINE_YEAR = 0.1
 REFINE_PLACE = 0.5
 Span = tuple[int, int]
 
@@ -117,6 +129,11 @@ class MentionScores:
         dropped; also which codes the model added."""
         out = {code: span for code, span in chosen.items()
                if (p := self.probability(group, span, code)) is None or p >= DROP[group]}
+        if len(out) > 1 and SEVERAL[group]:
+            p_of = {code: p if (p := self.probability(group, span, code)) is not None else 1.0
+                    for code, span in out.items()}
+            top = max(p_of.values())
+            out = {code: span for code, span in out.items() if p_of[code] >= SEVERAL[group] or p_of[code] == top}
         added: set[str] = set()
         if FILL_ONLY[group] and out:
             return out, added
@@ -143,7 +160,8 @@ class MentionScores:
                     found: DocumentMentions, text: str = ""
                     ) -> tuple[str | None, str | None, Span | None, bool]:
         """The segment's date: the mention the model is surest of when it is sure enough, else the
-        rules' date unless the model doubts it; then, at the precision the text supports, a more
+        rules' date unless the model doubts it (then its likeliest other mention of the case from
+        FALLBACK, else none); then, at the precision the text supports, a more
         precise mention of the same year or month, anywhere in the document, that the model finds
         likely (rule 10). A date in
         a dateline dates the report: it never replaces a date the rules found for the act."""
@@ -157,10 +175,14 @@ class MentionScores:
                 and (rule_p is None or best[3] >= rule_p + MARGIN):
             date, precision, span, learned = best[2], found.date_precision(best[0], best[1], best[2]), (best[0], best[1]), True
         elif rule_p is not None and rule_p < DROP["date"]:
-            return None, None, None, False
+            if best is None or best[3] < FALLBACK or best[2] == date:
+                return None, None, None, False
+            # the rules' date is doubted: the likeliest other mention of the case, if likely enough
+            date, precision, span, learned = best[2], found.date_precision(best[0], best[1], best[2]), (best[0], best[1]), True
         if date:
+            least = REFINE_YEAR if len(date) == 4 else REFINE
             finer = [c for c in self.by_group.get("date", ())
-                     if c[2].startswith(date + "-") and c[3] >= REFINE and not (text and in_dateline(text, c[0]))]
+                     if c[2].startswith(date + "-") and c[3] >= least and not (text and in_dateline(text, c[0]))]
             if finer:
                 a, b, value, _ = max(finer, key=lambda c: (c[3], -c[0]))
                 date, precision, span, learned = value, found.date_precision(a, b, value), (a, b), True
@@ -233,3 +255,25 @@ def attach_outside(incidents: list[Incident], segments: list[Segment], labels: S
                                               text=hit.text, document_id=document_id, confidence=round(p, 3)))
     for incident in incidents:
         incident.confidence = min((e.confidence for e in incident.evidence if e.confidence is not None), default=None)
+
+
+def date_confidence(incident: Incident) -> float:
+    """The confidence of an incident's date (its evidence's), 0 when it has none."""
+    return max((e.confidence or 0.0 for e in incident.evidence if e.field == "date" and e.value == incident.date),
+               default=0.0)
+
+
+def doubtful_dates(incidents: list[Incident]) -> None:
+    """The cases of a document dated differently: a date less sure than DATE_SEVERAL is dropped
+    (the surest stays), as a date the text does not tie firmly to its case."""
+    dates = {inc.date for inc in incidents if inc.date}
+    if len(dates) < 2 or not DATE_SEVERAL:
+        return
+    confidences = [date_confidence(inc) for inc in incidents]
+    top = max(confidences)
+    surest = {inc.date for inc, c in zip(incidents, confidences) if c == top}
+    for inc, c in zip(incidents, confidences):
+        if inc.date and inc.date not in surest and c < DATE_SEVERAL:
+            inc.date, inc.date_precision = None, None
+            inc.evidence = [e for e in inc.evidence if e.field != "date"]
+            inc.confidence = min((e.confidence for e in inc.evidence if e.confidence is not None), default=None)
