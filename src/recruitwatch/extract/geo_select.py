@@ -181,8 +181,9 @@ class Selector:
         self._free: tuple[list[Span], list[int]] | None = None
         self._nat_spans = [(m.start, m.end) for m in mentions.nationalities]
         self._where_cache: dict[tuple[int, int, int], _Where] = {}
-        self._clause_words: list[tuple[list[int], list[Span]] | None] = [None] * len(_CLAUSE_WORDS)
+        self._clause_words: dict[Span, tuple[list[Span], ...]] = {}  # clause -> the matches of _CLAUSE_WORDS in it
         self._sentence_starts: dict[int, list[int]] = {}  # id of a segment's sentences -> their starts
+        self._date_starts: list[int] | None = None
 
     # -- shared ---------------------------------------------------------------------------------
     @property
@@ -212,30 +213,16 @@ class Selector:
         text = self.text
         lo, hi = (s.start, s.end) if s is not None else self._sentence_bounds(m.start)
         c_lo, c_hi = _clause(text, m.start, m.end, lo, hi)
-        found = [self._words_within(k, c_lo, c_hi) for k in range(len(_CLAUSE_WORDS))]
+        found = self._clause_words.get((c_lo, c_hi))
+        if found is None:  # each clause is read once, whatever number of mentions it holds
+            found = self._clause_words[c_lo, c_hi] = tuple(
+                [(w.start(), w.end()) for w in pattern.finditer(text, c_lo, c_hi)] for pattern in _CLAUSE_WORDS)
         act, after, before, report, period = (_nearest(spans, m.start, m.end) for spans in found)
         if act is not None and act > _ACT_REACH:
             act = None
         if act is None and _cue_act(s, c_lo, c_hi):
             act = _ACT_REACH
         return _Where(act, after, before, report, period, s, (c_lo, c_hi))
-
-    def _words_within(self, k: int, lo: int, hi: int) -> list[Span]:
-        """The matches of ``_CLAUSE_WORDS[k]`` inside [lo, hi): the text is scanned once per pattern
-        (not once per mention's clause: a long report has tens of thousands of them)."""
-        found = self._clause_words[k]
-        if found is None:
-            spans = [(w.start(), w.end()) for w in _CLAUSE_WORDS[k].finditer(self.text)]
-            found = self._clause_words[k] = ([a for a, _ in spans], spans)
-        starts, spans = found
-        out = []
-        for i in range(bisect_left(starts, lo), len(spans)):
-            a, b = spans[i]
-            if a >= hi:
-                break
-            if b <= hi:
-                out.append((a, b))
-        return out
 
     def _sentence_bounds(self, pos: int) -> Span:
         text = self.text
@@ -488,10 +475,8 @@ class Selector:
             # the year of the first of them, never its month (rule 10).
             m = later[0]
             return m.value[:4], "year", (m.start, m.end)
-        earlier = [m for m in known.dates if m.start < segment.start and ok(m)
-                   and not (self._where(m, ()).is_before or self._where(m, ()).is_after)]
-        if earlier:
-            m = earlier[-1]
+        m = self._last_date_before(segment.start, ok)
+        if m is not None:
             if self._opens_story(m):
                 # The date that opens the story ("Friday prayers on 20 October ended at the
                 # enlistment office"): the people of the later paragraphs were taken that day.
@@ -501,6 +486,19 @@ class Selector:
             a = segment.anchor
             return known.published_year, "year", (a.start, a.end)
         return None, None, None
+
+
+    def _last_date_before(self, pos: int, ok) -> Mention | None:
+        """The last date before ``pos`` that ``ok`` accepts and whose clause is neither the person's
+        life before the act nor what followed it (read from the end: linear in a document of many cases)."""
+        dates = self.mentions.dates
+        if self._date_starts is None:
+            self._date_starts = [m.start for m in dates]
+        for k in range(bisect_left(self._date_starts, pos) - 1, -1, -1):
+            m = dates[k]
+            if ok(m) and not (self._where(m, ()).is_before or self._where(m, ()).is_after):
+                return m
+        return None
 
 
 def _drop_bare_countries(chosen: dict[str, Span]) -> None:

@@ -10,7 +10,7 @@ stay available for each field's confidence.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -114,6 +114,9 @@ class MentionScores:
 
     scores: dict[tuple[str, int, int, str], float]
     by_group: dict[str, list[tuple[int, int, str, float]]]  # group -> (start, end, value, p), by start
+    # Look-ups made once per document, so a document of many cases stays linear in its mentions:
+    _starts: dict[str, list[int]] = field(default_factory=dict)  # group -> the starts of by_group[group]
+    _finer: dict[str, list[tuple[int, int, str, float]]] | None = None  # "YYYY"/"YYYY-MM" -> finer dates, likeliest first
 
     def probability(self, group: str, span: Span, value: str) -> float | None:
         return self.scores.get((group, span[0], span[1], value))
@@ -125,7 +128,24 @@ class MentionScores:
         return round(1.0 - (1.0 - RULE_CONFIDENCE) * (1.0 - p) if by_rule else p, 3)
 
     def inside(self, group: str, start: int, end: int) -> list[tuple[int, int, str, float]]:
-        return [c for c in self.by_group.get(group, ()) if start <= c[0] < end]
+        found = self.by_group.get(group, [])
+        starts = self._starts.get(group)
+        if starts is None:
+            starts = self._starts[group] = [c[0] for c in found]
+        return found[bisect_left(starts, start):bisect_left(starts, end)]
+
+    def finer_dates(self, date: str) -> list[tuple[int, int, str, float]]:
+        """The date mentions more precise than ``date`` ("2024" -> "2024-03", "2024-03-05"), the
+        likeliest first (the earliest of equals)."""
+        if self._finer is None:
+            self._finer = {}
+            for c in self.by_group.get("date", ()):
+                for n in (4, 7):
+                    if len(c[2]) > n + 1 and c[2][n] == "-":
+                        self._finer.setdefault(c[2][:n], []).append(c)
+            for found in self._finer.values():
+                found.sort(key=lambda c: (-c[3], c[0]))
+        return self._finer.get(date, [])
 
     def adjust(self, group: str, chosen: dict[str, Span], start: int, end: int) -> tuple[dict[str, Span], set[str]]:
         """The rules' choice for a segment, with confident mentions added and doubtful ones
@@ -184,10 +204,10 @@ class MentionScores:
             date, precision, span, learned = best[2], found.date_precision(best[0], best[1], best[2]), (best[0], best[1]), True
         if date:
             least = REFINE_YEAR if len(date) == 4 else REFINE
-            finer = [c for c in self.by_group.get("date", ())
-                     if c[2].startswith(date + "-") and c[3] >= least and not (text and in_dateline(text, c[0]))]
-            if finer:
-                a, b, value, _ = max(finer, key=lambda c: (c[3], -c[0]))
+            finer = next((c for c in self.finer_dates(date)
+                          if c[3] >= least and not (text and in_dateline(text, c[0]))), None)
+            if finer is not None:
+                a, b, value, _ = finer
                 date, precision, span, learned = value, found.date_precision(a, b, value), (a, b), True
         return date, precision, span, learned
 
@@ -207,6 +227,8 @@ def score_mentions(text: str, lang: str, published: str | None, groups: dict[str
         p = linears[group].probability(feats)
         scores[(group, m.start, m.end, m.value)] = max(p, scores.get((group, m.start, m.end, m.value), 0.0))
         by_group[group].append((m.start, m.end, m.value, p))
+    for found in by_group.values():
+        found.sort(key=lambda c: c[0])  # (mention_examples gives each group by start already)
     return MentionScores(scores, by_group)
 
 
