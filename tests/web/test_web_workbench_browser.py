@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from test_web_browser import ARGS, CHROMIUM
+from workbench import PASSWORD
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,12 @@ def test_dashboard_click_through_to_a_filtered_list(server):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.goto(server + "/")
+        page.goto(server + "/")  # the workbench asks for a login first
+        page.wait_for_url("**/login?next=/")
+        page.fill("#username", "vic")
+        page.fill("#password", PASSWORD)
+        page.click("form.login button")
+        page.wait_for_url(server + "/")
         assert page.locator("svg.map path.region.q5").count() >= 1
         # a tactic bar
         page.click('svg.bars a[href="/incidents?tactic=document_seizure"]')

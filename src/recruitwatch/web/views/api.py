@@ -9,16 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from recruitwatch.records import Document, Incident
 from recruitwatch.web import filters
+from recruitwatch.web.auth import require
 from recruitwatch.web.views.common import StoreDep, not_found, store_call
 from recruitwatch.web.views.documents import MAX_HITS, document_view
 from recruitwatch.web.views.incidents import _page, documents_of
 
 API_VERSION = "1"
+#: Refusals every authenticated route can answer with.
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no session and no valid API token (`Authorization: Bearer TOKEN`)"},
+    403: {"description": "the user's role may not do this"},
+}
 
 
 class EvidenceOut(BaseModel):
@@ -152,10 +158,15 @@ def document_out(doc: Document, *, text: bool = True) -> DocumentOut:
 
 def create_api() -> FastAPI:
     api = FastAPI(title="recruitwatch API", version=API_VERSION, openapi_url="/openapi.json", docs_url=None,
-                  redoc_url=None, description="Incidents, documents and figures of a recruitwatch store. "
-                  "Read-only for now; review actions and per-user tokens come with accounts.")
+                  redoc_url=None, description="Incidents, documents and figures of a recruitwatch store, and "
+                  "reviewers' actions on incidents. Authenticate with `Authorization: Bearer TOKEN` (a token "
+                  "from `recruitwatch users token NAME`) or a workbench session; reading needs the role "
+                  "viewer or up, verify/dispute/reject/accept reviewer or up, edit/merge/split analyst or up. "
+                  "`/check` (the paper check) needs no account.")
+    view = [Depends(require("view"))]
 
-    @api.get("/incidents", response_model=IncidentPage, responses={422: {"model": list[Problem]}})
+    @api.get("/incidents", response_model=IncidentPage, dependencies=view,
+             responses={**AUTH_RESPONSES, 422: {"model": list[Problem]}})
     def list_incidents(
         request: Request, store: StoreDep,
         q: str | None = Query(None, description="full-text search over evidence, summary and codes"),
@@ -176,7 +187,8 @@ def create_api() -> FastAPI:
         return IncidentPage(total=total, page=query.page, per_page=query.per_page, filter=query.facets,
                             incidents=[incident_out(i, docs.get(i.document_id)) for i in found])
 
-    @api.get("/incidents/{incident_id}", response_model=CaseOut)
+    @api.get("/incidents/{incident_id}", response_model=CaseOut, dependencies=view,
+             responses={**AUTH_RESPONSES})
     def get_incident(incident_id: str, store: StoreDep) -> CaseOut:
         case = store_call(store.get_case, incident_id)
         if case is None:
@@ -192,13 +204,15 @@ def create_api() -> FastAPI:
             links=[link.to_dict() for link in case.links],
         )
 
-    @api.get("/documents", response_model=DocumentSearch)
+    @api.get("/documents", response_model=DocumentSearch, dependencies=view,
+             responses={**AUTH_RESPONSES})
     def search_documents(store: StoreDep, q: str = Query(..., min_length=1), limit: int = Query(20, ge=1, le=MAX_HITS)):
         hits = store_call(store.search_documents, q, limit=limit)
         return DocumentSearch(query=q, hits=[DocumentHit(document=document_out(h.document, text=False), snippet=h.snippet,
                                                          rank=h.rank) for h in hits])
 
-    @api.get("/documents/{document_id}", response_model=DocumentDetail)
+    @api.get("/documents/{document_id}", response_model=DocumentDetail, dependencies=view,
+             responses={**AUTH_RESPONSES})
     def get_document(document_id: str, store: StoreDep) -> DocumentDetail:
         doc, group, incidents = document_view(store, document_id)
         origins = [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in o.items()} for o in group.origins]
@@ -206,7 +220,8 @@ def create_api() -> FastAPI:
                               group=[document_out(d, text=False) for d in group.members], origins=origins,
                               incidents=[incident_out(i, doc) for i in incidents])
 
-    @api.get("/stats", response_model=Stats)
+    @api.get("/stats", response_model=Stats, dependencies=view,
+             responses={**AUTH_RESPONSES})
     def stats(store: StoreDep) -> Stats:
         figures = store_call(store.stats)
         breakdowns = {by: store_call(store.incident_breakdown, by)
