@@ -12,7 +12,10 @@ from typing import Any
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
+from recruitwatch.accounts import User
+from recruitwatch.errors import RecruitwatchError, StaleEdit
 from recruitwatch.records import Document, Incident
+from recruitwatch.review import EDITABLE_FIELDS
 from recruitwatch.web import filters
 from recruitwatch.web.auth import require
 from recruitwatch.web.views.common import StoreDep, not_found, store_call
@@ -131,6 +134,30 @@ class Stats(BaseModel):
     breakdowns: dict[str, list[tuple[str, int]]]
 
 
+class DecisionIn(BaseModel):
+    note: str | None = Field(None, description="why; kept in the audit trail")
+    expected_version: int | None = Field(None, description="the incident's `version` as read; 409 if it changed since")
+
+
+class EditIn(BaseModel):
+    field: str = Field(description="one of " + ", ".join(EDITABLE_FIELDS))
+    value: str = Field(description="codes or names; several separated by commas; '-' clears")
+    evidence: str | None = Field(None, description="the source's words supporting the value, quoted exactly")
+    expected_version: int | None = None
+
+
+class MergeIn(BaseModel):
+    other: str = Field(description="id (or unambiguous prefix) of the incident of the same case")
+
+
+class MergeOut(BaseModel):
+    case_id: str
+
+
+class SplitOut(BaseModel):
+    case_ids: list[str]
+
+
 class Problem(BaseModel):
     param: str
     value: str
@@ -227,6 +254,73 @@ def create_api() -> FastAPI:
         breakdowns = {by: store_call(store.incident_breakdown, by)
                       for by in ("month", "place", "nationality", "tactic", "actor", "outcome", "verification")}
         return Stats(**figures, breakdowns=breakdowns)
+
+    write_responses = {**AUTH_RESPONSES, 400: {"description": "an invalid value, evidence not in the sources, "
+                                                                 "an unknown incident"},
+                       409: {"description": "the incident changed since `expected_version`; read it again"}}
+
+    def writer(action: str):
+        """The user, when allowed ``action``; a browser session (no token) must send JSON, which another
+        site's form cannot, so a session cookie alone cannot be used for a cross-site write."""
+        from recruitwatch.web.views.review import ACTIONS
+
+        role_check = require(ACTIONS[action])
+
+        def dependency(request: Request) -> User:
+            user = role_check(request)
+            if not request.headers.get("authorization", "").lower().startswith("bearer ") and \
+                    request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+                raise HTTPException(415, "Send the body as application/json.")
+            return user
+
+        return dependency
+
+    def act(store, incident_id: str, action: str, user: User, **kwargs):
+        from recruitwatch.web.views.review import perform
+
+        try:
+            outcome = perform(store, incident_id, action, user, **kwargs)
+        except StaleEdit as exc:
+            raise HTTPException(409, str(exc)) from exc
+        except RecruitwatchError as exc:
+            raise HTTPException(400, str(exc)) from exc
+        api.state.figures.clear()
+        return outcome
+
+    def decision_route(action: str):
+        def decide(incident_id: str, body: DecisionIn, store: StoreDep,
+                   user: User = Depends(writer(action))) -> IncidentOut:
+            outcome = act(store, incident_id, action, user, note=body.note, version=body.expected_version)
+            return incident_out(outcome.result)
+
+        decide.__name__ = f"{action}_incident"
+        decide.__doc__ = {"verify": "Mark the case verified (reviewer or up).",
+                          "dispute": "Mark the case disputed (reviewer or up).",
+                          "reject": "Mark the case rejected: not an incident (reviewer or up).",
+                          "accept": "Accept the machine's values as they are (reviewer or up)."}[action]
+        api.post(f"/incidents/{{incident_id}}/{action}", response_model=IncidentOut, responses=write_responses)(decide)
+
+    for name in ("verify", "dispute", "reject", "accept"):
+        decision_route(name)
+
+    @api.post("/incidents/{incident_id}/edit", response_model=IncidentOut, responses=write_responses)
+    def edit_incident(incident_id: str, body: EditIn, store: StoreDep,
+                      user: User = Depends(writer("edit"))) -> IncidentOut:
+        """Set a field, with the evidence for it (analyst or up)."""
+        outcome = act(store, incident_id, "edit", user, field=body.field, value=body.value, evidence=body.evidence,
+                      version=body.expected_version)
+        return incident_out(outcome.result)
+
+    @api.post("/incidents/{incident_id}/merge", response_model=MergeOut, responses=write_responses)
+    def merge_incidents(incident_id: str, body: MergeIn, store: StoreDep,
+                        user: User = Depends(writer("merge"))) -> MergeOut:
+        """Decide that two incidents are one case (analyst or up). Returns the case id."""
+        return MergeOut(case_id=act(store, incident_id, "merge", user, other=body.other).result)
+
+    @api.post("/incidents/{incident_id}/split", response_model=SplitOut, responses=write_responses)
+    def split_incident(incident_id: str, store: StoreDep, user: User = Depends(writer("split"))) -> SplitOut:
+        """Decide that an incident is not the case it was linked into (analyst or up)."""
+        return SplitOut(case_ids=list(act(store, incident_id, "split", user).result))
 
     @api.post("/check")
     def check(request: Request, files: list[UploadFile] = File(...), lang: str = Form("en"), country: str = Form("")):
