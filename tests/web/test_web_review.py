@@ -155,3 +155,37 @@ def test_the_schema_lists_the_actions(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     for action in ("verify", "dispute", "reject", "accept", "edit", "merge", "split"):
         assert "post" in paths[f"/incidents/{{incident_id}}/{action}"]
+
+
+def test_the_queue_shows_the_least_confident_first_and_moves_on(store):
+    c = client_as(store, "rev")
+    first = c.get("/review")
+    assert first.status_code == 200 and "3 cases to review" in first.text
+    rostov = INCIDENTS[2].id  # confidence 0.4, the least
+    assert f'data-incident="{rostov}"' in first.text and "/static/review.js" in first.text
+    assert 'id="queue-next"' in first.text and 'id="queue-prev"' not in first.text
+    second = c.get("/review?i=1")
+    assert f'data-incident="{MOSCOW_INC}"' in second.text and 'id="queue-prev"' in second.text
+    done = c.post(f"/incidents/{rostov}/review/accept", follow_redirects=False,
+                  data={"csrf_token": form_token(first.text), "version": "1", "next": "queue:0"})
+    assert done.status_code == 303 and done.headers["location"] == "/review?i=0&done=accept"
+    after = c.get(done.headers["location"])
+    assert "2 cases to review" in after.text and "Accepted" in after.text
+
+
+def test_the_queue_is_for_reviewers_and_up(store):
+    assert client_as(store, "vic").get("/review").status_code == 403
+    assert client_as(store, "ana").get("/review").status_code == 200
+
+
+def test_an_empty_queue_says_so(store):
+    c = client_as(store, "ada")
+    for inc in INCIDENTS:
+        post_action(c, inc.id, "verify")
+    page = c.get("/review")
+    assert page.status_code == 200 and "Nothing left to review" in page.text
+
+
+def test_the_queue_keys_are_in_a_static_file(client):
+    js = client.get("/static/review.js")
+    assert js.status_code == 200 and '"a"' in js.text and '"k"' in js.text

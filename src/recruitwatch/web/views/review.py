@@ -92,13 +92,15 @@ def review_form(
                              form={"field": field, "value": value, "evidence": evidence, "other": other,
                                    "note": note})
     request.app.state.figures.clear()
-    if next == "queue":
-        return RedirectResponse(f"/review?done={action}", status_code=303)
+    if next.startswith("queue:") and next[6:].isdigit():
+        # the case left the queue, so the next one is at the same place (a disputed case stays: skip it)
+        at = int(next[6:]) + (1 if action == "dispute" else 0)
+        return RedirectResponse(f"/review?i={at}&done={action}", status_code=303)
     return RedirectResponse(f"/incidents/{outcome.incident_id}?done={action}#review", status_code=303)
 
 
 def incident_page(request: Request, store: Store, lang: str, incident_id: str, status_code: int = 200,
-                  **extra: Any) -> HTMLResponse:
+                  template: str = "incident.html", **extra: Any) -> HTMLResponse:
     """An incident with its fields, sources, review forms (as the user's role allows) and history."""
     from recruitwatch.web import present
 
@@ -113,7 +115,23 @@ def incident_page(request: Request, store: Store, lang: str, incident_id: str, s
     except RecruitwatchError:
         entries = []
     done = request.query_params.get("done")
-    return render(request, "incident.html", lang, status_code=status_code, incident=incident, case=case,
+    return render(request, template, lang, status_code=status_code, incident=incident, case=case,
                   fields=present.field_views(incident, lang), sources=present.sources_text(incident, docs),
                   document=docs.get(incident.document_id), history=entries, editable=review.EDITABLE_FIELDS,
                   done=gettext_for(lang)(DONE[done]) if done in DONE else None, **extra)
+
+
+@router.get("/review", response_class=HTMLResponse, include_in_schema=False)
+def review_queue_page(request: Request, store: StoreDep, lang: LangDep,
+                      user: Annotated[User, Depends(require("review"))], i: int = 0) -> HTMLResponse:
+    """The review queue, one case at a time, least confident first (keys: web/static/review.js)."""
+    remaining = store_call(store.count_review_queue)
+    at = max(0, min(i, remaining - 1)) if remaining else 0
+    found = store_call(review.review_queue, store, limit=1, offset=at) if remaining else []
+    done = request.query_params.get("done")
+    if not found:
+        return render(request, "review_empty.html", lang, remaining=remaining,
+                      done=gettext_for(lang)(DONE[done]) if done in DONE else None)
+    return incident_page(request, store, lang, found[0].id, template="review.html", queue=True, position=at,
+                         remaining=remaining, prev_url=f"/review?i={at - 1}" if at > 0 else None,
+                         next_url=f"/review?i={at + 1}" if at + 1 < remaining else None)
