@@ -94,7 +94,7 @@ def create_app(checker=None, limits: Limits | None = None, secret: bytes | None 
                                 secure=request.url.scheme == "https")
         return response
 
-    from recruitwatch.web.views import api, check, common, dashboard, documents, incidents, login, review
+    from recruitwatch.web.views import api, check, common, dashboard, documents, incidents, intake, login, review
 
     @app.exception_handler(auth.LoginRequired)
     def login_required(request: Request, exc: auth.LoginRequired):
@@ -125,5 +125,6 @@ def create_app(checker=None, limits: Limits | None = None, secret: bytes | None 
     app.include_router(incidents.router, dependencies=viewer)
     app.include_router(documents.router, dependencies=viewer)
     app.include_router(review.router, dependencies=viewer)
+    app.include_router(intake.router, dependencies=viewer)
     app.include_router(check.router)
     return app

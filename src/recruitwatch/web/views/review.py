@@ -31,7 +31,8 @@ ACTIONS = {"verify": "review", "dispute": "review", "reject": "review", "accept"
 DECISIONS = {"verify": review.verify, "dispute": review.dispute, "reject": review.reject, "accept": review.accept}
 DONE = {"verify": N_("Verified."), "dispute": N_("Marked as disputed."), "reject": N_("Rejected."),
         "accept": N_("Accepted: the values stand as they are."), "edit": N_("The field was changed."),
-        "merge": N_("Merged into one case."), "split": N_("Split off into a case of its own.")}
+        "merge": N_("Merged into one case."), "split": N_("Split off into a case of its own."),
+        "testimony": N_("The testimony was saved, encrypted. This is its incident; check it and review it here.")}
 
 
 @dataclass
