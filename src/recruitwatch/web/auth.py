@@ -58,6 +58,9 @@ def current_user(request: Request) -> User | None:
     """The user behind a request (session cookie or bearer token), or None; cached per request."""
     if hasattr(request.state, "user"):
         return request.state.user
+    if getattr(request.app.state, "public", False):  # the public dashboard knows no users
+        request.state.user = None
+        return None
     store = request.app.state.store
     user = None
     header = request.headers.get("authorization", "")
