@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from workbench import INCIDENTS, KAZAN, MOSCOW, ROSTOV, WEATHER
+from workbench import INCIDENTS, KAZAN, MOSCOW, ROSTOV, WEATHER, add_users, login
 
 from recruitwatch.web.app import create_app
 
@@ -12,7 +12,9 @@ from recruitwatch.web.app import create_app
 @pytest.fixture
 def db_client(store):
     store.save_batch([KAZAN, MOSCOW, ROSTOV, WEATHER], INCIDENTS)
+    add_users(store)
     with TestClient(create_app(store=store)) as c:
+        login(c, "vic")
         yield c
 
 

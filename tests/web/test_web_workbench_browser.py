@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from test_web_browser import ARGS, CHROMIUM
+from workbench import PASSWORD
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,12 @@ def test_dashboard_click_through_to_a_filtered_list(server):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.goto(server + "/")
+        page.goto(server + "/")  # the workbench asks for a login first
+        page.wait_for_url("**/login?next=/")
+        page.fill("#username", "vic")
+        page.fill("#password", PASSWORD)
+        page.click("form.login button")
+        page.wait_for_url(server + "/")
         assert page.locator("svg.map path.region.q5").count() >= 1
         # a tactic bar
         page.click('svg.bars a[href="/incidents?tactic=document_seizure"]')
@@ -67,3 +73,35 @@ def test_dashboard_click_through_to_a_filtered_list(server):
         browser.close()
     assert outside == [], "the pages must not fetch anything from outside"
     assert problems == [], problems  # e.g. a script or style refused by the CSP
+
+
+@pytest.mark.browser
+def test_review_queue_keys_in_chromium(server):
+    """The queue's keys (static/review.js) work under the CSP: n and k move, a accepts, e focuses the edit."""
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.goto(server + "/login?next=/review")
+        page.fill("#username", "ana")
+        page.fill("#password", PASSWORD)
+        page.click("form.login button")
+        page.wait_for_url(server + "/review")
+        assert "3 cases to review" in page.inner_text("nav.queue-bar")
+        page.keyboard.press("n")
+        page.wait_for_url("**/review?i=1")
+        page.keyboard.press("k")
+        page.wait_for_url("**/review?i=0")
+        page.keyboard.press("e")
+        assert page.evaluate("document.activeElement.id") == "edit-value"
+        page.keyboard.press("a")  # typed into the field, not an accept
+        assert page.input_value("#edit-value") == "a"
+        page.evaluate("document.activeElement.blur()")
+        page.keyboard.press("a")
+        page.wait_for_url("**/review?i=0&done=accept")
+        assert "2 cases to review" in page.inner_text("nav.queue-bar")
+        browser.close()
+    assert problems == [], problems

@@ -2,7 +2,31 @@
 
 from __future__ import annotations
 
+import re
+
 from recruitwatch.records import Document, Evidence, Incident
+
+#: One user per role in the test stores, all with PASSWORD.
+USERS = {"ada": "admin", "ana": "analyst", "rev": "reviewer", "vic": "viewer"}
+PASSWORD = "a long test passphrase"
+
+
+def add_users(store) -> None:
+    for name, role in USERS.items():
+        store.add_user(name, PASSWORD, role, actor="tests")
+
+
+def form_token(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, html[:800]
+    return found.group(1)
+
+
+def login(client, name: str, password: str = PASSWORD, next_url: str = "/"):
+    """Log ``client`` in through the login form; returns the POST's response (a 303 when it worked)."""
+    token = form_token(client.get("/login").text)
+    return client.post("/login", data={"username": name, "password": password, "next": next_url,
+                                       "csrf_token": token}, follow_redirects=False)
 
 
 def report(text: str, origin: str, **kwargs) -> Document:

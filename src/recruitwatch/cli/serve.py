@@ -17,6 +17,10 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (127.0.0.1: this computer only)."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     limit: LimitsOption = None,
+    public: bool = typer.Option(False, "--public", help="Serve the read-only public dashboard: published figures "
+                                "only (no login, no incidents, no documents, no write route)."),
+    min_count: int = typer.Option(None, "--min-count", help="With --public: the suppression threshold (default: "
+                                  "$RECRUITWATCH_PUBLIC_MIN_COUNT, else 5); smaller counts show as 'fewer than N'."),
 ) -> None:
     """Run the web app: the workbench (dashboard, incidents, documents, JSON API under /api) over the store,
     and the paper check at /check.
@@ -48,11 +52,29 @@ def serve(
     except StoreError as exc:
         error(str(exc))
         raise typer.Exit(EXIT_FAILED) from None
-    if store is not None:
-        typer.echo(f"Workbench over {store.describe()}: http://{host}:{port}/", err=True)
-    typer.echo(f"Paper check: http://{host}:{port}/check", err=True)
+    if public:
+        if store is None:
+            error("--public needs a store (--db URL): the public dashboard shows its published figures")
+            raise typer.Exit(EXIT_FAILED)
+        from recruitwatch.web.public import create_public_app
+
+        web = create_public_app(store, min_count=min_count, limits=limits)
+        typer.echo(f"Public dashboard over {store.describe()} (counts below {web.state.min_count} suppressed): "
+                   f"http://{host}:{port}/", err=True)
+    else:
+        web = create_app(limits=limits, store=store)
+        if store is not None:
+            typer.echo(f"Workbench over {store.describe()}: http://{host}:{port}/ (log in)", err=True)
+            try:
+                if store.count_users() == 0:
+                    from recruitwatch.accounts import FIRST_RUN_HINT
+
+                    warn(FIRST_RUN_HINT)
+            except StoreError:
+                pass
+        typer.echo(f"Paper check: http://{host}:{port}/check", err=True)
     try:
-        uvicorn.run(create_app(limits=limits, store=store), host=host, port=port, log_level="warning")
+        uvicorn.run(web, host=host, port=port, log_level="warning")
     finally:
         if store is not None:
             store.close()

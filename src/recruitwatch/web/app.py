@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recruitwatch.limits import Limits
-from recruitwatch.web import i18n
-from recruitwatch.web.guard import RequestGuard, app_secret
+from recruitwatch.web import auth, i18n
+from recruitwatch.web.guard import CSRF_COOKIE, RequestGuard, app_secret
 
 HERE = Path(__file__).parent
 
@@ -67,6 +67,7 @@ def create_app(checker=None, limits: Limits | None = None, secret: bytes | None 
     app.state.checker = checker
     app.state.limits = limits
     app.state.secret = secret or app_secret()
+    app.state.throttle = auth.LoginThrottle()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(RequestGuard, max_body=limits.upload_bytes)
 
@@ -81,9 +82,23 @@ def create_app(checker=None, limits: Limits | None = None, secret: bytes | None 
         if asked in i18n.LANGS and request.cookies.get(i18n.COOKIE) != asked:  # remember the workbench language
             response.set_cookie(i18n.COOKIE, asked, max_age=365 * 86400, samesite="lax", httponly=True,
                                 secure=request.url.scheme == "https")
+        user = getattr(request.state, "user", None)
+        if asked in i18n.LANGS and user is not None and user.language != asked:  # a logged-in user's choice is kept
+            try:
+                request.app.state.store.set_language(user.username, asked, actor=user.username)
+            except Exception:
+                pass
+        token = getattr(request.state, "csrf_new", None)
+        if token:  # a page that shows a form (e.g. the nav's logout) made a new CSRF token
+            response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/",
+                                secure=request.url.scheme == "https")
         return response
 
-    from recruitwatch.web.views import api, check, common, dashboard, documents, incidents
+    from recruitwatch.web.views import api, check, common, dashboard, documents, incidents, intake, login, review
+
+    @app.exception_handler(auth.LoginRequired)
+    def login_required(request: Request, exc: auth.LoginRequired):
+        return RedirectResponse(auth.login_url(exc.next_url), status_code=303)
 
     @app.exception_handler(common.NoStore)
     def no_store(request: Request, exc: common.NoStore):
@@ -104,8 +119,12 @@ def create_app(checker=None, limits: Limits | None = None, secret: bytes | None 
     sub.state = app.state  # one store, checker and set of limits for pages and API
     sub.add_exception_handler(common.NoStore, no_store)
     app.mount("/api", sub)
-    app.include_router(dashboard.router)
-    app.include_router(incidents.router)
-    app.include_router(documents.router)
+    viewer = [Depends(auth.require("view"))]  # every workbench page needs a login; the paper check does not
+    app.include_router(login.router)
+    app.include_router(dashboard.router, dependencies=viewer)
+    app.include_router(incidents.router, dependencies=viewer)
+    app.include_router(documents.router, dependencies=viewer)
+    app.include_router(review.router, dependencies=viewer)
+    app.include_router(intake.router, dependencies=viewer)
     app.include_router(check.router)
     return app

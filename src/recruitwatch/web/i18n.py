@@ -4,7 +4,7 @@ The ``.po`` sources are in the repository; each is compiled in memory on first u
 ``write_mo``), so no binary ``.mo`` file is kept. Templates use ``{% trans %}`` and ``_()`` from
 ``jinja2.ext.i18n``; the callables are put into each page's context (:func:`context`), so one
 process serves English and Russian at once. ``?lang=ru`` switches and is remembered in a cookie
-(the lead will make it a per-user setting). The paper check keeps its own six-language texts.
+(for a logged-in user, saved as their setting). The paper check keeps its own six-language texts.
 """
 
 from __future__ import annotations
@@ -45,10 +45,19 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 
 def request_lang(request: Request) -> str:
-    """``?lang=`` if it names a workbench language, else the cookie, else the browser's first known language."""
+    """``?lang=`` if it names a workbench language, else the logged-in user's language, else the
+    cookie, else the browser's first known language."""
     asked = request.query_params.get("lang")
     if asked in LANGS:
         return asked
+    from recruitwatch.web.auth import current_user
+
+    try:
+        user = current_user(request)
+    except Exception:
+        user = None
+    if user is not None and user.language in LANGS:
+        return user.language
     saved = request.cookies.get(COOKIE)
     if saved in LANGS:
         return saved
@@ -90,7 +99,12 @@ def context(request: Request) -> dict:
     lang = request_lang(request)
     t = translations(lang)
     gettext_ = _newstyle(t.gettext)
-    return {"wb_lang": lang, "wb_langs": LANGS, "gettext": gettext_, "_": gettext_,
+    from recruitwatch.accounts import can
+    from recruitwatch.web.auth import csrf_token, current_user
+
+    user = _quiet_user(request, current_user)
+    return {"wb_lang": lang, "wb_langs": LANGS, "gettext": gettext_, "_": gettext_, "current_user": user,
+            "may": lambda action: user is not None and can(user.role, action), "csrf": lambda: csrf_token(request),
             "ngettext": _newstyle_plural(t.ngettext), "lang_url": lambda code: lang_url(request, code)}
 
 
@@ -103,3 +117,10 @@ def lang_url(request: Request, code: str) -> str:
 def gettext_for(lang: str):
     """A plain gettext function for ``lang`` (for texts built in Python, e.g. messages about filters)."""
     return translations(lang).gettext
+
+
+def _quiet_user(request: Request, current_user):
+    try:
+        return current_user(request)
+    except Exception:
+        return None

@@ -9,16 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
+from recruitwatch.accounts import User
+from recruitwatch.errors import RecruitwatchError, StaleEdit
 from recruitwatch.records import Document, Incident
+from recruitwatch.review import EDITABLE_FIELDS
 from recruitwatch.web import filters
+from recruitwatch.web.auth import require
 from recruitwatch.web.views.common import StoreDep, not_found, store_call
 from recruitwatch.web.views.documents import MAX_HITS, document_view
 from recruitwatch.web.views.incidents import _page, documents_of
 
 API_VERSION = "1"
+#: Refusals every authenticated route can answer with.
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no session and no valid API token (`Authorization: Bearer TOKEN`)"},
+    403: {"description": "the user's role may not do this"},
+}
 
 
 class EvidenceOut(BaseModel):
@@ -125,6 +134,30 @@ class Stats(BaseModel):
     breakdowns: dict[str, list[tuple[str, int]]]
 
 
+class DecisionIn(BaseModel):
+    note: str | None = Field(None, description="why; kept in the audit trail")
+    expected_version: int | None = Field(None, description="the incident's `version` as read; 409 if it changed since")
+
+
+class EditIn(BaseModel):
+    field: str = Field(description="one of " + ", ".join(EDITABLE_FIELDS))
+    value: str = Field(description="codes or names; several separated by commas; '-' clears")
+    evidence: str | None = Field(None, description="the source's words supporting the value, quoted exactly")
+    expected_version: int | None = None
+
+
+class MergeIn(BaseModel):
+    other: str = Field(description="id (or unambiguous prefix) of the incident of the same case")
+
+
+class MergeOut(BaseModel):
+    case_id: str
+
+
+class SplitOut(BaseModel):
+    case_ids: list[str]
+
+
 class Problem(BaseModel):
     param: str
     value: str
@@ -152,10 +185,15 @@ def document_out(doc: Document, *, text: bool = True) -> DocumentOut:
 
 def create_api() -> FastAPI:
     api = FastAPI(title="recruitwatch API", version=API_VERSION, openapi_url="/openapi.json", docs_url=None,
-                  redoc_url=None, description="Incidents, documents and figures of a recruitwatch store. "
-                  "Read-only for now; review actions and per-user tokens come with accounts.")
+                  redoc_url=None, description="Incidents, documents and figures of a recruitwatch store, and "
+                  "reviewers' actions on incidents. Authenticate with `Authorization: Bearer TOKEN` (a token "
+                  "from `recruitwatch users token NAME`) or a workbench session; reading needs the role "
+                  "viewer or up, verify/dispute/reject/accept reviewer or up, edit/merge/split analyst or up. "
+                  "`/check` (the paper check) needs no account.")
+    view = [Depends(require("view"))]
 
-    @api.get("/incidents", response_model=IncidentPage, responses={422: {"model": list[Problem]}})
+    @api.get("/incidents", response_model=IncidentPage, dependencies=view,
+             responses={**AUTH_RESPONSES, 422: {"model": list[Problem]}})
     def list_incidents(
         request: Request, store: StoreDep,
         q: str | None = Query(None, description="full-text search over evidence, summary and codes"),
@@ -176,7 +214,8 @@ def create_api() -> FastAPI:
         return IncidentPage(total=total, page=query.page, per_page=query.per_page, filter=query.facets,
                             incidents=[incident_out(i, docs.get(i.document_id)) for i in found])
 
-    @api.get("/incidents/{incident_id}", response_model=CaseOut)
+    @api.get("/incidents/{incident_id}", response_model=CaseOut, dependencies=view,
+             responses={**AUTH_RESPONSES})
     def get_incident(incident_id: str, store: StoreDep) -> CaseOut:
         case = store_call(store.get_case, incident_id)
         if case is None:
@@ -192,13 +231,15 @@ def create_api() -> FastAPI:
             links=[link.to_dict() for link in case.links],
         )
 
-    @api.get("/documents", response_model=DocumentSearch)
+    @api.get("/documents", response_model=DocumentSearch, dependencies=view,
+             responses={**AUTH_RESPONSES})
     def search_documents(store: StoreDep, q: str = Query(..., min_length=1), limit: int = Query(20, ge=1, le=MAX_HITS)):
         hits = store_call(store.search_documents, q, limit=limit)
         return DocumentSearch(query=q, hits=[DocumentHit(document=document_out(h.document, text=False), snippet=h.snippet,
                                                          rank=h.rank) for h in hits])
 
-    @api.get("/documents/{document_id}", response_model=DocumentDetail)
+    @api.get("/documents/{document_id}", response_model=DocumentDetail, dependencies=view,
+             responses={**AUTH_RESPONSES})
     def get_document(document_id: str, store: StoreDep) -> DocumentDetail:
         doc, group, incidents = document_view(store, document_id)
         origins = [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in o.items()} for o in group.origins]
@@ -206,12 +247,80 @@ def create_api() -> FastAPI:
                               group=[document_out(d, text=False) for d in group.members], origins=origins,
                               incidents=[incident_out(i, doc) for i in incidents])
 
-    @api.get("/stats", response_model=Stats)
+    @api.get("/stats", response_model=Stats, dependencies=view,
+             responses={**AUTH_RESPONSES})
     def stats(store: StoreDep) -> Stats:
         figures = store_call(store.stats)
         breakdowns = {by: store_call(store.incident_breakdown, by)
                       for by in ("month", "place", "nationality", "tactic", "actor", "outcome", "verification")}
         return Stats(**figures, breakdowns=breakdowns)
+
+    write_responses = {**AUTH_RESPONSES, 400: {"description": "an invalid value, evidence not in the sources, "
+                                                                 "an unknown incident"},
+                       409: {"description": "the incident changed since `expected_version`; read it again"}}
+
+    def writer(action: str):
+        """The user, when allowed ``action``; a browser session (no token) must send JSON, which another
+        site's form cannot, so a session cookie alone cannot be used for a cross-site write."""
+        from recruitwatch.web.views.review import ACTIONS
+
+        role_check = require(ACTIONS[action])
+
+        def dependency(request: Request) -> User:
+            user = role_check(request)
+            if not request.headers.get("authorization", "").lower().startswith("bearer ") and \
+                    request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+                raise HTTPException(415, "Send the body as application/json.")
+            return user
+
+        return dependency
+
+    def act(store, incident_id: str, action: str, user: User, **kwargs):
+        from recruitwatch.web.views.review import perform
+
+        try:
+            outcome = perform(store, incident_id, action, user, **kwargs)
+        except StaleEdit as exc:
+            raise HTTPException(409, str(exc)) from exc
+        except RecruitwatchError as exc:
+            raise HTTPException(400, str(exc)) from exc
+        api.state.figures.clear()
+        return outcome
+
+    def decision_route(action: str):
+        def decide(incident_id: str, body: DecisionIn, store: StoreDep,
+                   user: User = Depends(writer(action))) -> IncidentOut:
+            outcome = act(store, incident_id, action, user, note=body.note, version=body.expected_version)
+            return incident_out(outcome.result)
+
+        decide.__name__ = f"{action}_incident"
+        decide.__doc__ = {"verify": "Mark the case verified (reviewer or up).",
+                          "dispute": "Mark the case disputed (reviewer or up).",
+                          "reject": "Mark the case rejected: not an incident (reviewer or up).",
+                          "accept": "Accept the machine's values as they are (reviewer or up)."}[action]
+        api.post(f"/incidents/{{incident_id}}/{action}", response_model=IncidentOut, responses=write_responses)(decide)
+
+    for name in ("verify", "dispute", "reject", "accept"):
+        decision_route(name)
+
+    @api.post("/incidents/{incident_id}/edit", response_model=IncidentOut, responses=write_responses)
+    def edit_incident(incident_id: str, body: EditIn, store: StoreDep,
+                      user: User = Depends(writer("edit"))) -> IncidentOut:
+        """Set a field, with the evidence for it (analyst or up)."""
+        outcome = act(store, incident_id, "edit", user, field=body.field, value=body.value, evidence=body.evidence,
+                      version=body.expected_version)
+        return incident_out(outcome.result)
+
+    @api.post("/incidents/{incident_id}/merge", response_model=MergeOut, responses=write_responses)
+    def merge_incidents(incident_id: str, body: MergeIn, store: StoreDep,
+                        user: User = Depends(writer("merge"))) -> MergeOut:
+        """Decide that two incidents are one case (analyst or up). Returns the case id."""
+        return MergeOut(case_id=act(store, incident_id, "merge", user, other=body.other).result)
+
+    @api.post("/incidents/{incident_id}/split", response_model=SplitOut, responses=write_responses)
+    def split_incident(incident_id: str, store: StoreDep, user: User = Depends(writer("split"))) -> SplitOut:
+        """Decide that an incident is not the case it was linked into (analyst or up)."""
+        return SplitOut(case_ids=list(act(store, incident_id, "split", user).result))
 
     @api.post("/check")
     def check(request: Request, files: list[UploadFile] = File(...), lang: str = Form("en"), country: str = Form("")):

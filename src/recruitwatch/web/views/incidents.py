@@ -14,7 +14,7 @@ from recruitwatch.records import Document, Incident
 from recruitwatch.store import Store
 from recruitwatch.taxonomy import ACTORS, OUTCOMES, STATUSES, TACTICS
 from recruitwatch.web import filters, present
-from recruitwatch.web.views.common import LangDep, StoreDep, not_found, render, store_call
+from recruitwatch.web.views.common import LangDep, StoreDep, render, store_call
 
 router = APIRouter()
 EXPORT_BATCH = 500
@@ -141,12 +141,6 @@ def incidents_json(request: Request, store: StoreDep) -> StreamingResponse:
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse, include_in_schema=False)
 def incident_detail(request: Request, incident_id: str, store: StoreDep, lang: LangDep) -> HTMLResponse:
-    incident = store_call(store.get_incident, incident_id)
-    if incident is None:
-        raise not_found("incident", incident_id)
-    case = store_call(store.get_case, incident.id)
-    ids = {incident.document_id} | {e.document_id for e in incident.evidence if e.document_id}
-    docs = {d: store.get_document(d) for d in ids}
-    return render(request, "incident.html", lang, incident=incident, case=case,
-                  fields=present.field_views(incident, lang), sources=present.sources_text(incident, docs),
-                  document=docs.get(incident.document_id))
+    from recruitwatch.web.views.review import incident_page
+
+    return incident_page(request, store, lang, incident_id)
