@@ -1,4 +1,4 @@
-"""Migration 0006: partial indexes of canonical incidents (SQLite and PostgreSQL)."""
+"""Migration 0006: partial indexes of canonical incidents (SQLite; nothing on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def test_an_0005_store_upgrades_to_0006_with_the_same_answers(store, sample):
         command.downgrade(config, "0005")
     assert store.schema_version() == "0005" and not CASE_INDEXES & _indexes(store)
     store.init()
-    assert store.is_initialised() and CASE_INDEXES <= _indexes(store)
+    assert store.is_initialised() and (CASE_INDEXES <= _indexes(store)) == (store.dialect == "sqlite")
     after = ([i.id for i in store.list_incidents()], store.count_incidents(), store.incident_breakdown("tactic"),
              store.incident_breakdown("status"), store.count_incidents(IncidentFilter(place="RU")))
     assert after == before

@@ -30,7 +30,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -112,12 +111,9 @@ incidents = Table(
     Index("ix_incidents_outcome", "outcome"),
     Index("ix_incidents_confidence", "confidence"),
     Index("ix_incidents_verification", "verification"),
-    # Cases only (migration 0006): the list order, and the filtered/grouped columns (counts and breakdowns
-    # read the index, not the rows). On PostgreSQL the first is (date_start DESC NULLS LAST, pk DESC).
-    Index("ix_incidents_cases_date_start", "date_start", "pk", sqlite_where=text("id = case_id"),
-          postgresql_where=text("id = case_id")),
-    Index("ix_incidents_cases", "id", "case_id", "date", "date_start", "date_end", "status", "outcome", "verification",
-          "confidence", sqlite_where=text("id = case_id"), postgresql_where=text("id = case_id")),
+    # SQLite also has two partial indexes of cases (WHERE id = case_id; migration 0006, SQLite only):
+    # ix_incidents_cases_date_start (date_start, pk) and ix_incidents_cases (id, case_id, date, date_start,
+    # date_end, status, outcome, verification, confidence).
 )
 
 # One row per code of an incident's list fields: field is place | nationality | actor | tactic.
