@@ -131,7 +131,8 @@ def run(url: str, args) -> None:
     print(f"{store.describe()}: {stats['documents']} documents, {stats['incident_reports']} incidents "
           f"({stats['incidents']} cases)")
     searches = {kind: [lambda q=q: store.search_documents(q) for q in qs] for kind, qs in SEARCHES.items()}
-    report("search (20 hits)", searches, args.repeat)
+    if not args.no_search:
+        report("search (20 hits)", searches, args.repeat)
     filters = {
         "no filter": IncidentFilter(),
         "place RU-MOW": IncidentFilter(place="RU-MOW"),
@@ -171,6 +172,7 @@ def main() -> None:
     parser.add_argument("--dir", default="/tmp/recruitwatch-scale", help="where the SQLite stores are kept")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL too")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--no-search", action="store_true", help="incidents only")
     parser.add_argument("--no-fill", action="store_true", help="measure the store as it is (a fill cut short)")
     args = parser.parse_args()
     urls = []
