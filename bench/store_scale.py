@@ -28,10 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from store_search import make_text  # noqa: E402
+from store_search import make_text
 
-from recruitwatch.records import Document, Incident  # noqa: E402
-from recruitwatch.store import IncidentFilter, open_store  # noqa: E402
+from recruitwatch.records import Document, Incident
+from recruitwatch.store import IncidentFilter, open_store
 
 SEARCHES = {
     "common word": ["мигрант", "военкомат", "контракт"],
