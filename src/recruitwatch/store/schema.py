@@ -111,6 +111,9 @@ incidents = Table(
     Index("ix_incidents_outcome", "outcome"),
     Index("ix_incidents_confidence", "confidence"),
     Index("ix_incidents_verification", "verification"),
+    # SQLite also has two partial indexes of cases (WHERE id = case_id; migration 0006, SQLite only):
+    # ix_incidents_cases_date_start (date_start, pk) and ix_incidents_cases (id, case_id, date, date_start,
+    # date_end, status, outcome, verification, confidence).
 )
 
 # One row per code of an incident's list fields: field is place | nationality | actor | tactic.
