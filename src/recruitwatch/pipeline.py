@@ -394,7 +394,7 @@ def run_ingest(
     store_url = getattr(store, "url_for_workers", None)
     with Analyser(workers, safe=True, store_url=store_url() if store_url and workers > 1 else None) as analyser:
         if analyser.workers > 1:
-            entries: Iterable = _pool_entries(analyser, items, progress)
+            entries: Iterable = _pool_entries(analyser, items, progress, batch_size)
         else:
             entries = _local_entries(items, progress)
         _store_batches(entries, store, batch_size, progress, summary)
@@ -427,9 +427,9 @@ def _local_entries(items, progress: _Progress) -> Iterator:
 #: documents, so what a task holds stays bounded. Bigger files (JSONL, CSV, WARC...), feeds and
 #: document streams are read by the writer, and their documents go to the workers in chunks.
 WORKER_READ_BYTES = 1 << 20
-_FILES_PER_TASK = 4
-_DOCUMENTS_PER_TASK = 8
-_TASKS_PER_WORKER = 8  # in flight: enough to keep the workers busy while the writer commits
+_FILES_PER_TASK = 16
+_DOCUMENTS_PER_TASK = 16
+_BATCHES_AHEAD = 4  # documents in flight: enough for the workers to stay busy while the writer commits
 
 
 def _worker_reads(source: SourceInput) -> bool:
@@ -473,13 +473,14 @@ def _tasks(items) -> Iterator[tuple[list[str], tuple[str, list]]]:
         yield [f.label for f in files], ("files", [f.read for f in files])
 
 
-def _pool_entries(analyser: Analyser, items, progress: _Progress) -> Iterator:
+def _pool_entries(analyser: Analyser, items, progress: _Progress, batch_size: int) -> Iterator:
     """The entries of ``items`` in input order, read and analysed by the pool, with a bounded
     number of tasks in flight; inputs are announced to ``progress`` as their results arrive."""
     from collections import deque
 
     pending: deque = deque()
-    limit = analyser.workers * _TASKS_PER_WORKER
+    # Bounded: about _BATCHES_AHEAD batches of documents (or files) read and analysed ahead of the writer.
+    limit = max(2 * analyser.workers, -(-_BATCHES_AHEAD * batch_size // min(_FILES_PER_TASK, _DOCUMENTS_PER_TASK)))
 
     def collect(labels: list[str], future) -> Iterator:
         labels = list(labels)

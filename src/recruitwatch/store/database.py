@@ -265,13 +265,14 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, AuditSto
         # Lemmatise before taking the write lock, and only what is probably new (a re-run skips it).
         known = self.known_document_ids(by_id) if docs else set()
         prepared = prepared or {}
-        doc_terms, inc_terms, keys = {}, {}, {}
+        doc_terms, inc_terms, keys, bands = {}, {}, {}, {}
         for d in docs:
             ready = prepared.get(d.id)
             if ready is not None:
                 doc_terms[d.id] = ready[0]
                 inc_terms.update(ready[1])
                 keys.update(ready[2])
+                bands[d.id] = ready[3]
             elif d.id not in known:
                 doc_terms[d.id] = document_terms(d.title, d.text)
         for i in incs:
@@ -300,7 +301,7 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, AuditSto
                 new_incs = self._insert_incidents(conn, incs, keys, now, inc_terms)
             if link:
                 stored_docs = [(pk, by_id[i]) for pk, i in new_docs]
-                changed = self._link_documents(conn, stored_docs) if stored_docs else set()
+                changed = self._link_documents(conn, stored_docs, bands) if stored_docs else set()
                 fresh_incs = [inc_by_id[i] for _, i in new_incs]
                 if fresh_incs or changed:
                     self._link_incidents(conn, fresh_incs, {i.id: keys[i.id] for i in fresh_incs}, changed)
@@ -574,13 +575,15 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, AuditSto
             return [(str(k), int(c)) for k, c in conn.execute(stmt).all()]
 
 
-def prepare_terms(document: Document, incidents: list[Incident]) -> tuple[str, dict[str, str], dict]:
-    """What :meth:`Store.save_batch` computes for a new document before it writes (its index terms,
-    its incidents' index terms and link keys), computed ahead, in a worker process."""
+def prepare_terms(document: Document, incidents: list[Incident]) -> tuple[str, dict[str, str], dict, list[int]]:
+    """What :meth:`Store.save_batch` computes for a new document (its index terms, its incidents'
+    index terms and link keys, its near-duplicate band keys), computed ahead, in a worker process."""
+    from recruitwatch.link.documents import band_keys, shingles
     from recruitwatch.link.features import incident_keys
 
     return (document_terms(document.title, document.text), {i.id: incident_terms(i) for i in incidents},
-            {i.id: incident_keys(i, document.text, document.published) for i in incidents})
+            {i.id: incident_keys(i, document.text, document.published) for i in incidents},
+            band_keys(frozenset(shingles(document.text))))
 
 
 def incident_terms(incident: Incident) -> str:
