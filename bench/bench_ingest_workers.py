@@ -54,7 +54,8 @@ def main() -> None:
             for workers in ((1, 2) if round_ % 2 == 0 else (2, 1)):
                 if args.db_url:
                     db = args.db_url
-                    from sqlalchemy import create_engine, text as sql
+                    from sqlalchemy import create_engine
+                    from sqlalchemy import text as sql
 
                     engine = create_engine(db)
                     with engine.begin() as conn:

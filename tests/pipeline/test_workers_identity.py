@@ -18,7 +18,7 @@ from recruitwatch.pipeline import WORKER_READ_BYTES, plan_sources, run_ingest
 from recruitwatch.store import open_store
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
-from newsgen import stream  # noqa: E402
+from newsgen import stream
 
 RELEVANT = ("Police officers raided a hostel for migrant workers from Tajikistan in Podolsk on {day} March 2023 "
             "and took {n} men to the military enlistment office, where they were pressed to sign contracts "
