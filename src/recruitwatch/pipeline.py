@@ -71,7 +71,10 @@ def _analyse_one(document: Document, learned: bool = True) -> tuple[Document, li
     return document, (extract(document, text_analysis, learned) if document.relevant else [])
 
 
-def _init_worker(parent: int) -> None:
+_worker_store = None  # in a worker process: the store, opened again, to skip documents already stored
+
+
+def _init_worker(parent: int, store_url: str | None = None) -> None:
     # One OCR/BLAS thread per worker process: the pool provides the parallelism.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -82,6 +85,14 @@ def _init_worker(parent: int) -> None:
     # simply end it.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(parent)
+    global _worker_store
+    if store_url is not None:
+        from recruitwatch.store import open_store
+
+        try:
+            _worker_store = open_store(store_url)
+        except Exception:  # only an optimisation: the writer checks again
+            _worker_store = None
 
 
 def die_with_parent(parent: int) -> None:
@@ -133,16 +144,17 @@ class Analyser:
     ``safe=True``: a document whose analysis fails comes back as a ReadFailure instead of raising.
     """
 
-    def __init__(self, workers: int = 1, learned: bool = True, *, safe: bool = False):
+    def __init__(self, workers: int = 1, learned: bool = True, *, safe: bool = False, store_url: str | None = None):
         self.workers = max(1, workers)
         function = analyse_or_fail if safe else analyse
         self._analyse = function if learned else partial(function, learned=False)
         self._pool: ProcessPoolExecutor | None = None
+        self._store_url = store_url
 
     def __enter__(self) -> Analyser:
         if self.workers > 1:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
-                                             initargs=(os.getpid(),))
+                                             initargs=(os.getpid(), self._store_url))
         return self
 
     def __exit__(self, exc_type, *exc: object) -> None:
@@ -159,6 +171,11 @@ class Analyser:
             return map(self._analyse, documents)
         chunk = max(1, len(documents) // (self.workers * 4))
         return self._pool.map(self._analyse, documents, chunksize=chunk)
+
+    def submit(self, function: Callable, *args):
+        """Run ``function(*args)`` in the pool; a future."""
+        assert self._pool is not None, "submit needs a pool (workers > 1)"
+        return self._pool.submit(function, *args)
 
     def map(self, documents: list[Document]) -> list[Analysis]:
         return list(self.imap(documents))
@@ -359,65 +376,220 @@ def run_ingest(
     iterable of documents and read failures (the total is unknown). ``on_progress`` gets an
     :class:`IngestProgress` snapshot at the start, when an input is opened, as each document is
     done and at the end.
+
+    With ``workers > 1`` the stages run side by side: the worker processes read their own files
+    (the small ones; bigger files, feeds and streams are read here and their documents sent in
+    chunks), skip what is already stored, screen, extract and compute the index terms, while this
+    process, the writer, stores one batch after the other. At most a few tasks per worker are in
+    flight, so memory stays bounded. Batches are cut exactly as with one worker, so the stored
+    result is the same.
     """
     summary = IngestSummary()
     if isinstance(items, SourcePlan):
         summary.skipped.extend(items.skipped)
         progress = _Progress(on_progress, len(items))
-        entries: Iterable[_Entry] = _entries(items, progress)
     else:
         progress = _Progress(on_progress, None)
-        entries = items
     progress.emit()
-    with Analyser(workers, safe=True) as analyser:
-        for batch in _batches(entries, batch_size):
-            documents: dict[str, Document] = {}
-            copies: list[Document] = []  # the same content found again (another path, name, URL)
-            failures: list[ReadFailure] = []
-            order: list[str | None] = []  # a document id per document, None per end of input
-            for entry in batch:
-                if entry is _END:
-                    order.append(None)
-                elif isinstance(entry, ReadFailure):
-                    failures.append(entry)
-                else:
-                    order.append(entry.id)
-                    if documents.setdefault(entry.id, entry) is not entry:  # the same material twice in one batch
-                        copies.append(entry)
-            read = len(order) - order.count(None)
-            if not documents and not failures:  # only ends of inputs that gave nothing
-                progress.advance(files=len(order))
-                continue
-            known = store.known_document_ids(documents)
-            fresh = [d for i, d in documents.items() if i not in known]
-            summary.read += read
-            summary.known += read - len(fresh)
-            # An input is done once every fresh document before its end marker is analysed.
-            ends_now, ends_after = _ends(order, {d.id for d in fresh}, len(fresh))
-            progress.advance(files=ends_now, documents=read - len(fresh), failed=len(failures))
-            analyses: list[Analysis] = []
-            if fresh:
-                progress.at("analysing")
-            for index, analysis in enumerate(analyser.imap(fresh)):
-                if isinstance(analysis, ReadFailure):
-                    failures.append(analysis)
-                    progress.advance(files=ends_after[index], documents=1, failed=1)
-                    continue
-                progress.advance(files=ends_after[index], documents=1)
-                analyses.append(analysis)
-            progress.at("storing")
-            # Linking (near-duplicate groups, cases, corroboration) happens inside the batch's transaction.
-            copies += [d for i, d in documents.items() if i in known]
-            incidents = [i for a in analyses for i in a.incidents]
-            result = store.save_batch([a.document for a in analyses], incidents, failures, origins=copies)
-            progress.at("reading")
-            summary.new += result.new_documents
-            summary.known += result.known_documents
-            summary.relevant += sum(1 for a in analyses if a.document.relevant)
-            summary.incidents += result.new_incidents
-            summary.failures.extend(failures)
+    store_url = getattr(store, "url_for_workers", None)
+    with Analyser(workers, safe=True, store_url=store_url() if store_url and workers > 1 else None) as analyser:
+        if analyser.workers > 1:
+            entries: Iterable = _pool_entries(analyser, items, progress, batch_size)
+        else:
+            entries = _local_entries(items, progress)
+        _store_batches(entries, store, batch_size, progress, summary)
     progress.at("done")
     return summary
+
+
+class _Read:
+    """A document read, with its analysis when a worker made it (``result``: an Analysis or a
+    ReadFailure; ``None``: not analysed yet) and, for an Analysis, the terms the writer needs."""
+
+    __slots__ = ("id", "document", "result", "prepared")
+
+    def __init__(self, id: str, document: Document | None, result: Analysis | ReadFailure | None = None,
+                 prepared: tuple | None = None):
+        self.id, self.document, self.result, self.prepared = id, document, result, prepared
+
+    @property
+    def doc(self) -> Document:
+        return self.result.document if self.document is None else self.document  # type: ignore[union-attr]
+
+
+def _local_entries(items, progress: _Progress) -> Iterator:
+    entries = _entries(items, progress) if isinstance(items, SourcePlan) else items
+    for entry in entries:
+        yield _Read(entry.id, entry) if isinstance(entry, Document) else entry
+
+
+#: Files up to this size are read by the worker processes themselves: a small file holds few
+#: documents, so what a task holds stays bounded. Bigger files (JSONL, CSV, WARC...), feeds and
+#: document streams are read by the writer, and their documents go to the workers in chunks.
+WORKER_READ_BYTES = 1 << 20
+_FILES_PER_TASK = 16
+_DOCUMENTS_PER_TASK = 16
+_BATCHES_AHEAD = 4  # documents in flight: enough for the workers to stay busy while the writer commits
+
+
+def _worker_reads(source: SourceInput) -> bool:
+    if "://" in source.label:
+        return False
+    try:
+        info = os.stat(source.label)
+    except OSError:
+        return False  # read here: the failure is reported as before
+    import stat
+
+    return stat.S_ISREG(info.st_mode) and info.st_size <= WORKER_READ_BYTES
+
+
+def _tasks(items) -> Iterator[tuple[list[str], tuple[str, list]]]:
+    """Tasks for the workers, in input order, each with the labels of the inputs it opens."""
+    if not isinstance(items, SourcePlan):
+        for chunk in batched(items, _DOCUMENTS_PER_TASK):
+            yield [], ("items", chunk)
+        return
+    files: list[SourceInput] = []
+    for source in items.inputs:
+        if _worker_reads(source):
+            files.append(source)
+            if len(files) >= _FILES_PER_TASK:
+                yield [f.label for f in files], ("files", [f.read for f in files])
+                files = []
+            continue
+        if files:
+            yield [f.label for f in files], ("files", [f.read for f in files])
+            files = []
+        labels, chunk = [source.label], []
+        for item in source.read():
+            chunk.append(item)
+            if len(chunk) >= _DOCUMENTS_PER_TASK:
+                yield labels, ("items", chunk)
+                labels, chunk = [], []
+        chunk.append(None)  # the end of this input
+        yield labels, ("items", chunk)
+    if files:
+        yield [f.label for f in files], ("files", [f.read for f in files])
+
+
+def _pool_entries(analyser: Analyser, items, progress: _Progress, batch_size: int) -> Iterator:
+    """The entries of ``items`` in input order, read and analysed by the pool, with a bounded
+    number of tasks in flight; inputs are announced to ``progress`` as their results arrive."""
+    from collections import deque
+
+    pending: deque = deque()
+    # Bounded: about _BATCHES_AHEAD batches of documents (or files) read and analysed ahead of the writer.
+    limit = max(2 * analyser.workers, -(-_BATCHES_AHEAD * batch_size // min(_FILES_PER_TASK, _DOCUMENTS_PER_TASK)))
+
+    def collect(labels: list[str], future) -> Iterator:
+        labels = list(labels)
+        if labels:
+            progress.at("reading", labels.pop(0))
+        for item in future.result():
+            if item is None:
+                yield _END
+                if labels:
+                    progress.at("reading", labels.pop(0))
+            else:
+                yield item
+
+    for labels, task in _tasks(items):
+        pending.append((labels, analyser.submit(_read_and_analyse, task)))
+        while len(pending) >= limit:
+            yield from collect(*pending.popleft())
+    while pending:
+        yield from collect(*pending.popleft())
+
+
+def _read_and_analyse(task: tuple[str, list]) -> list:
+    """In a worker: read the task's files (or take its items), skip the documents already stored,
+    analyse the others and prepare their index terms. ``None`` marks the end of an input."""
+    from recruitwatch.store.database import prepare_terms
+
+    kind, payload = task
+    if kind == "files":
+        items: list = []
+        for read in payload:
+            items.extend(read())
+            items.append(None)
+    else:
+        items = payload
+    known: set[str] = set()
+    if _worker_store is not None:
+        try:
+            known = _worker_store.known_document_ids({x.id for x in items if isinstance(x, Document)})
+        except Exception:  # only saves work: the writer checks again
+            known = set()
+    out: list = []
+    for item in items:
+        if not isinstance(item, Document):
+            out.append(item)
+        elif item.id in known:
+            out.append(_Read(item.id, item))
+        else:
+            known.add(item.id)  # a second copy in this task is not analysed again
+            result = analyse_or_fail(item)
+            if isinstance(result, Analysis):
+                out.append(_Read(item.id, None, result, prepare_terms(result.document, result.incidents)))
+            else:
+                out.append(_Read(item.id, item, result))
+    return out
+
+
+def _store_batches(entries: Iterable, store, batch_size: int, progress: _Progress, summary: IngestSummary) -> None:
+    for batch in _batches(entries, batch_size):
+        documents: dict[str, _Read] = {}
+        copies: list[Document] = []  # the same content found again (another path, name, URL)
+        failures: list[ReadFailure] = []
+        order: list[str | None] = []  # a document id per document, None per end of input
+        for entry in batch:
+            if entry is _END:
+                order.append(None)
+            elif isinstance(entry, ReadFailure):
+                failures.append(entry)
+            else:
+                order.append(entry.id)
+                if documents.setdefault(entry.id, entry) is not entry:  # the same material twice in one batch
+                    copies.append(entry.doc)
+        read = len(order) - order.count(None)
+        if not documents and not failures:  # only ends of inputs that gave nothing
+            progress.advance(files=len(order))
+            continue
+        known = store.known_document_ids(documents)
+        fresh = [d for i, d in documents.items() if i not in known]
+        summary.read += read
+        summary.known += read - len(fresh)
+        # An input is done once every fresh document before its end marker is analysed.
+        ends_now, ends_after = _ends(order, {d.id for d in fresh}, len(fresh))
+        progress.advance(files=ends_now, documents=read - len(fresh), failed=len(failures))
+        analyses: list[Analysis] = []
+        prepared: dict[str, tuple] = {}
+        if fresh:
+            progress.at("analysing")
+        for index, entry in enumerate(fresh):
+            # Analysed here with one worker; a worker's document found stored (or a copy) comes unanalysed.
+            analysis = entry.result if entry.result is not None else analyse_or_fail(entry.document)
+            if isinstance(analysis, ReadFailure):
+                failures.append(analysis)
+                progress.advance(files=ends_after[index], documents=1, failed=1)
+                continue
+            progress.advance(files=ends_after[index], documents=1)
+            analyses.append(analysis)
+            if entry.prepared is not None:
+                prepared[analysis.document.id] = entry.prepared
+        progress.at("storing")
+        # Linking (near-duplicate groups, cases, corroboration) happens inside the batch's transaction.
+        copies += [d.doc for i, d in documents.items() if i in known]
+        incidents = [i for a in analyses for i in a.incidents]
+        result = store.save_batch([a.document for a in analyses], incidents, failures, origins=copies,
+                                  prepared=prepared)
+        progress.at("reading")
+        summary.new += result.new_documents
+        summary.known += result.known_documents
+        summary.relevant += sum(1 for a in analyses if a.document.relevant)
+        summary.incidents += result.new_incidents
+        summary.failures.extend(failures)
 
 
 def _ends(order: list[str | None], fresh: set[str], count: int) -> tuple[int, list[int]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -99,6 +99,12 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, AuditSto
     def describe(self) -> str:
         """Where the store is, without the password."""
         return describe_url(self._url)
+
+    def url_for_workers(self) -> str | None:
+        """The URL that opens this store again in a worker process (``None`` for an in-memory database)."""
+        if self.dialect == "sqlite" and self._url.database in (None, "", ":memory:"):
+            return None
+        return self._url.render_as_string(hide_password=False)
 
     @property
     def engine(self):
@@ -230,6 +236,7 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, AuditSto
         origins: Iterable[Document] = (),
         link: bool = True,
         actor: str | None = None,
+        prepared: Mapping[str, tuple] | None = None,
     ) -> BatchResult:
         """Save documents, their incidents (with codes and evidence) and read failures in ONE transaction.
 
@@ -242,6 +249,10 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, AuditSto
         docs/linking.md). A batch that stores anything writes one ``ingest`` entry (by ``actor``) to the
         audit log, in the same transaction (``actor`` default: the operating-system user). An error
         rolls the whole batch back.
+
+        ``prepared`` (by document id) holds what a worker process already computed for a document
+        (see :func:`prepare_terms`): its index terms, and its incidents' index terms and link keys.
+        What is missing is computed here; the result is the same either way.
         """
         from recruitwatch.link.features import incident_keys
 
@@ -253,12 +264,23 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, AuditSto
         inc_by_id = {i.id: i for i in incs}
         # Lemmatise before taking the write lock, and only what is probably new (a re-run skips it).
         known = self.known_document_ids(by_id) if docs else set()
-        doc_terms = {d.id: document_terms(d.title, d.text) for d in docs if d.id not in known}
-        inc_terms = {i.id: incident_terms(i) for i in incs}
-        keys = {}
+        prepared = prepared or {}
+        doc_terms, inc_terms, keys, bands = {}, {}, {}, {}
+        for d in docs:
+            ready = prepared.get(d.id)
+            if ready is not None:
+                doc_terms[d.id] = ready[0]
+                inc_terms.update(ready[1])
+                keys.update(ready[2])
+                bands[d.id] = ready[3]
+            elif d.id not in known:
+                doc_terms[d.id] = document_terms(d.title, d.text)
         for i in incs:
-            doc = by_id.get(i.document_id)
-            keys[i.id] = incident_keys(i, doc.text if doc else "", doc.published if doc else None)
+            if i.id not in inc_terms:
+                inc_terms[i.id] = incident_terms(i)
+            if i.id not in keys:
+                doc = by_id.get(i.document_id)
+                keys[i.id] = incident_keys(i, doc.text if doc else "", doc.published if doc else None)
         with self._connect(write=True) as conn:
             new_docs: list[tuple[int, str]] = []
             if docs:
@@ -279,7 +301,7 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, AuditSto
                 new_incs = self._insert_incidents(conn, incs, keys, now, inc_terms)
             if link:
                 stored_docs = [(pk, by_id[i]) for pk, i in new_docs]
-                changed = self._link_documents(conn, stored_docs) if stored_docs else set()
+                changed = self._link_documents(conn, stored_docs, bands) if stored_docs else set()
                 fresh_incs = [inc_by_id[i] for _, i in new_incs]
                 if fresh_incs or changed:
                     self._link_incidents(conn, fresh_incs, {i.id: keys[i.id] for i in fresh_incs}, changed)
@@ -551,6 +573,17 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, AuditSto
         stmt = stmt.order_by(key) if by in ("month", "year") else stmt.order_by(n.desc(), key)
         with self._connect() as conn:
             return [(str(k), int(c)) for k, c in conn.execute(stmt).all()]
+
+
+def prepare_terms(document: Document, incidents: list[Incident]) -> tuple[str, dict[str, str], dict, list[int]]:
+    """What :meth:`Store.save_batch` computes for a new document (its index terms, its incidents'
+    index terms and link keys, its near-duplicate band keys), computed ahead, in a worker process."""
+    from recruitwatch.link.documents import band_keys, shingles
+    from recruitwatch.link.features import incident_keys
+
+    return (document_terms(document.title, document.text), {i.id: incident_terms(i) for i in incidents},
+            {i.id: incident_keys(i, document.text, document.published) for i in incidents},
+            band_keys(frozenset(shingles(document.text))))
 
 
 def incident_terms(incident: Incident) -> str:

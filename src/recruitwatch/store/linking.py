@@ -10,7 +10,7 @@ transaction of the batch that changed them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +21,7 @@ from sqlalchemy import text as text_
 from recruitwatch.accounts import system_user
 from recruitwatch.errors import StoreError
 from recruitwatch.link import cases as C
-from recruitwatch.link.documents import band_keys, components, near_duplicate, stamp
+from recruitwatch.link.documents import DocumentStamp, band_keys, components, near_duplicate, stamp
 from recruitwatch.link.features import LinkKeys, incident_keys
 from recruitwatch.link.match import Match, blocks, match
 from recruitwatch.records import Document, Incident
@@ -133,37 +133,53 @@ class LinkingStore:
 
     # -- near-duplicate documents ------------------------------------------------------------
 
-    def _link_documents(self, conn: Connection, docs: list[tuple[int, Document]]) -> set[str]:
+    def _link_documents(self, conn: Connection, docs: list[tuple[int, Document]],
+                        bands: Mapping[str, list[int]] | None = None) -> set[str]:
         """Index new documents' band keys (``docs``: stored pk and document) and regroup them with
-        their near duplicates.
+        their near duplicates. ``bands``: band keys already computed (by a worker process), by id.
 
         Returns the ids of documents whose group changed (their cases' corroboration may change).
         """
-        stamps = {d.id: stamp(d.id, d.text, d.published) for _, d in docs}
+        texts = {d.id: (d.text, d.published) for _, d in docs}
+        stamps: dict[str, DocumentStamp] = {}
+
+        def stamp_of(doc_id: str) -> DocumentStamp:  # shingles only for the documents that need them
+            if doc_id not in stamps:
+                stamps[doc_id] = stamp(doc_id, *texts[doc_id])
+            return stamps[doc_id]
+
         wanted: dict[int, set[int]] = {}
         ids = {pk: d.id for pk, d in docs}
         rows = []
         for pk, d in docs:
-            keys = band_keys(stamps[d.id].shingles)
+            keys = bands[d.id] if bands is not None and d.id in bands else band_keys(stamp_of(d.id).shingles)
             wanted[pk] = set(keys)
             rows += [{"key": k, "document_pk": pk} for k in keys]
         if not rows:
             return set()
-        conn.execute(self._insert(document_bands), rows)
         by_key: dict[int, set[int]] = {}
-        for chunk in _chunks(sorted({r["key"] for r in rows})):
-            for key, pk in conn.execute(select(document_bands.c.key, document_bands.c.document_pk)
-                                        .where(document_bands.c.key.in_(chunk))):
-                by_key.setdefault(key, set()).add(pk)
+        if self.dialect == "sqlite":  # the same statements, straight to the driver: the writer's hot path
+            conn.exec_driver_sql("INSERT OR IGNORE INTO document_bands (key, document_pk) VALUES (?, ?)",
+                                 [(r["key"], r["document_pk"]) for r in rows])
+            for chunk in _chunks(sorted({r["key"] for r in rows})):
+                query = f"SELECT key, document_pk FROM document_bands WHERE key IN ({', '.join('?' * len(chunk))})"
+                for key, pk in conn.exec_driver_sql(query, tuple(chunk)):
+                    by_key.setdefault(key, set()).add(pk)
+        else:
+            conn.execute(self._insert(document_bands), rows)
+            for chunk in _chunks(sorted({r["key"] for r in rows})):
+                for key, pk in conn.execute(select(document_bands.c.key, document_bands.c.document_pk)
+                                            .where(document_bands.c.key.in_(chunk))):
+                    by_key.setdefault(key, set()).add(pk)
         candidates = {pk: set().union(*(by_key.get(k, set()) for k in keys)) - {pk} for pk, keys in wanted.items()}
         others = sorted(set().union(*candidates.values()) - set(ids))
         for chunk in _chunks(others):
             for row in conn.execute(select(documents.c.pk, documents.c.id, documents.c.text, documents.c.published)
                                     .where(documents.c.pk.in_(chunk))):
                 ids[row.pk] = row.id
-                stamps[row.id] = stamp(row.id, row.text, row.published)
+                texts[row.id] = (row.text, row.published)
         edges = {tuple(sorted((ids[a], ids[b]))) for a, cands in candidates.items() for b in cands
-                 if b in ids and near_duplicate(stamps[ids[a]], stamps[ids[b]]) is not None}
+                 if b in ids and near_duplicate(stamp_of(ids[a]), stamp_of(ids[b])) is not None}
         if not edges:
             return set()
         return self._regroup(conn, {n for e in edges for n in e}, list(edges))
