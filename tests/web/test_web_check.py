@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -79,7 +81,25 @@ def test_upload_of_a_povestka_shows_the_warning(client, povestka_png, contract_j
     assert "WARNING: 1 page(s) look like MILITARY documents" in html
     assert "Call-up notice (povestka)" in html and "Employment contract" in html
     assert "Your rights" in html and "Tajikistan" in html
-    assert "paper-check.md B1" in html  # the source of a rights statement
+    # the source of a rights statement: the publisher's name, linked; never the internal reference
+    assert '>The Moscow Times</a>' in html or '>TASS</a>' in html
+    assert "paper-check.md" not in html
+
+
+LEAKS = re.compile(r"paper-check\.md|shared/|\.md(?=[\s)\],;:]|$)|/work/|/usr/|/tmp/|http://|staging\.|localhost")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "uz", "tg", "ky", "kk"])
+def test_result_page_shows_only_public_sources(client, povestka_png, lang):
+    html = client.post("/check", data={**client.csrf, "lang": lang, "country": "tm"},
+                       files=[("files", ("p.png", povestka_png, "image/png"))]).text
+    assert not LEAKS.findall(html), LEAKS.findall(html)
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    external = [h for h in hrefs if not h.startswith("/")]
+    assert external and all(h.startswith("https://") for h in external), external
+    # each source link reads as a name, not as a raw URL
+    labels = re.findall(r'<a href="https://[^"]+" rel="noreferrer noopener" title="[^"]+">([^<]+)</a>', html)
+    assert labels and not any("://" in label for label in labels)
 
 
 def test_upload_result_in_russian(client, povestka_png):
@@ -132,7 +152,7 @@ def test_a_memo_about_contracts_is_not_flagged_military(client):
 def test_what_to_do_comes_before_the_page_list(client, povestka_png):
     html = client.post("/check", data={**client.csrf, "lang": "en"}, files=[("files", ("p.png", povestka_png, "image/png"))]).text
     assert html.index("What to do now") < html.index('<ol class="pages">') < html.index("Your rights")
-    assert "paper-check.md A2" in html  # the meaning of a call-up notice shows its source
+    assert ">Кодекс (docs.cntd.ru)</a>" in html  # the meaning of a call-up notice shows its source
 
 
 def test_more_files_than_the_limit_are_named_not_silently_dropped(client, monkeypatch):
