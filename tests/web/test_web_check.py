@@ -181,3 +181,34 @@ def test_the_api_check_refuses_other_sites(client, povestka_png):
     response = client.post("/api/check", headers={"Origin": "https://evil.example"},
                            files=[("files", ("p.png", povestka_png, "image/png"))])
     assert response.status_code == 403
+
+
+def test_switching_language_keeps_the_result(client, povestka_png):
+    html = client.post("/check", data={**client.csrf, "lang": "en", "country": "kg"},
+                       files=[("files", ("povestka.png", povestka_png, "image/png"))]).text
+    assert 'action="/check/lang"' in html and 'href="/check?lang=ru"' not in html
+    state = html.split('name="state" value="', 1)[1].split('"', 1)[0]
+    # a compact summary of the verdicts, never the papers themselves
+    assert len(state) < 2000
+    ru = client.post("/check/lang", data={**client.csrf, "lang": "ru", "state": state})
+    assert ru.status_code == 200
+    assert '<html lang="ru">' in ru.text and "ВНИМАНИЕ" in ru.text and "Повестка" in ru.text
+    assert "Кыргызстан" in ru.text and "povestka.png" in ru.text
+    kk = client.post("/check/lang", data={**client.csrf, "lang": "kk", "state": state})
+    assert '<html lang="kk">' in kk.text and "povestka.png" in kk.text
+
+
+def test_a_forged_or_unsigned_result_summary_is_refused(client, povestka_png):
+    from recruitwatch.web.views.check import pack_state, unpack_state
+
+    html = client.post("/check", data={**client.csrf, "lang": "en"},
+                       files=[("files", ("povestka.png", povestka_png, "image/png"))]).text
+    state = html.split('name="state" value="', 1)[1].split('"', 1)[0]
+    body, sig = state.rsplit(".", 1)
+    forged = pack_state(b"another secret", [], "", False)
+    for bad in (forged, body + "." + sig[::-1], "x" + state, "", "garbage"):
+        response = client.post("/check/lang", data={**client.csrf, "lang": "ru", "state": bad})
+        assert response.status_code == 400 and "ВНИМАНИЕ" not in response.text
+    # and without the CSRF token, nothing is shown
+    assert client.post("/check/lang", data={"lang": "ru", "state": state}).status_code == 403
+    assert unpack_state(b"s", pack_state(b"s", [], "tj", True)) == ([], "tj", True)
