@@ -6,9 +6,9 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from papergen import generate_page
 
 from recruitwatch.papercheck import PaperChecker
-from recruitwatch.papercheck.generate import generate_page
 from recruitwatch.web.app import create_app
 
 
