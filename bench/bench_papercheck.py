@@ -22,7 +22,10 @@ from collections import Counter
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from recruitwatch.papercheck import MILITARY_TYPES, PAGE_TYPES, PaperChecker
-from recruitwatch.papercheck.generate import generate_pages
+
+# the synthetic page generator lives with the tests, outside the runtime package
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "tests"))
+from papergen import generate_pages
 
 
 def pin_to_one_core() -> None:

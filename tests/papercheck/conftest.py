@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from papergen import generate_page
 from PIL import Image
 
 from recruitwatch.papercheck import PaperChecker
-from recruitwatch.papercheck.generate import generate_page
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 
 import pytest
+from papergen import make_spec
 
 from recruitwatch.papercheck.classify import PhraseClassifier
-from recruitwatch.papercheck.generate import make_spec
 from recruitwatch.papercheck.normalise import tokens
 from recruitwatch.papercheck.results import MILITARY_TYPES, PAGE_TYPES
 

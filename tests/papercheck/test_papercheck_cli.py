@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 
+import pytest
 from typer.testing import CliRunner
 
 from recruitwatch.cli import _register, app
@@ -35,7 +37,29 @@ def test_table_and_warning_in_russian(files):
     out = result.stdout
     assert "ВНИМАНИЕ" in out and "Контракт о прохождении военной службы" in out
     assert "Ваши права" in out and "Узбекистан" in out
-    assert "paper-check.md" in out  # every rights statement shows its source
+    # every rights statement shows its source as a reader can use it: the publisher's name and its link
+    assert "Determiner.ru" in out and "https://determiner.ru/" in out
+    assert_public(out.replace(str(files["text_pdf"].parent), ""))
+
+
+LEAKS = re.compile(r"paper-check\.md|shared/|\.md(?=[\s)\],;:]|$)|/work/|/usr/|/tmp/|[A-Z]:\\|http://|staging\.|localhost")
+
+
+def assert_public(text: str) -> None:
+    """No reference to a file outside the repository, no path, no non-https or internal URL."""
+    found = LEAKS.findall(text)
+    assert not found, found
+    urls = re.findall(r"\b[a-z][a-z0-9+.-]*://\S+", text)
+    assert urls and all(u.startswith("https://") for u in urls), urls
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "uz", "tg", "ky", "kk"])
+def test_sources_are_publishers_and_links_in_every_language(files, lang):
+    result = run(files["text_pdf"], "--lang", lang)
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "Moscow Times" in out or "TASS" in out or "RFE/RL" in out or "President of Russia" in out
+    assert_public(out.replace(str(files["text_pdf"].parent), ""))  # the user's own file may be named
 
 
 def test_a_corrupt_file_is_reported_and_the_rest_checked(files):

@@ -89,8 +89,7 @@ def test_empty_and_unknown_files_are_refused(tmp_path):
 
 def test_heic_photos_are_read(checker, tmp_path):
     import pillow_heif
-
-    from recruitwatch.papercheck.generate import generate_page
+    from papergen import generate_page
 
     image = generate_page("call_up_notice", 21, "clean").image
     heif = pillow_heif.from_pillow(image)
@@ -103,7 +102,7 @@ def test_heic_photos_are_read(checker, tmp_path):
 
 def test_small_print_scan_is_not_taken_for_a_blank_page(checker):
     # regression: shrinking the page to measure ink turned 9-point print into light grey
-    from recruitwatch.papercheck.generate import generate_page
+    from papergen import generate_page
 
     page = generate_page("military_service_contract", 1, "scan", index=6)
     result = checker.check_file("small-print.jpg", _jpeg(page.image))
@@ -112,8 +111,9 @@ def test_small_print_scan_is_not_taken_for_a_blank_page(checker):
 
 @pytest.mark.parametrize("turn,tilt", [(90, 20), (270, -15), (0, 25), (180, 8)])
 def test_pages_at_steep_angles_are_straightened(turn, tilt):
+    from papergen import generate_page
+
     from recruitwatch.papercheck import imageprep
-    from recruitwatch.papercheck.generate import generate_page
 
     image = generate_page("employment_contract", 2, "clean").image.convert("L")
     image = image.rotate(tilt, expand=True, fillcolor=255).rotate(turn, expand=True, fillcolor=255)

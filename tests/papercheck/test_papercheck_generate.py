@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+from papergen import DAMAGE_KINDS, generate_page, generate_pages
 
-from recruitwatch.papercheck.generate import DAMAGE_KINDS, generate_page, generate_pages
 from recruitwatch.papercheck.results import PAGE_TYPES
 
 
@@ -30,3 +30,15 @@ def test_partial_pages_are_cropped():
     full = generate_page("employment_contract", 2, "clean")
     part = generate_page("employment_contract", 2, "clean", partial=True)
     assert part.image.height < full.image.height
+
+
+def test_the_generator_is_not_in_the_runtime_package():
+    from pathlib import Path
+
+    import recruitwatch
+
+    src = Path(recruitwatch.__file__).parent
+    assert not (src / "papercheck" / "generate.py").exists()
+    for path in src.rglob("*.py"):
+        text = path.read_text("utf-8")
+        assert "papergen" not in text.replace("``tests/papergen.py``", "") and "papercheck.generate" not in text, path

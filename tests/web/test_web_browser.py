@@ -40,9 +40,8 @@ def server():
 @pytest.mark.browser
 def test_upload_in_chromium_shows_the_warning(server, tmp_path: Path):
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
+    from papergen import generate_page
     from playwright.sync_api import sync_playwright
-
-    from recruitwatch.papercheck.generate import generate_page
 
     scan = tmp_path / "povestka.jpg"
     generate_page("call_up_notice", 8, "photo").image.save(scan, quality=80)

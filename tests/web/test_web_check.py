@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
+from papergen import generate_page
 
 from recruitwatch.papercheck import PaperChecker
-from recruitwatch.papercheck.generate import generate_page
 from recruitwatch.web.app import create_app
 
 
@@ -79,7 +81,25 @@ def test_upload_of_a_povestka_shows_the_warning(client, povestka_png, contract_j
     assert "WARNING: 1 page(s) look like MILITARY documents" in html
     assert "Call-up notice (povestka)" in html and "Employment contract" in html
     assert "Your rights" in html and "Tajikistan" in html
-    assert "paper-check.md B1" in html  # the source of a rights statement
+    # the source of a rights statement: the publisher's name, linked; never the internal reference
+    assert '>The Moscow Times</a>' in html or '>TASS</a>' in html
+    assert "paper-check.md" not in html
+
+
+LEAKS = re.compile(r"paper-check\.md|shared/|\.md(?=[\s)\],;:]|$)|/work/|/usr/|/tmp/|http://|staging\.|localhost")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "uz", "tg", "ky", "kk"])
+def test_result_page_shows_only_public_sources(client, povestka_png, lang):
+    html = client.post("/check", data={**client.csrf, "lang": lang, "country": "tm"},
+                       files=[("files", ("p.png", povestka_png, "image/png"))]).text
+    assert not LEAKS.findall(html), LEAKS.findall(html)
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    external = [h for h in hrefs if not h.startswith("/")]
+    assert external and all(h.startswith("https://") for h in external), external
+    # each source link reads as a name, not as a raw URL
+    labels = re.findall(r'<a href="https://[^"]+" rel="noreferrer noopener" title="[^"]+">([^<]+)</a>', html)
+    assert labels and not any("://" in label for label in labels)
 
 
 def test_upload_result_in_russian(client, povestka_png):
@@ -132,7 +152,7 @@ def test_a_memo_about_contracts_is_not_flagged_military(client):
 def test_what_to_do_comes_before_the_page_list(client, povestka_png):
     html = client.post("/check", data={**client.csrf, "lang": "en"}, files=[("files", ("p.png", povestka_png, "image/png"))]).text
     assert html.index("What to do now") < html.index('<ol class="pages">') < html.index("Your rights")
-    assert "paper-check.md A2" in html  # the meaning of a call-up notice shows its source
+    assert ">Кодекс (docs.cntd.ru)</a>" in html  # the meaning of a call-up notice shows its source
 
 
 def test_more_files_than_the_limit_are_named_not_silently_dropped(client, monkeypatch):
@@ -161,3 +181,34 @@ def test_the_api_check_refuses_other_sites(client, povestka_png):
     response = client.post("/api/check", headers={"Origin": "https://evil.example"},
                            files=[("files", ("p.png", povestka_png, "image/png"))])
     assert response.status_code == 403
+
+
+def test_switching_language_keeps_the_result(client, povestka_png):
+    html = client.post("/check", data={**client.csrf, "lang": "en", "country": "kg"},
+                       files=[("files", ("povestka.png", povestka_png, "image/png"))]).text
+    assert 'action="/check/lang"' in html and 'href="/check?lang=ru"' not in html
+    state = html.split('name="state" value="', 1)[1].split('"', 1)[0]
+    # a compact summary of the verdicts, never the papers themselves
+    assert len(state) < 2000
+    ru = client.post("/check/lang", data={**client.csrf, "lang": "ru", "state": state})
+    assert ru.status_code == 200
+    assert '<html lang="ru">' in ru.text and "ВНИМАНИЕ" in ru.text and "Повестка" in ru.text
+    assert "Кыргызстан" in ru.text and "povestka.png" in ru.text
+    kk = client.post("/check/lang", data={**client.csrf, "lang": "kk", "state": state})
+    assert '<html lang="kk">' in kk.text and "povestka.png" in kk.text
+
+
+def test_a_forged_or_unsigned_result_summary_is_refused(client, povestka_png):
+    from recruitwatch.web.views.check import pack_state, unpack_state
+
+    html = client.post("/check", data={**client.csrf, "lang": "en"},
+                       files=[("files", ("povestka.png", povestka_png, "image/png"))]).text
+    state = html.split('name="state" value="', 1)[1].split('"', 1)[0]
+    body, sig = state.rsplit(".", 1)
+    forged = pack_state(b"another secret", [], "", False)
+    for bad in (forged, body + "." + sig[::-1], "x" + state, "", "garbage"):
+        response = client.post("/check/lang", data={**client.csrf, "lang": "ru", "state": bad})
+        assert response.status_code == 400 and "ВНИМАНИЕ" not in response.text
+    # and without the CSRF token, nothing is shown
+    assert client.post("/check/lang", data={"lang": "ru", "state": state}).status_code == 403
+    assert unpack_state(b"s", pack_state(b"s", [], "tj", True)) == ([], "tj", True)

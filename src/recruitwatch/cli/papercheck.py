@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -138,13 +139,22 @@ def _print_tables(out: Console, results, report) -> None:
         out.print(table)
 
 
+def _sources(ui: dict[str, str], links: list[tuple[str, str]]) -> str:
+    """" (sources: Publisher <https://...>; ...)": the publisher's name and its public link, nothing internal."""
+    if not links:
+        return ""
+    shown = "; ".join(f"{escape(label)} {escape(url)}" for label, url in links[:2])
+    return f" [dim]({escape(ui['sources'])}: {shown})[/dim]"
+
+
 def _print_report(out: Console, report) -> None:
     ui = report.ui
     for line in report.verdicts:
         style = "bold white on red" if report.alarm and line == report.verdicts[0] else "bold"
         out.print(f"[{style}]{line}[/{style}]")
     for page in report.military_pages:
-        out.print(f"  • {page.file}, {ui['page'].lower()} {page.page}: [bold]{page.label}[/bold]. {page.meaning}")
+        out.print(f"  • {page.file}, {ui['page'].lower()} {page.page}: [bold]{page.label}[/bold]. {page.meaning}"
+                  f"{_sources(ui, page.links)}")
 
     def section(title: str, items, intro: str | None = None) -> None:
         if not items:
@@ -153,8 +163,7 @@ def _print_report(out: Console, report) -> None:
         if intro:
             out.print(intro)
         for s in items:
-            src = f" [dim]({ui['sources']}: {s.ref}; {s.sources[0]})[/dim]" if s.sources else ""
-            out.print(f"  • {s.text}{src}")
+            out.print(f"  • {s.text}{_sources(ui, s.links)}")
 
     section(ui["rights"], report.rights)
     section(ui["risks"], report.risks, report.risks_intro)

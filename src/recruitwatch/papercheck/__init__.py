@@ -7,7 +7,7 @@
 
 Modules: ``sources`` (reading PDFs and images), ``imageprep`` and ``ocr`` (Tesseract),
 ``normalise`` and ``classify`` (page types from key phrases in ``data/phrases.json``),
-``guidance`` (plain-language texts in ``data/guidance/``), ``generate`` (synthetic pages).
+``guidance`` (plain-language texts in ``data/guidance/``). The synthetic page generator for tests and benchmarks is ``tests/papergen.py``, outside the package.
 """
 
 from recruitwatch.papercheck.check import PaperChecker

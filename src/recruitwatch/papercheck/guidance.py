@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 from recruitwatch.errors import ConfigError
 from recruitwatch.papercheck.results import MILITARY_TYPES, FileResult
@@ -37,15 +38,59 @@ def texts(lang: str) -> dict[str, Any]:
     return _read(lang)
 
 
+#: the reader-facing name of each source's publisher, by host (without ``www.``/``en.``/``amp.``);
+#: proper names, so the same in every language. An unknown host is shown as the host itself.
+SOURCE_NAMES = {
+    "24.kg": "24.kg", "asb-media.info": "ASB Media", "asiaplustj.info": "Asia-Plus",
+    "babel.ua": "Babel", "bearr.org": "BEARR Trust", "consultant.ru": "КонсультантПлюс",
+    "determiner.ru": "Determiner.ru", "docs.cntd.ru": "Кодекс (docs.cntd.ru)", "dw.com": "Deutsche Welle",
+    "ecoi.net": "ecoi.net", "eurasianet.org": "Eurasianet", "fergana.ru": "Fergana",
+    "global-regulation.com": "Global Regulation", "holod.media": "Холод",
+    "ihl-databases.icrc.org": "ICRC IHL Databases", "inkorr.com": "Inkorr", "instructions.peaceplea.org": "Peaceplea",
+    "ittiloot.com": "Ittiloot", "kakprosto.ru": "KakProsto", "klerk.ru": "Клерк", "kommersant.ru": "Коммерсантъ",
+    "kremlin.ru": "President of Russia (kremlin.ru)", "kvadroplus.com": "Квадро+", "law-pravo.narod.ru": "Law-pravo",
+    "meduza.io": "Meduza", "minjust.gov.tm": "Ministry of Justice of Turkmenistan",
+    "minjust.rtyva.ru": "Ministry of Justice of Tuva", "myseldon.com": "Seldon.News", "na.buhgalteria.ru": "Бухгалтерия.ру",
+    "niyso-dag.ru": "НИЙСО", "nplaw.ru": "NP Law", "refugee.memo.ru": "Memorial: Migration and Law",
+    "refugee.ru": "Civic Assistance Committee", "respectrb.ru": "Respect", "rferl.org": "RFE/RL",
+    "ru24.pro": "RU24", "rulaws.ru": "RuLaws", "saptar.com": "Saptar", "svoboda.org": "Радио Свобода",
+    "azattyk.org": "Azattyk (RFE/RL)", "tashkenttimes.uz": "Tashkent Times", "tass.com": "TASS", "tass.ru": "ТАСС",
+    "themoscowtimes.com": "The Moscow Times", "ukrinform.net": "Ukrinform", "vnnow.net": "VNNOW", "zdg.md": "ZdG",
+}
+
+
+def source_host(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    for prefix in ("www.", "en.", "amp.", "news."):
+        if host.removeprefix(prefix) != host and host.count(".") > 1:
+            host = host.removeprefix(prefix)
+    return host
+
+
+def source_label(url: str) -> str:
+    """What a reader sees for a source URL: its publisher's name (or its host), never a file reference."""
+    host = source_host(url)
+    return SOURCE_NAMES.get(host, host)
+
+
+def public_links(urls: list[str]) -> list[tuple[str, str]]:
+    """``(label, url)`` for each public https source; anything else is not shown to a user."""
+    return [(source_label(u), u) for u in urls if u.startswith("https://") and urlsplit(u).hostname]
+
+
 @dataclass(slots=True)
 class Statement:
     """One sentence shown to the user, with where it comes from."""
 
     id: str
     text: str
-    ref: str
+    ref: str  # for maintainers only (a section of the facts file outside the repository); never shown
     sources: list[str] = field(default_factory=list)
     care: str | None = None
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        return public_links(self.sources)
 
 
 @dataclass(slots=True)
@@ -56,8 +101,12 @@ class MilitaryPage:
     label: str
     meaning: str  # what signing (or receiving) this page means
     cues: list[str]
-    ref: str = ""  # where ``meaning`` comes from (a section of the facts file)
+    ref: str = ""  # where ``meaning`` comes from, for maintainers only; never shown
     sources: list[str] = field(default_factory=list)
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        return public_links(self.sources)
 
 
 @dataclass(slots=True)

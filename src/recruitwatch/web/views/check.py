@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import threading
+import zlib
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from recruitwatch.papercheck.guidance import COUNTRIES, LANG_NAMES, LANGS, build_report, texts, type_label
-from recruitwatch.papercheck.results import FileResult
+from recruitwatch.papercheck.results import PAGE_TYPES, FileResult, PageResult
 from recruitwatch.web.guard import CSRF_COOKIE, new_token, token_ok
 
 router = APIRouter()
@@ -75,7 +80,6 @@ def check_upload(
     csrf_token: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     lang = _lang(lang)
-    templates = request.app.state.templates
     if not token_ok(request.app.state.secret, request.cookies.get(CSRF_COOKIE), csrf_token):
         return _form(request, lang, status_code=403, error=texts(lang)["ui"]["form_expired"])
     uploads = [f for f in (files or []) if f.filename]
@@ -94,7 +98,70 @@ def check_upload(
             result = checker.check_file(name, data, max_pages=pages_left)
             pages_left -= len(result.pages)
             results.append(result)
-    report = build_report(results, lang, country if country in COUNTRIES else None)
+    return _result(request, lang, results, country, len(uploads) > MAX_FILES, csrf_token)
+
+
+def _result(request: Request, lang: str, results: list[FileResult], country: str, dropped: bool,
+            csrf_token: str) -> HTMLResponse:
+    country = country if country in COUNTRIES else ""
+    report = build_report(results, lang, country or None)
+    state = pack_state(request.app.state.secret, results, country, dropped)
     ctx = _context(request, lang, results=results, report=report, label=lambda t: type_label(lang, t),
-                   country=country, dropped=len(uploads) > MAX_FILES, max_files=MAX_FILES)
-    return templates.TemplateResponse(request, "result.html", ctx)
+                   country=country, dropped=dropped, max_files=MAX_FILES, csrf_token=csrf_token, state=state)
+    return request.app.state.templates.TemplateResponse(request, "result.html", ctx)
+
+
+#: the most a result summary may weigh when posted back (a full check of 60 files fits well inside)
+MAX_STATE = 200_000
+_STATE_KEY = b"papercheck-result-v1|"
+
+
+def _sign(secret: bytes, body: bytes) -> str:
+    return base64.urlsafe_b64encode(hmac.new(secret, _STATE_KEY + body, hashlib.sha256).digest()[:16]).decode()
+
+
+def pack_state(secret: bytes, results: list[FileResult], country: str, dropped: bool) -> str:
+    """A signed, compact summary of the verdicts, so the result can be shown again in another language
+    without keeping the papers anywhere: per page only its number, type, flags, certainty and up to four
+    decisive words. No image, no page text."""
+    files = [[r.file, r.error, [[p.page, p.type, int(p.military), round(p.confidence, 3), p.cues[:4], int(p.readable),
+                                  int(p.mentions_military)] for p in r.pages]] for r in results]
+    raw = json.dumps([files, country, int(dropped)], ensure_ascii=False, separators=(",", ":")).encode()
+    body = base64.urlsafe_b64encode(zlib.compress(raw, 9))
+    return f"{body.decode()}.{_sign(secret, body)}"
+
+
+def unpack_state(secret: bytes, state: str) -> tuple[list[FileResult], str, bool] | None:
+    """The results from :func:`pack_state`, or None if the summary was altered, forged or malformed."""
+    body, _, sig = state.encode().rpartition(b".")
+    if not body or len(state) > MAX_STATE or not hmac.compare_digest(_sign(secret, body).encode(), sig):
+        return None
+    try:
+        files, country, dropped = json.loads(zlib.decompressobj().decompress(base64.urlsafe_b64decode(body), MAX_STATE * 8))
+        results = [FileResult(name, [PageResult(name, n, t, bool(m), float(c), [str(x) for x in cues], readable=bool(rd),
+                                                mentions_military=bool(mm))
+                                     for n, t, m, c, cues, rd, mm in pages], error)
+                   for name, error, pages in files]
+    except (ValueError, TypeError, zlib.error):
+        return None
+    if any(p.type not in PAGE_TYPES for r in results for p in r.pages):
+        return None
+    return results, str(country), bool(dropped)
+
+
+@router.post("/check/lang", response_class=HTMLResponse)
+def check_relang(
+    request: Request,
+    lang: Annotated[str, Form()] = "en",
+    state: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """The same result in another language, from the signed summary the result page posts back."""
+    lang = _lang(lang)
+    if not token_ok(request.app.state.secret, request.cookies.get(CSRF_COOKIE), csrf_token):
+        return _form(request, lang, status_code=403, error=texts(lang)["ui"]["form_expired"])
+    unpacked = unpack_state(request.app.state.secret, state)
+    if unpacked is None:
+        return _form(request, lang, status_code=400, error=texts(lang)["ui"]["form_expired"])
+    results, country, dropped = unpacked
+    return _result(request, lang, results, country, dropped, csrf_token)

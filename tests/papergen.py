@@ -5,7 +5,10 @@ people, addresses, numbers and dates, with form wording written for recruitwatch
 such documents (it is not copied from any real form). Pages are drawn with Pillow and DejaVu
 fonts, then optionally damaged the way scanners and phone cameras damage paper.
 
-    >>> from recruitwatch.papercheck.generate import generate_pages
+Not part of the runtime package: tests import it as ``papergen`` (``tests/`` is on the path under
+pytest), benchmarks add ``tests/`` to ``sys.path``. Nothing under ``src/`` may import it.
+
+    >>> from papergen import generate_pages
     >>> for page in generate_pages(seed=1, per_type=2, damage="photo"):
     ...     page.image.save(f"{page.type}-{page.index}.jpg")
 """
