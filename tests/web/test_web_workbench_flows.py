@@ -186,6 +186,7 @@ def test_submit_a_testimony_through_the_intake_form(server, as_user):
     page.click("form.intake > button[type=submit]")
     page.wait_for_url("**/incidents/*?done=testimony*")  # saved; the new incident opens
     assert "Шерзод" not in page.content()  # the person stays in the encrypted record
+    assert page.locator("p.error").count() == 0  # no evidence "outside the text" of the placeholder
     shot(page, "11-testimony-saved-phone")
 
 

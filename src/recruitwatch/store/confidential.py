@@ -55,6 +55,12 @@ TESTIMONY_PLACEHOLDER = "[confidential testimony: the text is encrypted; read it
 EVIDENCE_PLACEHOLDER = "[confidential: in the encrypted testimony]"
 #: What a testimony reads as once its person was deleted (their data key destroyed).
 SHREDDED_PLACEHOLDER = "[deleted: the person's data key was destroyed; this testimony cannot be read any more]"
+
+
+def is_sealed(text: str | None) -> bool:
+    """Whether a stored document text is the placeholder of an encrypted (or shredded) testimony:
+    its evidence offsets point into the sealed text, not into this one."""
+    return bool(text) and (text.startswith(TESTIMONY_PLACEHOLDER.split("{", 1)[0]) or text == SHREDDED_PLACEHOLDER)
 _QUOTED = re.compile(r" '[^']*'")  # the cue words quoted in a screening reason
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from recruitwatch.records import Document, Evidence, Incident
+from recruitwatch.store.confidential import is_sealed
 from recruitwatch.taxonomy import label as code_label
 from recruitwatch.taxonomy.places import place_name
 
@@ -152,6 +153,9 @@ def sources_text(incident: Incident, documents: dict[str, Document | None]) -> l
         doc = documents.get(doc_id)
         if doc is None:
             out.append(MarkedText(None, doc_id, Markup(""), False, len(spans), ["the document is not in the store"]))
+            continue
+        if is_sealed(doc.text):  # the offsets point into the encrypted account: nothing to mark here
+            out.append(MarkedText(doc, doc_id, Markup(escape(doc.text)), False, len(spans), []))
             continue
         html, cut = mark(doc.text, spans)
         bad = [e for _, e in spans if not _valid(e, doc.text)]
