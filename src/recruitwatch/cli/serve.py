@@ -71,7 +71,7 @@ def serve(
 
                     warn(FIRST_RUN_HINT)
             except StoreError:
-                pass
+                pass  # only the first-run hint is skipped; opening the store reports its own problems
         typer.echo(f"Paper check: http://{host}:{port}/check", err=True)
     try:
         uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -44,7 +44,7 @@ class CsvWriter:
         self._writer.writerow([self._cell(name, row.get(name)) for name in self._columns])
 
     def close(self) -> None:
-        pass
+        pass  # rows are written as they come; the caller owns (and closes) the stream
 
 
 class JsonLinesWriter:
@@ -55,7 +55,7 @@ class JsonLinesWriter:
         self._out.write(_json({name: row.get(name) for name in self._columns}) + "\n")
 
     def close(self) -> None:
-        pass
+        pass  # rows are written as they come; the caller owns (and closes) the stream
 
 
 class GeoJsonWriter:

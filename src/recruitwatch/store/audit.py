@@ -66,7 +66,7 @@ class AuditStore:
         from recruitwatch.errors import StoreError
 
         with self._connect():  # the schema check (and a clear error for a store that needs `init`)
-            pass
+            pass  # connecting is the check
         with self.engine.connect() as conn:
             conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(wait * 1000)}")
             conn.commit()

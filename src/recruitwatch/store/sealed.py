@@ -60,12 +60,12 @@ def parse_key(text: str, where: str) -> bytes:
         try:
             candidates.append(bytes.fromhex(value))
         except ValueError:
-            pass
+            pass  # not hex: base64 is tried below
     for decode in (base64.urlsafe_b64decode, base64.b64decode):
         try:
             candidates.append(decode(value + "=" * (-len(value) % 4)))
         except ValueError:
-            pass
+            pass  # not this encoding: the key is refused below if none fits
     for key in candidates:
         if len(key) == KEY_BYTES:
             return key

@@ -12,6 +12,7 @@ sites, posts without the form's CSRF token and requests over the upload limit ar
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
@@ -86,8 +87,9 @@ def create_app(checker=None, limits: Limits | None = None, secret: bytes | None 
         if asked in i18n.LANGS and user is not None and user.language != asked:  # a logged-in user's choice is kept
             try:
                 request.app.state.store.set_language(user.username, asked, actor=user.username)
-            except Exception:
-                pass
+            except Exception as exc:  # the page still answers in the asked language; only the saving failed
+                logging.getLogger(__name__).warning("could not save the interface language of a user: %s",
+                                                    type(exc).__name__)
         token = getattr(request.state, "csrf_new", None)
         if token:  # a page that shows a form (e.g. the nav's logout) made a new CSRF token
             response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/",
