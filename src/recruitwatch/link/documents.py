@@ -54,6 +54,18 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+_SCHEME = "affine32"  # datasketch's hashing scheme, named so that a new default never changes stored keys
+
+
+@lru_cache(maxsize=1)
+def _permutations():
+    """The permutations of the fixed seed, made once per process (datasketch draws them from a
+    random generator on every ``MinHash()``, which cost more than hashing a short document)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
+
+
 @lru_cache(maxsize=1)
 def _bands() -> tuple[int, int]:
     """(b, r): the banding MinHashLSH chooses for CANDIDATE_THRESHOLD and NUM_PERM."""
@@ -73,7 +85,7 @@ def band_keys(shingle_set: set[str] | frozenset[str]) -> list[int]:
 
     if not shingle_set:
         return []
-    mh = MinHash(num_perm=NUM_PERM, seed=_SEED)
+    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_permutations(), scheme=_SCHEME)
     mh.update_batch([s.encode("utf-8") for s in sorted(shingle_set)])
     b, r = _bands()
     out = []
