@@ -103,6 +103,11 @@ class Limits:
     def to_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    def to_env(self) -> dict[str, str]:
+        """The ``RECRUITWATCH_MAX_*`` variables that give these limits to another process
+        (:meth:`from_env` there reads them back)."""
+        return {limit.env: str(getattr(self, limit.name)) for limit in LIMITS}
+
 
 DEFAULT_LIMITS = Limits()
 

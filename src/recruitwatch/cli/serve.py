@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+
 import typer
 
 from recruitwatch.cli import EXIT_FAILED, EXIT_USAGE, app
@@ -21,6 +24,11 @@ def serve(
                                 "only (no login, no incidents, no documents, no write route)."),
     min_count: int = typer.Option(None, "--min-count", help="With --public: the suppression threshold (default: "
                                   "$RECRUITWATCH_PUBLIC_MIN_COUNT, else 5); smaller counts show as 'fewer than N'."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Worker processes answering requests (a team server: "
+                                "about one per core). Set $RECRUITWATCH_SECRET_KEY so that logins outlive a restart."),
+    forwarded_allow_ips: str = typer.Option("127.0.0.1", "--forwarded-allow-ips", help="Addresses of the reverse "
+                                            "proxy whose X-Forwarded-For/-Proto headers are trusted (comma-separated; "
+                                            "the default trusts a proxy on this computer)."),
 ) -> None:
     """Run the web app: the workbench (dashboard, incidents, documents, JSON API under /api) over the store,
     and the paper check at /check.
@@ -31,11 +39,13 @@ def serve(
     try:
         import uvicorn
 
-        from recruitwatch.web.app import create_app
+        from recruitwatch.web.guard import SECRET_ENV
     except ImportError as exc:
         typer.echo(f"The web app needs the 'web' extras: pip install 'recruitwatch[web,papercheck]' ({exc})", err=True)
         raise typer.Exit(EXIT_USAGE) from None
-    from recruitwatch.store import open_store
+    from recruitwatch.publish.redact import MIN_COUNT_ENV
+    from recruitwatch.store import ENV_VAR, open_store
+    from recruitwatch.web.factory import PUBLIC_ENV
 
     store = None
     try:
@@ -52,17 +62,16 @@ def serve(
     except StoreError as exc:
         error(str(exc))
         raise typer.Exit(EXIT_FAILED) from None
-    if public:
-        if store is None:
-            error("--public needs a store (--db URL): the public dashboard shows its published figures")
-            raise typer.Exit(EXIT_FAILED)
-        from recruitwatch.web.public import create_public_app
+    from recruitwatch.web.factory import build_app
 
-        web = create_public_app(store, min_count=min_count, limits=limits)
+    if public and store is None:
+        error("--public needs a store (--db URL): the public dashboard shows its published figures")
+        raise typer.Exit(EXIT_FAILED)
+    web = build_app(store, public=public, min_count=min_count, limits=limits)
+    if public:
         typer.echo(f"Public dashboard over {store.describe()} (counts below {web.state.min_count} suppressed): "
                    f"http://{host}:{port}/", err=True)
     else:
-        web = create_app(limits=limits, store=store)
         if store is not None:
             typer.echo(f"Workbench over {store.describe()}: http://{host}:{port}/ (log in)", err=True)
             try:
@@ -73,8 +82,26 @@ def serve(
             except StoreError:
                 pass  # only the first-run hint is skipped; opening the store reports its own problems
         typer.echo(f"Paper check: http://{host}:{port}/check", err=True)
-    try:
-        uvicorn.run(web, host=host, port=port, log_level="warning")
-    finally:
-        if store is not None:
-            store.close()
+    options = {"host": host, "port": port, "log_level": "warning", "proxy_headers": True,
+               "forwarded_allow_ips": forwarded_allow_ips}
+    if workers == 1:
+        try:
+            uvicorn.run(web, **options)
+        finally:
+            if store is not None:
+                store.close()
+        return
+    # Several processes: each builds the same app from the environment (recruitwatch.web.factory).
+    if store is not None:
+        os.environ[ENV_VAR] = store.url_for_workers() or ""
+        store.close()
+    os.environ.update(limits.to_env())
+    if public:
+        os.environ[PUBLIC_ENV] = "1"
+        os.environ[MIN_COUNT_ENV] = str(web.state.min_count)
+    if not os.environ.get(SECRET_ENV):
+        warn(f"${SECRET_ENV} is not set: a key made for this run signs the sessions, so everyone logs in again "
+             "after a restart (see docs/deployment.md)")
+        os.environ[SECRET_ENV] = secrets.token_hex(32)
+    typer.echo(f"{workers} worker processes", err=True)
+    uvicorn.run("recruitwatch.web.factory:app_from_env", factory=True, workers=workers, **options)
