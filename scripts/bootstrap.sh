@@ -15,8 +15,17 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 stamp=".venv/.recruitwatch-installed"
-want="$(sha256sum pyproject.toml | cut -c1-16) [$extras]"
+# The stamp holds pyproject.toml's hash and the extras installed. Extras already there are kept:
+# a reinstall asks for the union, so the demo after the tests (or the reverse) installs nothing.
+hash="$(sha256sum pyproject.toml | cut -c1-16)"
+have=""
+if [ -f "$stamp" ]; then
+  have="$(sed -E 's/^[^[]*\[(.*)\]$/\1/' "$stamp")"
+fi
+union="$(printf '%s\n' ${have//,/ } ${extras//,/ } | sort -u | paste -sd, -)"
+want="$hash [$union]"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  extras="$union"
   echo "Installing recruitwatch${extras:+ with extras: $extras} (first run takes a minute)"
   # Old pip (23.x) skips lxml's html-clean extra that trafilatura needs, so upgrade first.
   # (Warnings about unreadable local package mirrors in this machine's pip config are dropped.)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the full test suite needs, when they are missing:
-# Tesseract with its language data, PostgreSQL, Chromium, and the DejaVu fonts.
+# Tesseract with its language data, PostgreSQL, Chromium, the DejaVu fonts, and nginx (the
+# deployment guide's reverse proxy, rehearsed by scripts/deploy-rehearsal.sh).
 set -euo pipefail
 packages=(tesseract-ocr tesseract-ocr-rus tesseract-ocr-uzb tesseract-ocr-uzb-cyrl tesseract-ocr-kaz
-          tesseract-ocr-kir tesseract-ocr-tgk postgresql chromium fonts-dejavu-core)
+          tesseract-ocr-kir tesseract-ocr-tgk postgresql chromium fonts-dejavu-core nginx-light)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
