@@ -542,9 +542,11 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, AuditSto
                 "failures": one(select(func.count()).select_from(ingest_failures)),
                 "languages": {
                     (lang or "unknown"): n
-                    for lang, n in conn.execute(select(documents.c.lang, func.count()).group_by(documents.c.lang)).all()
+                    for lang, n in conn.execute(select(documents.c.lang, func.count()).group_by(documents.c.lang)
+                                                .order_by(documents.c.lang)).all()
                 },
-                "kinds": dict(conn.execute(select(documents.c.kind, func.count()).group_by(documents.c.kind)).all()),
+                "kinds": dict(conn.execute(select(documents.c.kind, func.count()).group_by(documents.c.kind)
+                                          .order_by(documents.c.kind)).all()),
             }
 
     def incident_breakdown(self, by: str, filters: R.IncidentFilter | None = None) -> list[tuple[str, int]]:
