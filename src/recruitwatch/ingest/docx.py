@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from recruitwatch.errors import ReadError
@@ -33,6 +34,9 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Office's older container, als
 #: More entries than this in one package is not a Word document someone wrote.
 MAX_ENTRIES = 10_000
 _CELL_SEPARATOR = " | "
+#: python-docx's built-in template carries this creation date: files made by tools built on it
+#: would all look "published" on 23 December 2013, so it is ignored.
+_TEMPLATE_DATE = datetime(2013, 12, 23, 23, 15)
 
 
 def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
@@ -90,14 +94,15 @@ def read_stream(fh, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Document
     props = document.core_properties
     title = (props.title or "").strip() or heading or guess_title(text)
     meta: dict = {"format": "docx"}
-    if props.modified:
+    created = props.created if props.created and props.created.replace(tzinfo=None) != _TEMPLATE_DATE else None
+    if props.modified and props.modified.replace(tzinfo=None) != _TEMPLATE_DATE:
         meta["docx_modified"] = iso_date(props.modified.date().isoformat())
     return Document.create(
         text=text,
         origin=source,
         kind="news",
         title=title,
-        published=props.created.date().isoformat() if props.created else None,
+        published=created.date().isoformat() if created else None,
         meta=meta,
     )
 

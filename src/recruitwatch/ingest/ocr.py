@@ -13,6 +13,7 @@ batch.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -70,11 +71,11 @@ def unavailable(options: OcrOptions = DEFAULT_OCR) -> str | None:
     """Why OCR cannot run with these options (a sentence that says what to do), or None when it can."""
     if not options.enabled:
         return "OCR is turned off (--no-ocr)"
-    return _unavailable(options.langs)
+    return _unavailable(options.langs, os.environ.get("TESSDATA_PREFIX"))
 
 
 @lru_cache(maxsize=8)
-def _unavailable(langs: str) -> str | None:
+def _unavailable(langs: str, _tessdata_prefix: str | None) -> str | None:  # asked once per page: cached
     try:
         import PIL  # noqa: F401
         import tesserocr  # noqa: F401
@@ -119,15 +120,17 @@ def read_image(image, langs: str) -> OcrPage:
 
 
 _HYPHEN_END = re.compile(r"(\w)[-\u00ad]$")
+_SENTENCE_END = (".", "!", "?", ":", ";", "…", "»", '"', ")")
 
 
 def running_text(ocr: str) -> str:
     """Tesseract's lines joined into paragraphs: a printed line break is layout, not text.
 
-    Blank lines separate paragraphs. A word broken by a hyphen at the end of a line is joined
-    ("воен-" + "комат" -> "военкомат"); a hyphen before a capital stays ("Санкт-" + "Петербург").
+    Blank lines separate paragraphs, except where Tesseract breaks one inside a sentence (no final
+    punctuation, the next line starts in lower case). A word broken by a hyphen at the end of a line
+    is joined ("воен-" + "комат" -> "военкомат"); a hyphen before a capital stays ("Санкт-" + "Петербург").
     """
-    paragraphs = []
+    paragraphs: list[str] = []
     for block in re.split(r"\n\s*\n", ocr.replace("\r", "")):
         lines = [" ".join(line.split()) for line in block.split("\n")]
         lines = [line for line in lines if line]
@@ -139,7 +142,10 @@ def running_text(ocr: str) -> str:
                 out = out[:-1] + line if line[:1].islower() else out[:-1] + "-" + line
             else:
                 out += " " + line
-        paragraphs.append(out)
+        if paragraphs and out[:1].islower() and not paragraphs[-1].endswith(_SENTENCE_END):
+            paragraphs[-1] += " " + out
+        else:
+            paragraphs.append(out)
     return "\n\n".join(paragraphs)
 
 
