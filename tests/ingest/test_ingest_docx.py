@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -21,8 +21,8 @@ def write_report(path: Path, *, title: str | None = "Вербовка мигра
     props = document.core_properties
     props.title = title or ""
     props.author = "Karimov A."  # a person's name: must not reach the store
-    props.created = datetime(2024, 5, 14, 9, 30, tzinfo=timezone.utc)
-    props.modified = datetime(2024, 5, 20, 18, 0, tzinfo=timezone.utc)
+    props.created = datetime(2024, 5, 14, 9, 30, tzinfo=UTC)
+    props.modified = datetime(2024, 5, 20, 18, 0, tzinfo=UTC)
     document.add_heading(heading, level=1)
     document.add_paragraph("В мае 2024 года в Подольске сотрудники полиции задержали граждан Таджикистана.")
     table = document.add_table(rows=3, cols=3)

@@ -6,6 +6,7 @@ language data come from scripts/system-packages.sh, so these tests run (never sk
 
 from __future__ import annotations
 
+import json
 import pickle
 import struct
 import sys
@@ -174,3 +175,39 @@ def test_without_tesserocr_scans_fail_with_what_to_install(tmp_path, split, monk
                                             "(tesserocr is missing): install the papercheck extra")
     assert problems["scan.pdf"].startswith("no text layer (scanned?), and OCR is not installed")
     assert "apt-get install tesseract-ocr" in problems["scan.pdf"]
+
+
+def test_ingest_command_reads_photos_mail_and_word_files_with_ocr(photos, tmp_path):
+    import json as jsonlib
+    from email.message import EmailMessage
+
+    import docx
+    from typer.testing import CliRunner
+
+    from recruitwatch.cli import _register, app
+
+    _register()
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "report-ru.png").write_bytes((photos / "report-ru.png").read_bytes())
+    mail = EmailMessage()
+    mail["From"], mail["Subject"], mail["Date"] = "someone@example.org", "Hotline", "Mon, 15 Apr 2024 09:00:00 +0000"
+    mail.set_content(" ".join(REPORT_EN[2:]))
+    (folder / "call.eml").write_bytes(bytes(mail))
+    word = docx.Document()
+    word.add_paragraph("Lawyers advise migrants not to sign papers in a language they cannot read.")
+    word.save(folder / "advice.docx")
+    db = tmp_path / "store.db"
+    runner = CliRunner()
+    refused = runner.invoke(app, ["ingest", str(folder), "--db", str(db), "--ocr-lang", "ru+xx"])
+    assert refused.exit_code == 2  # "--ocr-lang: unknown language 'xx'; choose from ru, en, ..." on stderr
+    without = runner.invoke(app, ["ingest", str(folder), "--db", str(db), "--json"])
+    summary = jsonlib.loads(without.stdout)
+    assert summary["read"] == 2 and [s["source"] for s in summary["skipped_files"]] == [str(folder / "report-ru.png")]
+    done = runner.invoke(app, ["ingest", str(folder), "--db", str(db), "--ocr", "--ocr-lang", "ru+en", "--json"])
+    summary = jsonlib.loads(done.stdout)
+    assert done.exit_code == 0, done.output
+    assert summary["read"] == 3 and summary["new"] == 1 and summary["skipped_files"] == []
+    listed = runner.invoke(app, ["incidents", "list", "--db", str(db), "--format", "json"])
+    [case] = jsonlib.loads(listed.stdout)  # the photo's report and the mail tell one case
+    assert "RU-MOW" in json.dumps(case)
