@@ -211,3 +211,7 @@ def test_ingest_command_reads_photos_mail_and_word_files_with_ocr(photos, tmp_pa
     listed = runner.invoke(app, ["incidents", "list", "--db", str(db), "--format", "json"])
     [case] = jsonlib.loads(listed.stdout)  # the photo's report and the mail tell one case
     assert "RU-MOW" in json.dumps(case)
+    documents = jsonlib.loads(runner.invoke(app, ["documents", "list", "--db", str(db), "--json"]).stdout)
+    [photo] = [d for d in documents if d["title"] == "Доклад правозащитного центра"]
+    shown = runner.invoke(app, ["documents", "show", photo["id"], "--db", str(db)]).stdout
+    assert "text from" in shown and "OCR (tesseract, rus+eng; pages 1;" in shown  # reviewers are told

@@ -316,6 +316,12 @@ def documents_show(
     for key, value in _document_row(doc).items():
         table.add_row(key, Text("" if value is None else str(value)))
     table.add_row("reasons", Text("; ".join(doc.reasons)))
+    ocr = (doc.meta or {}).get("ocr")
+    if ocr:  # reviewers must know that names, numbers and dates were read by a machine from a picture
+        pages = ", ".join(str(n) for n in ocr.get("pages", []))
+        table.add_row("text from", Text(f"OCR ({ocr.get('engine', 'tesseract')}, {ocr.get('langs', '')}; pages {pages}; "
+                                        f"mean confidence {ocr.get('confidence', 0):g}/100): check names, numbers "
+                                        "and dates against the original"))
     table.add_row("incidents", ", ".join(i.id[:12] for i in incidents))
     table.add_row("found at", Text("\n".join(
         " · ".join(str(x) for x in (o["origin"], o["outlet"], o["published"]) if x) for o in group.origins)))
