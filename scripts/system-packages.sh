@@ -2,7 +2,7 @@
 # Installs the Debian packages the full test suite needs, when they are missing:
 # Tesseract with its language data, PostgreSQL, Chromium, and the DejaVu fonts.
 set -euo pipefail
-packages=(tesseract-ocr tesseract-ocr-rus tesseract-ocr-uzb tesseract-ocr-uzb-cyrl tesseract-ocr-kaz
+packages=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-uzb tesseract-ocr-uzb-cyrl tesseract-ocr-kaz
           tesseract-ocr-kir tesseract-ocr-tgk postgresql chromium fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
