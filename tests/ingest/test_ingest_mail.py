@@ -147,3 +147,29 @@ def test_not_a_mailbox(tmp_path, split):
     path.write_text("just some notes\n", encoding="utf-8")
     _, [failure] = split(read_source(path))
     assert failure.problem.startswith("not an mbox mailbox")
+
+
+def test_photos_attached_to_mail_are_read_with_ocr(tmp_path, split):
+    import io as iolib
+
+    from ingest_pages import REPORT_EN, render_page
+    from PIL import Image
+
+    from recruitwatch.ingest import OcrOptions
+
+    photo, logo = iolib.BytesIO(), iolib.BytesIO()
+    render_page(REPORT_EN, size=(1240, 420)).save(photo, "PNG")
+    Image.new("L", (300, 100), 255).save(logo, "PNG")  # a signature logo: nothing to read
+    msg = message("Photo of the report", "The photo is attached.")
+    msg.add_attachment(photo.getvalue(), maintype="image", subtype="png", filename="report.png")
+    msg.add_attachment(logo.getvalue(), maintype="image", subtype="png", filename="logo.png")
+    path = tmp_path / "photo.eml"
+    path.write_bytes(bytes(msg))
+    [mail], _ = split(read_source(path))
+    assert [a["read"] for a in mail.meta["attachments"]] == ["not read: photos attached to mail are read by OCR "
+                                                             "only with --ocr"] * 2
+    [mail, report], failures = split(read_source(path, ocr=OcrOptions(folders=True)))
+    assert failures == []  # the blank logo is noted, not failed
+    assert report.origin == f"{path}#attachment-1" and report.meta["text_from"] == "ocr"
+    assert "Uzbek workers at a building site" in report.text
+    assert mail.meta["attachments"][1]["read"].startswith("not read: OCR found no readable text")

@@ -24,6 +24,7 @@ from recruitwatch.limits import DEFAULT_LIMITS, Limits
 from recruitwatch.records import Document, ReadFailure
 
 EXTENSIONS = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif", ".webp", ".bmp", ".gif")
+NO_TEXT = "OCR found no readable text in the image"
 
 
 def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS,
@@ -57,7 +58,7 @@ def read_bytes(data: bytes, source: str, *, limits: Limits = DEFAULT_LIMITS,
     text = "\n\n".join(pages)
     letters = sum(ch.isalpha() for ch in text)
     if letters < ocr.MIN_LETTERS:
-        raise ReadError(source, "OCR found no readable text in the image" + (f" (only {letters} letters)" if letters else ""),
+        raise ReadError(source, NO_TEXT + (f" (only {letters} letters)" if letters else ""),
                         "is it a photo of a printed page? a blurred or dark photo reads badly: take it again in "
                         f"good light; the OCR languages were {ocr_options.langs} (--ocr-lang)")
     meta = {"format": fmt, "pages": image.page_count,

@@ -245,7 +245,13 @@ def _read_attachment(part: EmailMessage, name: str, origin: str, limits: Limits,
     elif fmt == "docx":
         document = docx.read_bytes(data, origin, limits=limits)
     elif fmt == "image":
-        document = image.read_bytes(data, origin, limits=limits, ocr_options=ocr_options)
+        try:
+            document = image.read_bytes(data, origin, limits=limits, ocr_options=ocr_options)
+        except ReadError as exc:
+            if not exc.problem.startswith(image.NO_TEXT):
+                raise
+            yield f"not read: {image.NO_TEXT} (a logo or a photo without print)"  # not a problem to report
+            return
     elif fmt == "html":
         if len(data) > limits.page_bytes:
             raise html.page_too_large(origin, len(data), limits)
