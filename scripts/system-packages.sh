@@ -3,7 +3,7 @@
 # Tesseract with its language data, PostgreSQL, Chromium, the DejaVu fonts, and nginx (the
 # deployment guide's reverse proxy, rehearsed by scripts/deploy-rehearsal.sh).
 set -euo pipefail
-packages=(tesseract-ocr tesseract-ocr-rus tesseract-ocr-uzb tesseract-ocr-uzb-cyrl tesseract-ocr-kaz
+packages=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-uzb tesseract-ocr-uzb-cyrl tesseract-ocr-kaz
           tesseract-ocr-kir tesseract-ocr-tgk postgresql chromium fonts-dejavu-core nginx-light)
 missing=()
 for p in "${packages[@]}"; do

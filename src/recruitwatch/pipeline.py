@@ -25,10 +25,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from recruitwatch import PIPELINE_VERSION, pipeline_version
 from recruitwatch.limits import DEFAULT_LIMITS, Limits
 from recruitwatch.records import Document, Incident, ReadFailure
+
+if TYPE_CHECKING:
+    from recruitwatch.ingest.ocr import OcrOptions
 
 DEFAULT_BATCH_SIZE = 50
 _ingest_log = logging.getLogger("recruitwatch.ingest")  # where read_source logs skipped files
@@ -240,16 +244,19 @@ class SourcePlan:
 
 
 def plan_sources(sources: Iterable[str | os.PathLike], *, max_bytes: int | None = None,
-                 limits: Limits | None = None) -> SourcePlan:
+                 limits: Limits | None = None, ocr: OcrOptions | None = None) -> SourcePlan:
     """Expand files, folders (recursively) and feed URLs into inputs, without reading them.
 
     A folder is scanned once, here (the scan sniffs ``.json``/``.xml`` files): each readable file
     in it becomes an input; skipped files go to ``SourcePlan.skipped`` (and the INFO log). A file,
     a URL or a missing path is one input, read by ``read_source`` (so its failures are the same).
     ``limits`` bounds what each input may cost (``max_bytes`` overrides its ``file_bytes``).
+    ``ocr`` chooses the OCR languages and whether images in folders are read (``--ocr``).
     """
     from recruitwatch.ingest import folder, read_file, read_source
+    from recruitwatch.ingest.ocr import DEFAULT_OCR
 
+    ocr = ocr or DEFAULT_OCR
     if max_bytes is not None:
         limits = replace(limits or DEFAULT_LIMITS, file_bytes=max_bytes)
     inputs: list[SourceInput] = []
@@ -260,16 +267,16 @@ def plan_sources(sources: Iterable[str | os.PathLike], *, max_bytes: int | None 
         scan = None
         if "://" not in raw and Path(raw).is_dir():
             try:
-                scan = folder.scan(Path(raw))
+                scan = folder.scan(Path(raw), images=ocr.folders)
             except OSError:
                 pass  # read_source reports the folder as unreadable
         if scan is None:
-            inputs.append(SourceInput(label, partial(read_source, raw, limits=limits)))
+            inputs.append(SourceInput(label, partial(read_source, raw, limits=limits, ocr=ocr)))
             continue
         for path, reason in scan.skipped:
             _ingest_log.info("skipped %s: %s", os.path.abspath(path), reason)
             skipped.append((os.path.abspath(path), reason))
-        inputs.extend(SourceInput(os.path.abspath(file), partial(read_file, file, limits=limits))
+        inputs.extend(SourceInput(os.path.abspath(file), partial(read_file, file, limits=limits, ocr=ocr))
                       for file in scan.files)
     return SourcePlan(inputs, skipped)
 

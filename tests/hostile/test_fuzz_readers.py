@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recruitwatch.errors import ReadError
-from recruitwatch.ingest import read_file
+from recruitwatch.ingest import OcrOptions, read_file
 from recruitwatch.records import Document, ReadFailure
 
 FIXTURES = Path(__file__).resolve().parents[1] / "ingest" / "fixtures"
@@ -41,6 +41,28 @@ def _warc() -> bytes:
     return gzip_member(head, 0, http + b"\r\n\r\n")
 
 
+def _docx() -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Raid", level=1)
+    document.add_paragraph(GOOD_REPORT)
+    document.add_table(rows=2, cols=2).cell(0, 0).text = "Moscow"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _email() -> bytes:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["Subject"], message["Date"] = "Raid", "Mon, 01 Apr 2024 10:00:00 +0000"
+    message.set_content(GOOD_REPORT, charset="windows-1251")
+    message.add_attachment("Notes: " + GOOD_REPORT, filename="notes.txt")
+    return bytes(message)
+
+
 SEEDS: dict[str, tuple[str, bytes]] = {
     "text": ("report.txt", (FIXTURES / "en_warehouse_raid.txt").read_bytes()),
     "markdown": ("report.md", (FIXTURES / "ru_migration_office.md").read_bytes()),
@@ -52,6 +74,10 @@ SEEDS: dict[str, tuple[str, bytes]] = {
     "telegram": ("result.json", (FIXTURES / "telegram_channel" / "result.json").read_bytes()[:8000]),
     "warc": ("pages.warc.gz", _warc()),
     "pdf": ("report.pdf", pdf_with_pages(2, "Police took the passports of migrant workers")),
+    "docx": ("report.docx", _docx()),
+    "email": ("call.eml", _email()),
+    "mbox": ("hotline.mbox", b"From MAILER-DAEMON Mon Apr  1 10:00:00 2024\n" + _email().replace(b"\r\n", b"\n")
+             + b"\n\nFrom MAILER-DAEMON Mon Apr  1 10:00:00 2024\nSubject: second\n\n" + GOOD_REPORT.encode() + b"\n"),
 }
 
 
@@ -83,7 +109,9 @@ def check_reader(name: str, data: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(data)
-        items = list(read_file(path))
+        # OCR off: a damaged PDF that loses its text layer would be OCR'd, a second per example; the
+        # OCR path's file opener is fuzzed below (test_fuzz_papercheck_file_opener).
+        items = list(read_file(path, ocr=OcrOptions(enabled=False)))
     for item in items:
         assert isinstance(item, Document | ReadFailure), item
         if isinstance(item, ReadFailure):

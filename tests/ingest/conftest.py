@@ -108,7 +108,7 @@ def batch_folder(tmp_path: Path) -> Path:
     (root / "truncated.pdf").write_bytes(good_pdf[: len(good_pdf) // 3])
     # skipped without failure
     (root / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 100)
-    (root / "notes.docx").write_bytes(b"PK\x03\x04")
+    (root / "budget.xlsx").write_bytes(b"PK\x03\x04")
     (root / ".cache" / "hidden.txt").write_text("hidden file, never read", encoding="utf-8")
     (root / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
     return root

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from recruitwatch.ingest import read_source
+from recruitwatch.ingest import OcrOptions, read_source
 
 
 def test_text_pdf_pages_joined_with_blank_line(text_pdf: Path, split):
@@ -26,11 +26,12 @@ def test_truncated_pdf_names_the_file(text_pdf: Path, tmp_path: Path, split):
     assert "corrupt or truncated PDF" in failure.problem
 
 
-def test_scanned_pdf_points_to_papercheck(tmp_path: Path, make_scanned_pdf, split):
+def test_scanned_pdf_without_ocr_says_why(tmp_path: Path, make_scanned_pdf, split):
     path = tmp_path / "scan.pdf"
     path.write_bytes(make_scanned_pdf())
-    _, [failure] = split(read_source(path))
-    assert failure.problem == "no text layer (scanned?); use `recruitwatch papercheck` for scans"
+    _, [failure] = split(read_source(path, ocr=OcrOptions(enabled=False)))
+    assert failure.problem == ("no text layer (scanned?), and OCR is turned off (--no-ocr); "
+                               "or use `recruitwatch papercheck` to check papers for a military contract")
 
 
 def test_not_a_pdf(tmp_path: Path, split):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from recruitwatch import pipeline
+from recruitwatch.ingest.folder import IMAGE_SKIPPED
 from recruitwatch.pipeline import plan_sources, run_ingest
 from recruitwatch.store import open_store
 
@@ -35,5 +36,5 @@ def test_a_document_that_breaks_the_analysis_does_not_hold_its_batch_hostage(tmp
         [failure] = summary.failures
         assert failure.source == str(folder / "poison.txt")
         assert failure.problem == "could not be screened and extracted: RuntimeError: a bug in some stage"
-        assert summary.skipped == [(str(folder / "scan.png"), "image: use `recruitwatch papercheck` for photos and scans")]
+        assert summary.skipped == [(str(folder / "scan.png"), IMAGE_SKIPPED)]
         assert summary.to_dict()["skipped_files"][0]["source"].endswith("scan.png")

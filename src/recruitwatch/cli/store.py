@@ -16,7 +16,7 @@ from rich.text import Text
 from recruitwatch.cli import EXIT_FAILED, EXIT_PARTIAL, EXIT_USAGE, app
 from recruitwatch.cli.limits import LimitsOption, resolve_limits
 from recruitwatch.cli.output import IngestBar, console, err_console, error
-from recruitwatch.errors import StoreError
+from recruitwatch.errors import ConfigError, StoreError
 
 DbOption = Annotated[
     str | None,
@@ -123,21 +123,29 @@ def ingest(
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes for screening and extraction.")] = 1,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per transaction.")] = 50,
     limit: LimitsOption = None,
+    ocr: Annotated[bool | None, typer.Option(
+        "--ocr/--no-ocr", help="--ocr: also read the photos and scans found in folders, by OCR (slow: seconds a page). "
+        "Without it, photos named on the command line and scanned PDF pages are read by OCR, images in folders are "
+        "skipped. --no-ocr: never run OCR.")] = None,
+    ocr_lang: Annotated[str | None, typer.Option(
+        "--ocr-lang", help="Languages of the print to OCR, joined by +: en, ru, uz, uz-cyrl, tg, ky, kk "
+        "(default ru+en; each needs Tesseract's language data, e.g. apt-get install tesseract-ocr-uzb).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Read reports, find the relevant ones, extract incidents and store everything.
 
-    Ingesting the same material twice adds nothing. Unreadable inputs are reported with the reason and the rest of the batch goes on (exit code 1 when any input failed); files skipped in folders are listed with the reason. On a terminal, a progress bar on stderr counts the files read and the documents screened, with an ETA. Ctrl-C or SIGTERM stops cleanly: stored batches are kept, run the same command again to finish.
+    Reads text, Markdown, HTML, PDF (scanned pages by OCR), Word .docx, e-mail (.eml, .mbox), JSONL, CSV, WARC, RSS/Atom and Telegram exports, and photos of printed reports by OCR (the papercheck extra). Ingesting the same material twice adds nothing. Unreadable inputs are reported with the reason and the rest of the batch goes on (exit code 1 when any input failed); files skipped in folders are listed with the reason. On a terminal, a progress bar on stderr counts the files read and the documents screened, with an ETA. Ctrl-C or SIGTERM stops cleanly: stored batches are kept, run the same command again to finish.
     """
     from recruitwatch.pipeline import plan_sources, run_ingest
 
     limits = resolve_limits(limit)
+    ocr_options = _ocr_options(ocr, ocr_lang)
     try:
         with _stop_on_sigterm(), opened(db, must_exist=False) as store:
             store.init()
             # On a terminal: a bar on stderr counting files (found before reading) and documents done.
             with IngestBar() as bar:
-                plan = plan_sources(sources, limits=limits)
+                plan = plan_sources(sources, limits=limits, ocr=ocr_options)
                 summary = run_ingest(plan, store, workers=workers, batch_size=batch_size, on_progress=bar.update)
     except _Stopped as exc:
         error(f"{exc}: the batch in flight was rolled back, the batches stored before it are kept; "
@@ -158,6 +166,21 @@ def ingest(
             error(f"{failure.source}: {failure.problem}")
     if summary.failures:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def _ocr_options(ocr: bool | None, ocr_lang: str | None):
+    """The run's OCR options; a usage error when OCR was asked for (--ocr, --ocr-lang) and cannot run."""
+    from recruitwatch.ingest import ocr as ingest_ocr
+
+    try:
+        langs = ingest_ocr.tesseract_langs(ocr_lang or ingest_ocr.DEFAULT_LANGUAGES)
+        options = ingest_ocr.OcrOptions(langs=langs, folders=bool(ocr), enabled=ocr is not False)
+        if ocr or (ocr_lang and ocr is not False):
+            ingest_ocr.check(options)
+    except ConfigError as exc:
+        error(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    return options
 
 
 @app.command()
@@ -293,6 +316,12 @@ def documents_show(
     for key, value in _document_row(doc).items():
         table.add_row(key, Text("" if value is None else str(value)))
     table.add_row("reasons", Text("; ".join(doc.reasons)))
+    ocr = (doc.meta or {}).get("ocr")
+    if ocr:  # reviewers must know that names, numbers and dates were read by a machine from a picture
+        pages = ", ".join(str(n) for n in ocr.get("pages", []))
+        table.add_row("text from", Text(f"OCR ({ocr.get('engine', 'tesseract')}, {ocr.get('langs', '')}; pages {pages}; "
+                                        f"mean confidence {ocr.get('confidence', 0):g}/100): check names, numbers "
+                                        "and dates against the original"))
     table.add_row("incidents", ", ".join(i.id[:12] for i in incidents))
     table.add_row("found at", Text("\n".join(
         " · ".join(str(x) for x in (o["origin"], o["outlet"], o["published"]) if x) for o in group.origins)))

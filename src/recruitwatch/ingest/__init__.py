@@ -1,7 +1,8 @@
 """Ingest: turn sources (files, folders, feeds) into Documents.
 
 One reader per format, each in its own module (``text``, ``html``, ``pdf``, ``jsonl``, ``csv``,
-``warc``, ``feed``, ``telegram``); ``folder`` decides which reader a file needs. This module is
+``warc``, ``feed``, ``telegram``, ``image``, ``docx``, ``mail``); ``folder`` decides which reader a
+file needs. Scanned PDF pages and photos are read by OCR (``ocr``, the paper check's engine). This module is
 the public entry point::
 
     for item in read_source("reports/"):
@@ -31,12 +32,15 @@ from pathlib import Path
 
 from recruitwatch.errors import ReadError
 from recruitwatch.ingest import csv as csv_reader
-from recruitwatch.ingest import feed, folder, html, jsonl, pdf, telegram, text, warc
+from recruitwatch.ingest import docx as docx_reader
+from recruitwatch.ingest import feed, folder, html, image, jsonl, mail, pdf, telegram, text, warc
 from recruitwatch.ingest.markup import human_size
+from recruitwatch.ingest.ocr import DEFAULT_OCR, OcrOptions
 from recruitwatch.limits import DEFAULT_LIMITS, LIMITS, Limits
 from recruitwatch.records import Document, ReadFailure
 
-__all__ = ["MAX_FILE_BYTES", "READERS", "read_source", "read_sources", "list_files", "list_skipped", "read_file"]
+__all__ = ["MAX_FILE_BYTES", "READERS", "OcrOptions", "read_source", "read_sources", "list_files", "list_skipped",
+           "read_file"]
 
 MAX_FILE_BYTES = DEFAULT_LIMITS.file_bytes
 """Files above this size (200 MB) are refused without being opened; so are larger feed downloads.
@@ -55,7 +59,13 @@ READERS: dict[str, Reader] = {
     "warc": warc.read,
     "feed": feed.read,
     "telegram": telegram.read,
+    "image": image.read,
+    "docx": docx_reader.read,
+    "email": mail.read_eml,
+    "mbox": mail.read_mbox,
 }
+#: Readers that may run OCR (scanned pages, photos, such attachments): they take ``ocr_options``.
+OCR_FORMATS = frozenset({"pdf", "image", "email", "mbox"})
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 log = logging.getLogger(__name__)
@@ -67,15 +77,18 @@ def _limits(limits: Limits | None, max_bytes: int | None) -> Limits:
 
 
 def read_source(source: str | os.PathLike, *, max_bytes: int | None = None,
-                limits: Limits | None = None) -> Iterator[Document | ReadFailure]:
+                limits: Limits | None = None, ocr: OcrOptions | None = None) -> Iterator[Document | ReadFailure]:
     """Documents from a file, a folder (recursive) or an http(s) URL (read as an RSS/Atom feed).
 
     Never raises for bad input: each unreadable file or item yields a ReadFailure and reading
     goes on. Files of unsupported types inside a folder are skipped (see :func:`list_skipped`);
     a file of unsupported type named directly yields a ReadFailure. ``limits`` bounds what one
     input may cost (:class:`recruitwatch.limits.Limits`); ``max_bytes`` overrides its ``file_bytes``.
+    ``ocr`` chooses the OCR languages and whether images inside folders are read
+    (:class:`recruitwatch.ingest.ocr.OcrOptions`; by default photos are read only when named).
     """
     limits = _limits(limits, max_bytes)
+    ocr = ocr or DEFAULT_OCR
     raw = os.fspath(source)
     if isinstance(raw, bytes):
         raw = os.fsdecode(raw)
@@ -86,11 +99,11 @@ def read_source(source: str | os.PathLike, *, max_bytes: int | None = None,
     label = os.path.abspath(raw)
     try:
         if path.is_dir():
-            result = folder.scan(path)
+            result = folder.scan(path, images=ocr.folders)
             for skipped, reason in result.skipped:
                 log.info("skipped %s: %s", os.path.abspath(skipped), reason)
             for file in result.files:
-                yield from read_file(file, limits=limits)
+                yield from read_file(file, limits=limits, ocr=ocr)
             return
     except OSError as exc:
         yield ReadFailure(label, f"could not list the folder: {exc.strerror or exc}")
@@ -98,18 +111,18 @@ def read_source(source: str | os.PathLike, *, max_bytes: int | None = None,
     if not path.exists() and not path.is_symlink():
         yield ReadFailure(label, "no such file or folder")
         return
-    yield from read_file(path, limits=limits)
+    yield from read_file(path, limits=limits, ocr=ocr)
 
 
 def read_sources(sources: Iterable[str | os.PathLike], *, max_bytes: int | None = None,
-                 limits: Limits | None = None) -> Iterator[Document | ReadFailure]:
+                 limits: Limits | None = None, ocr: OcrOptions | None = None) -> Iterator[Document | ReadFailure]:
     """:func:`read_source` over several sources, in order."""
     for source in sources:
-        yield from read_source(source, max_bytes=max_bytes, limits=limits)
+        yield from read_source(source, max_bytes=max_bytes, limits=limits, ocr=ocr)
 
 
 def read_file(path: str | os.PathLike, *, max_bytes: int | None = None,
-              limits: Limits | None = None) -> Iterator[Document | ReadFailure]:
+              limits: Limits | None = None, ocr: OcrOptions | None = None) -> Iterator[Document | ReadFailure]:
     """Documents from one file, whatever its format; never raises for bad input."""
     limits = _limits(limits, max_bytes)
     path = Path(path)
@@ -134,7 +147,8 @@ def read_file(path: str | os.PathLike, *, max_bytes: int | None = None,
     if size == 0:
         yield ReadFailure(label, "file is empty")
         return
-    yield from _within(_guarded(partial(READERS[fmt], limits=limits), path, label), limits)
+    options = {"ocr_options": ocr or DEFAULT_OCR} if fmt in OCR_FORMATS else {}
+    yield from _within(_guarded(partial(READERS[fmt], limits=limits, **options), path, label), limits)
 
 
 def _within(items: Iterator[Document | ReadFailure], limits: Limits) -> Iterator[Document | ReadFailure]:
@@ -151,25 +165,26 @@ def _env(name: str) -> str:
     return next(limit.env for limit in LIMITS if limit.name == name)
 
 
-def list_files(source: str | os.PathLike) -> list[Path]:
+def list_files(source: str | os.PathLike, *, images: bool = False) -> list[Path]:
     """The files a source expands to, in the order :func:`read_source` reads them (for progress bars).
 
     A folder gives its readable files (skipped ones are left out, see :func:`list_skipped`);
-    a file gives itself; a URL or a missing path gives an empty list.
+    a file gives itself; a URL or a missing path gives an empty list. ``images``: images in folders
+    are read (``--ocr``).
     """
     raw = os.fsdecode(os.fspath(source))
     if _URL.match(raw):
         return []
     path = Path(raw)
     if path.is_dir():
-        return folder.scan(path).files
+        return folder.scan(path, images=images).files
     return [path] if path.exists() else []
 
 
-def list_skipped(source: str | os.PathLike) -> list[tuple[Path, str]]:
+def list_skipped(source: str | os.PathLike, *, images: bool = False) -> list[tuple[Path, str]]:
     """Files inside a folder that :func:`read_source` skips, each with the reason."""
     path = Path(os.fsdecode(os.fspath(source)))
-    return folder.scan(path).skipped if path.is_dir() else []
+    return folder.scan(path, images=images).skipped if path.is_dir() else []
 
 
 def _read_url(url: str, limit: int) -> Iterator[Document | ReadFailure]:

@@ -5,6 +5,10 @@ from their first bytes (a Telegram export versus a list of records; an RSS/Atom 
 other XML). Folders are walked recursively in a stable order (names sorted, depth first),
 without following links to folders.
 
+Images (photos and scans, read by OCR) are skipped in folders unless ``scan(folder, images=True)``
+(``recruitwatch ingest --ocr``): a folder of reports often holds unrelated photos, and OCR takes
+seconds a page. An image named directly is always read.
+
 Files of unknown or unsupported types are **skipped, not failed**: a folder of reports usually
 holds images, spreadsheets and notes beside them, and a failure per such file would bury the real
 problems. Hidden files and folders (``.name``), Office lock files (``~$name``), ``__MACOSX``,
@@ -25,10 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from recruitwatch.ingest import csv as csv_reader
-from recruitwatch.ingest import feed, html, jsonl, pdf, telegram, text, warc
+from recruitwatch.ingest import docx as docx_reader
+from recruitwatch.ingest import feed, html, image, jsonl, mail, pdf, telegram, text, warc
 
 SNIFF_BYTES = 64 * 1024
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif", ".webp", ".bmp", ".gif")
+IMAGE_EXTENSIONS = image.EXTENSIONS
+#: Why an image in a folder is not read without --ocr.
+IMAGE_SKIPPED = ("image: photos in folders are read by OCR only with --ocr (it takes seconds a page); or name the "
+                 "file. To check papers for a military contract: `recruitwatch papercheck`")
 _FEED_MARKERS = (b"<rss", b"<feed", b"<rdf:rdf", b"<channel")
 _IGNORED_DIRS = ("__MACOSX", "__pycache__", "node_modules")
 _COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zip", ".7z", ".rar", ".tar", ".tgz")
@@ -84,13 +92,14 @@ def special_file(path: Path) -> str | None:
 
 def supported_extensions() -> list[str]:
     return sorted({*text.EXTENSIONS, *html.EXTENSIONS, *pdf.EXTENSIONS, *jsonl.EXTENSIONS, ".json",
-                   *csv_reader.EXTENSIONS, *warc.EXTENSIONS, *feed.EXTENSIONS})
+                   *csv_reader.EXTENSIONS, *warc.EXTENSIONS, *feed.EXTENSIONS, *image.EXTENSIONS,
+                   *docx_reader.EXTENSIONS, *mail.EML_EXTENSIONS, *mail.MBOX_EXTENSIONS})
 
 
 def detect_format(path: Path) -> tuple[str | None, str]:
     """``(format, "")`` for a readable file, ``(None, reason)`` for one to skip.
 
-    Formats: text, html, pdf, jsonl, json-records, csv, warc, feed, telegram.
+    Formats: text, html, pdf, jsonl, json-records, csv, warc, feed, telegram, image, docx, email, mbox.
     """
     name = path.name.lower()
     if name.endswith(warc.EXTENSIONS):
@@ -109,7 +118,13 @@ def detect_format(path: Path) -> tuple[str | None, str]:
     if suffix in (".rss", ".atom", ".rdf"):
         return "feed", ""
     if suffix in IMAGE_EXTENSIONS:
-        return None, "image: use `recruitwatch papercheck` for photos and scans"
+        return "image", ""
+    if suffix in docx_reader.EXTENSIONS:
+        return "docx", ""
+    if suffix in mail.EML_EXTENSIONS:
+        return "email", ""
+    if suffix in mail.MBOX_EXTENSIONS:
+        return "mbox", ""
     if suffix in _COMPRESSED:
         inner = Path(path.stem).suffix.lower()
         what = f"compressed {inner} file" if inner else "compressed file"
@@ -144,6 +159,8 @@ def _sniff(head: bytes, suffix: str) -> tuple[str | None, str]:
         return "html", ""
     if telegram.looks_like_export(stripped):
         return "telegram", ""
+    if mail.looks_like_mbox(head):
+        return "mbox", ""
     return None, "unknown type (no extension, content not recognised)"
 
 
@@ -164,8 +181,11 @@ def _head(path: Path) -> bytes | str:
         return f"could not be opened: {exc.strerror or exc}"
 
 
-def scan(folder: Path) -> Scan:
-    """Readable files under ``folder`` sorted by path components, and the skipped ones with reasons."""
+def scan(folder: Path, *, images: bool = False) -> Scan:
+    """Readable files under ``folder`` sorted by path components, and the skipped ones with reasons.
+
+    ``images``: read images too (by OCR); without it they are skipped with :data:`IMAGE_SKIPPED`.
+    """
     result = Scan()
 
     def unreadable(exc: OSError) -> None:
@@ -195,7 +215,9 @@ def scan(folder: Path) -> Scan:
                 result.skipped.append((path, special))
                 continue
             fmt, reason = detect_format(path)
-            if fmt is None:
+            if fmt == "image" and not images:
+                result.skipped.append((path, IMAGE_SKIPPED))
+            elif fmt is None:
                 result.skipped.append((path, reason))
             else:
                 result.files.append(path)

@@ -98,12 +98,7 @@ class PdfSource(Source):
                 if sum(ch.isalpha() for ch in text) >= MIN_TEXT_LAYER_CHARS:
                     yield PageInput(self.name, index + 1, text=text)
                     continue
-                check_page_images(page, self.name, index + 1, self.limits.image_pixels)
-                width, height = page.get_size()
-                scale = PDF_RENDER_DPI / 72
-                if width * height * scale * scale > self.limits.image_pixels:
-                    scale = (self.limits.image_pixels / (width * height)) ** 0.5
-                image = page.render(scale=scale, grayscale=True).to_pil()
+                image = render_page(page, self.name, index + 1, self.limits.image_pixels)
             except ReadError:
                 raise
             except Exception as exc:
@@ -112,6 +107,20 @@ class PdfSource(Source):
 
     def close(self) -> None:
         self._pdf.close()
+
+
+def render_page(page, name: str, number: int, max_pixels: int):
+    """A PDF page as a grey PIL image for OCR, at :data:`PDF_RENDER_DPI` or less, never above ``max_pixels``.
+
+    Refuses a page holding an image bigger than ``max_pixels`` before anything decodes it
+    (:func:`check_page_images`). Shared by the paper check and ingest's scanned-PDF reading.
+    """
+    check_page_images(page, name, number, max_pixels)
+    width, height = page.get_size()
+    scale = PDF_RENDER_DPI / 72
+    if width * height * scale * scale > max_pixels:
+        scale = (max_pixels / (width * height)) ** 0.5
+    return page.render(scale=scale, grayscale=True).to_pil()
 
 
 def check_page_images(page, name: str, number: int, max_pixels: int) -> None:
