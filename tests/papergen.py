@@ -800,3 +800,20 @@ def generate_pages(seed: int = 0, per_type: int = 3, damage: str | tuple[str, ..
             for index in range(per_type):
                 partial = random.Random(f"{seed}-{type_}-{index}-{kind}-partial").random() < partial_share
                 yield generate_page(type_, seed, kind, dpi, partial, index)
+
+
+def placed_pdf(page: GeneratedPage) -> bytes:
+    """A one-page text-layer PDF (fpdf2) with every line of ``page`` where papergen drew it.
+
+    Make the page at ``dpi=72``: one pixel is then one PDF point, so ``page.lines`` say where each
+    phrase is in the PDF too.
+    """
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_font("DejaVu", fname=FONT_DIR + "DejaVuSans.ttf")
+    pdf.add_page()
+    for line in page.lines:
+        pdf.set_font("DejaVu", size=line.size)
+        pdf.text(line.box[0], line.baseline, line.text)
+    return bytes(pdf.output())

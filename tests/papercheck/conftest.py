@@ -35,21 +35,6 @@ def make_text_pdf(path: Path, types: list[str], seed: int = 7) -> Path:
     return path
 
 
-def make_placed_pdf(path: Path, page) -> Path:
-    """A one-page text-layer PDF with every line of a generated page (made at 72 dpi, so one pixel is one
-    point) at the place papergen drew it: the page's ``lines`` say where each phrase is in the PDF."""
-    from fpdf import FPDF
-
-    pdf = FPDF(unit="pt", format="A4")
-    pdf.add_font("DejaVu", fname=FONT)
-    pdf.add_page()
-    for line in page.lines:
-        pdf.set_font("DejaVu", size=line.size)
-        pdf.text(line.box[0], line.baseline, line.text)
-    pdf.output(str(path))
-    return path
-
-
 def make_scanned_pdf(path: Path, types: list[str], seed: int = 11, damage: str = "scan") -> Path:
     """An image-only PDF (no text layer), as a scanner makes: Pillow's PDF writer."""
     images = [generate_page(t, seed, damage, index=i).image.convert("RGB") for i, t in enumerate(types)]
