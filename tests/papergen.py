@@ -653,9 +653,13 @@ def render(spec: PageSpec, dpi: int = 150, rng: random.Random | None = None,
             step = round(body.size * 1.8)
             if y + step > bottom:
                 break
-            draw.text((margin, y + step - body.size * 1.3), block.text, font=body, fill=(20, 20, 20))
+            top = y + step - body.size * 1.3
             value_x = margin + text_width - draw.textlength(block.value, font=body)
-            draw.text((value_x, y + step - body.size * 1.3), block.value, font=body, fill=(20, 20, 20))
+            for x, text in ((margin, block.text), (value_x, block.value)):
+                draw.text((x, top), text, font=body, fill=(20, 20, 20))
+                if placed is not None:
+                    placed.append(DrawnLine(text, _box(draw.textbbox((x, top), text, font=body)), body.size,
+                                            round(top + body.getmetrics()[0])))
             y += step
         elif block.style == "gap":
             y += body.size
