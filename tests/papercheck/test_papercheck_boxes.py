@@ -143,3 +143,38 @@ def test_image_budget_keeps_pages_with_boxes():
     assert later.view is None  # budget full, nothing marked on it
     assert (boxed.view.width, boxed.view.height) == (1200, 600)
     assert "view" not in boxed.to_dict() and boxed.to_dict()["boxes"][0]["kind"] == MILITARY
+
+
+def test_pdf_boxes_follow_page_rotation_and_crop_box(checker):
+    """A page turned by /Rotate, or with its media box away from the origin, is boxed where it is drawn."""
+    import pypdfium2 as pdfium
+
+    data = placed_pdf(generate_page("military_service_contract", 0, "clean", dpi=72, index=0))
+
+    def changed(change) -> bytes:
+        pdf = pdfium.PdfDocument(data)
+        change(pdf[0])
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+    def boxes(pdf: bytes):
+        page = checker.check_file("p.pdf", pdf).pages[0]
+        return page.page_size, {(b.x, b.y, b.w, b.h) for b in page.boxes}
+
+    size, upright = boxes(data)
+    shift = 100, 50  # points
+    turned_size, turned = boxes(changed(lambda page: page.set_rotation(90)))
+    _, moved = boxes(changed(lambda page: page.set_mediabox(-shift[0], -shift[1], 595.28 - shift[0], 841.89 - shift[1])))
+    assert upright and turned_size == (size[1], size[0])
+    scale = PDF_RENDER_DPI / 72
+
+    def near(box, found) -> bool:
+        return any(all(abs(a - b) <= 3 for a, b in zip(box, other, strict=True)) for other in found)
+
+    for x, y, w, h in upright:
+        assert near((x + round(shift[0] * scale), y - round(shift[1] * scale), w, h), moved)
+    # a quarter turn clockwise (PDFium may read a turned page's text in another order, so it can box
+    # fewer occurrences; every box it draws must still be on the turned words)
+    rotated = {(size[1] - y - h, x, h, w) for x, y, w, h in upright}
+    assert len(turned) >= 3 and all(near(box, rotated) for box in turned)

@@ -173,15 +173,23 @@ def ocr_words(iterator, level, line_level, scale: float = 1.0) -> list[Word]:
     return words
 
 
-def pdf_words(textpage, page_height: float, scale: float) -> list[Word]:
-    """Words of a PDF text layer with their boxes in pixels at ``scale`` pixels per point.
+def pdf_words(page, textpage, size: tuple[int, int]) -> list[Word]:
+    """Words of a PDF page's text layer with their boxes in pixels of the page rendered at ``size``.
 
     PDFium's text and its character list can differ (generated spaces and line breaks), so each
-    text index is mapped to its character before its box is read.
+    text index is mapped to its character before its box is read. Boxes go from page space to
+    pixels through PDFium's own page-to-device transform, the one rendering uses: a page turned by
+    /Rotate or with a crop box away from the origin is boxed where it is drawn.
     """
+    import ctypes
     import re
 
     import pypdfium2.raw as pdfium_c
+
+    def to_pixels(x: float, y: float) -> tuple[int, int]:
+        dx, dy = ctypes.c_int(), ctypes.c_int()
+        pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, size[0], size[1], 0, x, y, ctypes.byref(dx), ctypes.byref(dy))
+        return dx.value, dy.value
 
     text = textpage.get_text_range()
     words: list[Word] = []
@@ -192,8 +200,8 @@ def pdf_words(textpage, page_height: float, scale: float) -> list[Word]:
         if "\n" in gap or "\r" in gap:
             line += 1
         last_end = m.end()
-        left = top = float("inf")
-        right = bottom = float("-inf")
+        left = bottom = float("inf")
+        right = top = float("-inf")
         for i in range(m.start(), m.end()):
             index = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage.raw, i)
             if index < 0:
@@ -201,10 +209,10 @@ def pdf_words(textpage, page_height: float, scale: float) -> list[Word]:
             l_, b_, r_, t_ = textpage.get_charbox(index)
             if r_ <= l_ or t_ <= b_:
                 continue
-            left, right = min(left, l_), max(right, r_)
-            top, bottom = min(top, page_height - t_), max(bottom, page_height - b_)
+            left, right, bottom, top = min(left, l_), max(right, r_), min(bottom, b_), max(top, t_)
         if right > left:
-            box = (round(left * scale), round(top * scale), round(right * scale), round(bottom * scale))
+            (x0, y0), (x1, y1) = to_pixels(left, bottom), to_pixels(right, top)
+            box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
             words.append(Word(nfkc(m.group(0)), box, line))
     return words
 

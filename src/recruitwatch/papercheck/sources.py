@@ -118,12 +118,13 @@ class PdfSource(Source):
     def _text_page(self, index: int, page, textpage, text: str) -> PageInput:
         from recruitwatch.papercheck.marks import pdf_words
 
-        width, height = page.get_size()
+        width, height = page.get_size()  # as displayed: /Rotate applied
         scale = PDF_RENDER_DPI / 72
+        size = (round(width * scale), round(height * scale))
 
         def words() -> list:
             try:
-                return pdf_words(textpage, height, scale)
+                return pdf_words(page, textpage, size)
             except Exception:  # boxes are an aid: a text layer PDFium cannot place loses them, not the verdict
                 return []
 
@@ -131,7 +132,6 @@ class PdfSource(Source):
             check_page_images(page, self.name, index + 1, self.limits.image_pixels)
             return page.render(scale=side / max(width, height)).to_pil()
 
-        size = (round(width * scale), round(height * scale))
         return PageInput(self.name, index + 1, text=text, size=size, words=words, render=render)
 
     def close(self) -> None:
