@@ -34,8 +34,7 @@ def papercheck(
 ) -> None:
     """Check each page: is it a military contract, call-up notice or other military paper?
 
-    Prints a table per file and what to do; with --json, one JSON object per page, including the
-    boxes around the deciding words (pixels of the page as read, page_size = [width, height]).
+    Prints a table per file and what to do. With --json: one JSON object per page, with the boxes around the deciding words in pixels of the page as read (page_size gives its width and height).
     """
     from recruitwatch.papercheck import PageViews, PaperChecker
     from recruitwatch.papercheck.guidance import COUNTRIES, LANGS, build_report
