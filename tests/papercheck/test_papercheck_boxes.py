@@ -178,3 +178,11 @@ def test_pdf_boxes_follow_page_rotation_and_crop_box(checker):
     # fewer occurrences; every box it draws must still be on the turned words)
     rotated = {(size[1] - y - h, x, h, w) for x, y, w, h in upright}
     assert len(turned) >= 3 and all(near(box, rotated) for box in turned)
+
+
+def test_boxes_into_a_file_is_refused_before_any_check(tmp_path):
+    taken = tmp_path / "boxed"
+    taken.write_text("not a folder")
+    result = CliRunner().invoke(app, ["papercheck", str(tmp_path / "any.pdf"), "--boxes", str(taken)],
+                                env={"COLUMNS": "300"})
+    assert result.exit_code == 2 and "is a file" in result.output
