@@ -96,6 +96,21 @@ def _recent(rng: random.Random) -> date:
 
 # -- blocks of a page ------------------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class DrawnLine:
+    """A line of text as drawn: its text, its box (left, top, right, bottom) in pixels, its font size
+    and the height of its baseline, in pixels."""
+
+    text: str
+    box: tuple[int, int, int, int]
+    size: int
+    baseline: int
+
+
+def _box(bbox) -> tuple[int, int, int, int]:
+    return tuple(round(v) for v in bbox)  # type: ignore[return-value]
+
+
 @dataclass(slots=True)
 class Block:
     style: str  # title, subtitle, para, small, field, boxes, sign, right, gap
@@ -553,8 +568,13 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
     return lines
 
 
-def render(spec: PageSpec, dpi: int = 150, rng: random.Random | None = None) -> Image.Image:
-    """Draw a page as an RGB image of an A4 sheet at ``dpi``."""
+def render(spec: PageSpec, dpi: int = 150, rng: random.Random | None = None,
+           placed: list[DrawnLine] | None = None) -> Image.Image:
+    """Draw a page as an RGB image of an A4 sheet at ``dpi``.
+
+    ``placed``: a list that receives every line of text drawn and its pixel box (for tests of the
+    boxes the paper check draws around deciding phrases).
+    """
     rng = rng or random.Random(0)
     width, height = (round(mm / 25.4 * dpi) for mm in A4_MM)
     image = Image.new("RGB", (width, height), "white")
@@ -586,6 +606,9 @@ def render(spec: PageSpec, dpi: int = 150, rng: random.Random | None = None) -> 
             else:
                 x = left
             draw.text((x, y), line, font=font, fill=(20, 20, 20))
+            if placed is not None:
+                placed.append(DrawnLine(line, _box(draw.textbbox((x, y), line, font=font)), font.size,
+                                        round(y + font.getmetrics()[0])))
             y += step
 
     for block in spec.blocks:
@@ -630,9 +653,13 @@ def render(spec: PageSpec, dpi: int = 150, rng: random.Random | None = None) -> 
             step = round(body.size * 1.8)
             if y + step > bottom:
                 break
-            draw.text((margin, y + step - body.size * 1.3), block.text, font=body, fill=(20, 20, 20))
+            top = y + step - body.size * 1.3
             value_x = margin + text_width - draw.textlength(block.value, font=body)
-            draw.text((value_x, y + step - body.size * 1.3), block.value, font=body, fill=(20, 20, 20))
+            for x, text in ((margin, block.text), (value_x, block.value)):
+                draw.text((x, top), text, font=body, fill=(20, 20, 20))
+                if placed is not None:
+                    placed.append(DrawnLine(text, _box(draw.textbbox((x, top), text, font=body)), body.size,
+                                            round(top + body.getmetrics()[0])))
             y += step
         elif block.style == "gap":
             y += body.size
@@ -750,6 +777,8 @@ class GeneratedPage:
     damage: str
     spec: PageSpec
     image: Image.Image = field(repr=False)
+    #: the lines drawn and where (pixels of the clean page; a damaged page has moved them)
+    lines: list[DrawnLine] = field(default_factory=list, repr=False)
 
     @property
     def text(self) -> str:
@@ -760,8 +789,9 @@ def generate_page(type_: str, seed: int, damage_kind: str = "clean", dpi: int = 
                   partial: bool = False, index: int = 0) -> GeneratedPage:
     rng = random.Random(f"{seed}-{type_}-{index}-{damage_kind}")
     spec = make_spec(type_, rng)
-    image = damage(render(spec, dpi, rng), rng, damage_kind, partial)
-    return GeneratedPage(type_, index, damage_kind, spec, image)
+    lines: list[DrawnLine] = []
+    image = damage(render(spec, dpi, rng, lines), rng, damage_kind, partial)
+    return GeneratedPage(type_, index, damage_kind, spec, image, lines)
 
 
 def generate_pages(seed: int = 0, per_type: int = 3, damage: str | tuple[str, ...] = DAMAGE_KINDS,
@@ -774,3 +804,20 @@ def generate_pages(seed: int = 0, per_type: int = 3, damage: str | tuple[str, ..
             for index in range(per_type):
                 partial = random.Random(f"{seed}-{type_}-{index}-{kind}-partial").random() < partial_share
                 yield generate_page(type_, seed, kind, dpi, partial, index)
+
+
+def placed_pdf(page: GeneratedPage) -> bytes:
+    """A one-page text-layer PDF (fpdf2) with every line of ``page`` where papergen drew it.
+
+    Make the page at ``dpi=72``: one pixel is then one PDF point, so ``page.lines`` say where each
+    phrase is in the PDF too.
+    """
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_font("DejaVu", fname=FONT_DIR + "DejaVuSans.ttf")
+    pdf.add_page()
+    for line in page.lines:
+        pdf.set_font("DejaVu", size=line.size)
+        pdf.text(line.box[0], line.baseline, line.text)
+    return bytes(pdf.output())

@@ -56,6 +56,9 @@ LIMITS: tuple[Limit, ...] = (
           "pages in one PDF (ingest and paper check)"),
     Limit("check_pages", "RECRUITWATCH_MAX_CHECK_PAGES", "count",
           "pages in one web paper check, over all its files"),
+    Limit("check_images", "RECRUITWATCH_MAX_CHECK_IMAGES", "count",
+          "page images (with the deciding words boxed) shown in one web paper-check result, pages with "
+          "boxes first; each adds about 100 KB to the page"),
     Limit("upload_bytes", "RECRUITWATCH_MAX_UPLOAD_BYTES", "bytes",
           "one web paper-check request, all files together; refused while it streams in"),
 )
@@ -74,6 +77,7 @@ class Limits:
     image_pixels: int = 60_000_000  # A4 at 600 dpi is 35 Mpx
     pdf_pages: int = 1_000
     check_pages: int = 100
+    check_images: int = 30
     upload_bytes: int = 100 * MB
 
     @classmethod

@@ -27,7 +27,7 @@ class RecordingChecker:
     def __init__(self):
         self.calls: list[tuple[str, int]] = []
 
-    def check_file(self, name, data, on_page=None, max_pages=None):
+    def check_file(self, name, data, on_page=None, max_pages=None, views=None):
         self.calls.append((name, len(data)))
         return FileResult(name, error=f"{name}: recorded")
 

@@ -95,7 +95,7 @@ def test_result_page_shows_only_public_sources(client, povestka_png, lang):
                        files=[("files", ("p.png", povestka_png, "image/png"))]).text
     assert not LEAKS.findall(html), LEAKS.findall(html)
     hrefs = re.findall(r'href="([^"]+)"', html)
-    external = [h for h in hrefs if not h.startswith("/")]
+    external = [h for h in hrefs if not h.startswith(("/", "data:image/"))]  # page images are inline
     assert external and all(h.startswith("https://") for h in external), external
     # each source link reads as a name, not as a raw URL
     labels = re.findall(r'<a href="https://[^"]+" rel="noreferrer noopener" title="[^"]+">([^<]+)</a>', html)
@@ -212,3 +212,33 @@ def test_a_forged_or_unsigned_result_summary_is_refused(client, povestka_png):
     # and without the CSRF token, nothing is shown
     assert client.post("/check/lang", data={"lang": "ru", "state": state}).status_code == 403
     assert unpack_state(b"s", pack_state(b"s", [], "tj", True)) == ([], "tj", True)
+
+
+def test_result_shows_each_page_with_the_deciding_words_boxed(client):
+    """Issue 9 item 4: the page image inline (a data: URI, nothing stored) under an SVG of boxes."""
+    from papergen import placed_pdf
+
+    contract = placed_pdf(generate_page("military_service_contract", 0, "clean", dpi=72, index=0))
+    harmless = placed_pdf(generate_page("employment_contract", 5, "clean", dpi=72, index=0))
+    response = client.post("/check", data={"lang": "ru", **client.csrf},
+                           files=[("files", ("contract.pdf", contract, "application/pdf")),
+                                  ("files", ("job.pdf", harmless, "application/pdf"))])
+    assert response.status_code == 200
+    html = response.text
+    figures = re.findall(r'<figure class="page-view">.*?</figure>', html, re.S)
+    assert len(figures) == 2
+    boxed, plain = figures
+    assert '<svg viewBox="0 0 1654 2339" role="img"' in boxed and 'href="data:image/jpeg;base64,' in boxed
+    rects = re.findall(r'<rect class="mark military" x="(\d+)" y="(\d+)" width="(\d+)" height="(\d+)"', boxed)
+    assert rects and all(0 <= int(x) < 1654 and 0 <= int(y) < 2339 for x, y, _, _ in rects)
+    # the phrases are in the text as well, for screen readers and for copying
+    assert "Красной рамкой" in boxed and re.search(r'<q class="military">[^<]*военной службы', boxed)
+    assert "<rect" not in plain and 'href="data:image/jpeg;base64,' in plain
+    # the image is the page itself: a JPEG that decodes
+    import base64
+    import io
+
+    from PIL import Image
+
+    data = base64.b64decode(re.search(r'href="data:image/jpeg;base64,([^"]+)"', boxed).group(1))
+    assert max(Image.open(io.BytesIO(data)).size) == 1200

@@ -9,66 +9,31 @@ from __future__ import annotations
 
 import base64
 import os
-import socket
-import threading
-import time
-from pathlib import Path
 
 import pytest
-from test_web_browser import ARGS, CHROMIUM
+from browser import DESKTOP, PHONE, shot
 from workbench import INCIDENTS, PASSWORD
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(os.environ.get("RECRUITWATCH_SCREENSHOTS") or Path(__file__).resolve().parents[2] / "test-screenshots")
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 KAZAN, MOSCOW, ROSTOV = (i.id for i in INCIDENTS)
 ACCOUNT = ("В марте 2024 года в Казани сотрудники полиции забрали у меня паспорт и сказали, что вернут его, "
            "только если я подпишу контракт с Министерством обороны. Я гражданин Узбекистана.")
 
 
 @pytest.fixture(scope="module")
-def server(filled_store):
-    import uvicorn
-
+def server(filled_store, serve_app):
     from recruitwatch.web.app import create_app
 
     saved = {n: os.environ.get(n) for n in ("RECRUITWATCH_MASTER_KEY", "RECRUITWATCH_KEY_FILE")}
     os.environ.pop("RECRUITWATCH_KEY_FILE", None)
     os.environ["RECRUITWATCH_MASTER_KEY"] = base64.b64encode(os.urandom(32)).decode()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(store=filled_store), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    yield serve_app(create_app(store=filled_store))
     for name, value in saved.items():
         if value is None:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    p = sync_playwright().start()
-    b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    yield b
-    b.close()
-    p.stop()
 
 
 @pytest.fixture
@@ -92,10 +57,6 @@ def as_user(server, browser):
     for context in contexts:
         context.close()
     assert problems == [], problems
-
-
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_login_and_filter_by_region_and_tactic(server, as_user):

@@ -25,10 +25,18 @@ def papercheck(
                                  help="Tesseract languages, e.g. rus+eng+uzb+uzb-cyrl+kaz+kir+tgk."),
     country: str | None = typer.Option(None, "--country",
                                           help="Home country for the risks section: uz, tj, kg, kz, tm (default: all)."),
+    boxes: Path | None = typer.Option(
+        None, "--boxes", metavar="OUT_DIR", file_okay=False,
+        help="Also write each page with findings as a PNG into OUT_DIR (made if missing), the words that "
+             "decided its verdict boxed: red on a military paper, orange for military words on another paper. "
+             "Named FILE-pageN.png. The page is shown upright and straightened, as it was read."),
     limit: LimitsOption = None,
 ) -> None:
-    """Check each page: is it a military contract, call-up notice or other military paper?"""
-    from recruitwatch.papercheck import PaperChecker
+    """Check each page: is it a military contract, call-up notice or other military paper?
+
+    Prints a table per file and what to do. With --json: one JSON object per page, with the boxes around the deciding words in pixels of the page as read (page_size gives its width and height).
+    """
+    from recruitwatch.papercheck import PageViews, PaperChecker
     from recruitwatch.papercheck.guidance import COUNTRIES, LANGS, build_report
     from recruitwatch.papercheck.sources import open_source
 
@@ -51,6 +59,32 @@ def papercheck(
     # Open every file once first, so unreadable files are reported at once and the page total is
     # known; then check them one at a time, each opened again, so that only one file is ever held
     # in memory (each may be up to file_bytes).
+    views = None
+    if boxes is not None:
+        try:
+            boxes.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            err.print(f"[red]--boxes {escape(str(boxes))}: cannot create the folder ({exc.strerror or exc})[/red]")
+            raise typer.Exit(EXIT_USAGE) from None
+        # one image at a time: each is written as soon as its page is checked, then dropped
+        views = PageViews(1, fmt="PNG", side=BOXES_SIDE, findings_only=True)
+    written: set[Path] = set()
+
+    def write_boxes(page) -> None:
+        if views is None or page.view is None:
+            return
+        from recruitwatch.papercheck.marks import annotate
+
+        target = _boxes_path(boxes, page, written)
+        try:
+            target.write_bytes(annotate(page.view, page.boxes, page.page_size))
+            written.add(target)
+            err.print(f"wrote {escape(str(target))}")
+        except OSError as exc:
+            err.print(f"[red]error[/red] {escape(str(target))}: could not write ({exc.strerror or exc})")
+        finally:
+            views.release(page)
+
     readable, results_by_name = [], {}
     from recruitwatch.papercheck.results import FileResult
 
@@ -66,12 +100,13 @@ def papercheck(
         readable.append(str(path))
 
     def emit(page) -> None:
+        write_boxes(page)
         if as_json:
             typer.echo(json.dumps(page.to_dict(), ensure_ascii=False))
 
     def check(name: str, on_page) -> FileResult:
         try:
-            return checker.check_source(open_source(name, limits=limits), on_page)
+            return checker.check_source(open_source(name, limits=limits), on_page, views=views)
         except ReadError as exc:  # changed since it was first opened
             return FileResult(name, error=str(exc))
 
@@ -110,6 +145,20 @@ def papercheck(
     if failed and len(failed) == len(results):
         raise typer.Exit(EXIT_FAILED)
     raise typer.Exit(EXIT_PARTIAL if failed else EXIT_OK)
+
+
+#: Longest side of the PNGs ``--boxes`` writes: larger than the web's, for reading small print.
+BOXES_SIDE = 1600
+
+
+def _boxes_path(folder: Path, page, taken: set[Path]) -> Path:
+    """``FILE-pageN.png`` in ``folder``; ``FILE-pageN-2.png`` if another input of this run has the same name."""
+    stem = f"{Path(page.file).name}-page{page.page}"
+    target, n = folder / f"{stem}.png", 1
+    while target in taken:
+        n += 1
+        target = folder / f"{stem}-{n}.png"
+    return target
 
 
 def _print_tables(out: Console, results, report) -> None:

@@ -7,10 +7,11 @@
 
 Modules: ``sources`` (reading PDFs and images), ``imageprep`` and ``ocr`` (Tesseract),
 ``normalise`` and ``classify`` (page types from key phrases in ``data/phrases.json``),
-``guidance`` (plain-language texts in ``data/guidance/``). The synthetic page generator for tests and benchmarks is ``tests/papergen.py``, outside the package.
+``guidance`` (plain-language texts in ``data/guidance/``), ``marks`` (boxes around the
+deciding words, page images). The synthetic page generator for tests and benchmarks is ``tests/papergen.py``, outside the package.
 """
 
-from recruitwatch.papercheck.check import PaperChecker
+from recruitwatch.papercheck.check import PageViews, PaperChecker
 from recruitwatch.papercheck.results import (
     CIVIL_TYPES,
     MILITARY_TYPES,
@@ -19,4 +20,4 @@ from recruitwatch.papercheck.results import (
     PageResult,
 )
 
-__all__ = ["PaperChecker", "FileResult", "PageResult", "PAGE_TYPES", "MILITARY_TYPES", "CIVIL_TYPES"]
+__all__ = ["PaperChecker", "PageViews", "FileResult", "PageResult", "PAGE_TYPES", "MILITARY_TYPES", "CIVIL_TYPES"]

@@ -107,6 +107,7 @@ class PhraseClassifier:
         self._groups: dict[tuple[bool, int], list[int]] = {}
         for i, t in enumerate(self._tokens):
             self._groups.setdefault((t.prefix, len(t.text)), []).append(i)
+        self._by_text = {(p.type, p.text): p for p in phrases}
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> PhraseClassifier:
@@ -158,6 +159,37 @@ class PhraseClassifier:
                         hits.update(where[vocab[col]])
         return positions
 
+    def token_positions(self, words: list[str]) -> list[set[int]]:
+        """For every phrase token, the positions in ``words`` (folded tokens) it matches."""
+        return self._token_positions(words)
+
+    def phrase(self, type_: str, text: str) -> Phrase | None:
+        """The phrase of ``type_`` written ``text`` in the data file (a :class:`Cue`'s ``phrase``)."""
+        return self._by_text.get((type_, text))
+
+    def occurrences(self, phrase: Phrase, positions: list[set[int]]) -> list[tuple[int, int]]:
+        """Every place ``phrase`` matches, as (first word, last word), without overlaps; the
+        complete matches, or if there is none the best partial one :meth:`classify` would count."""
+        sets = [positions[self._token_index[t]] for t in phrase.tokens]
+        full: list[tuple[int, int]] = []
+        end = -1
+        for start in sorted(sets[0]):
+            if start <= end:
+                continue
+            pos, last, matched = start, start, 1
+            for k in range(1, len(sets)):
+                found = next((q for q in range(pos + 1, pos + 2 + GAP) if q in sets[k]), None)
+                if found is None:
+                    break
+                matched, pos, last = matched + 1, found, found
+            if matched == len(sets):
+                full.append((start, last))
+                end = last
+        if full:
+            return full
+        hit = self._find(phrase, positions)
+        return [(hit[1], hit[2])] if hit else []
+
     def _find(self, phrase: Phrase, positions: list[set[int]]) -> tuple[int, int, int] | None:
         """Best occurrence of ``phrase``: (tokens matched, first word, last word)."""
         sets = [positions[self._token_index[t]] for t in phrase.tokens]
@@ -202,6 +234,10 @@ class PhraseClassifier:
         verdict = self._decide(scores, cues)
         if verdict.type != OTHER:
             verdict = self._unless_prose(text, verdict, prose_cues, form_cues)
+        if not verdict.military:
+            # military phrases strong enough to count on a page that is not a military paper: boxed as warnings
+            verdict.warning_cues = sorted((c for t in MILITARY_TYPES if scores.get(t, 0.0) >= self.threshold
+                                           for c in cues.get(t, [])), key=lambda c: c.weight, reverse=True)
         return verdict
 
     def _unless_prose(self, text: str, verdict: Classification, prose_cues: list[Cue],

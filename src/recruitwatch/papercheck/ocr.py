@@ -12,13 +12,14 @@ import os
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
 
 from recruitwatch.errors import ConfigError
 from recruitwatch.papercheck import imageprep
+from recruitwatch.papercheck.marks import Word, ocr_words
 
 DEFAULT_LANGS = "rus+eng"
 KNOWN_LANGS = {"rus": "Russian", "eng": "English", "uzb": "Uzbek (Latin)", "uzb_cyrl": "Uzbek (Cyrillic)",
@@ -64,6 +65,7 @@ class OcrText:
     skew: float  # degrees of skew corrected
     blank: bool = False
     page: Image.Image | None = None  # the cleaned, upright page that was read (for a second pass)
+    words: list[Word] = field(default_factory=list)  # the words read, with boxes in ``page``'s pixels
 
 
 class OcrEngine:
@@ -95,12 +97,14 @@ class OcrEngine:
 
     # -- steps ---------------------------------------------------------------------------
 
-    def _ocr(self, image: Image.Image, sparse: bool = False) -> tuple[str, float]:
+    def _ocr(self, image: Image.Image, sparse: bool = False) -> tuple[str, float, list[Word]]:
         psm = self._tesserocr.PSM
         self._api.SetPageSegMode(psm.SPARSE_TEXT if sparse else psm.AUTO)
         self._api.SetImage(image)
         text = self._api.GetUTF8Text()
-        return text, float(self._api.MeanTextConf())
+        ril = self._tesserocr.RIL
+        words = ocr_words(self._api.GetIterator(), ril.WORD, ril.TEXTLINE)  # boxes of the recognised words
+        return text, float(self._api.MeanTextConf()), words
 
     def _osd_rotation(self, image: Image.Image) -> int | None:
         if self._osd is None:
@@ -140,7 +144,7 @@ class OcrEngine:
         page = imageprep.rescale(imageprep.to_gray(image))
         page = imageprep.flatten_illumination(page)
         if imageprep.ink_fraction(page) < 0.001:
-            return OcrText("", 0.0, 0, 0.0, blank=True)
+            return OcrText("", 0.0, 0, 0.0, blank=True, page=page)
         quarter, skew = imageprep.estimate_alignment(page)
         if quarter:
             page = page.rotate(quarter, expand=True, fillcolor=255)
@@ -153,10 +157,10 @@ class OcrEngine:
                 flip = self._upside_down_by_confidence(page)
             if flip:
                 page = page.rotate(180)
-            text, confidence = self._ocr(page)
+            text, confidence, words = self._ocr(page)
         rotation = (quarter + (180 if flip else 0)) % 360
         blank = len(text.strip()) < 3
-        return OcrText(text, confidence if not blank else 0.0, rotation, skew, blank, page)
+        return OcrText(text, confidence if not blank else 0.0, rotation, skew, blank, page, words)
 
     def reread_sparse(self, first: OcrText) -> OcrText:
         """Second pass in sparse-text mode: finds text the page-layout analysis dropped.
@@ -166,5 +170,5 @@ class OcrEngine:
         if first.page is None or first.blank:
             return first
         with self._lock:
-            text, confidence = self._ocr(first.page, sparse=True)
-        return OcrText(text, confidence, first.rotation, first.skew, len(text.strip()) < 3, first.page)
+            text, confidence, words = self._ocr(first.page, sparse=True)
+        return OcrText(text, confidence, first.rotation, first.skew, len(text.strip()) < 3, first.page, words)

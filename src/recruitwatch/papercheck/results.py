@@ -52,6 +52,8 @@ class Classification:
     scores: dict[str, float] = field(default_factory=dict)
     #: the page talks about military papers (a news story, memo, leaflet) but is not one
     mentions_military: bool = False
+    #: on a page that is not a military paper: the military phrases that scored enough to count
+    warning_cues: list[Cue] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -73,9 +75,21 @@ class PageResult:
     scores: dict[str, float] = field(default_factory=dict)
     #: type "other", but the page talks about military papers (an article, memo or leaflet)
     mentions_military: bool = False
+    #: rectangles around the deciding phrases (:class:`~recruitwatch.papercheck.marks.Box`), in pixels
+    #: of the page as read: upright and straightened, ``page_size`` (width, height) pixels
+    boxes: list = field(default_factory=list)
+    page_size: tuple[int, int] | None = None
+    #: the page image, downscaled and encoded in memory (:class:`~recruitwatch.papercheck.marks.PageView`);
+    #: only while a result is being shown, never in the dict form
+    view: Any = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in ("view", "boxes")}
+        out["scores"] = dict(self.scores)
+        out["cues"] = list(self.cues)
+        out["boxes"] = [b.to_dict() for b in self.boxes]
+        out["page_size"] = list(self.page_size) if self.page_size else None
+        return out
 
 
 @dataclass(slots=True)

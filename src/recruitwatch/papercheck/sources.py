@@ -11,7 +11,7 @@ import io
 import re
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +52,11 @@ class PageInput:
     page: int  # 1-based
     text: str | None = None
     image: Image.Image | None = None
+    #: a text-layer page's layout, read only when wanted: its size in pixels (at PDF_RENDER_DPI), its
+    #: words with boxes in those pixels, and a renderer giving the page with at most N pixels on its long side
+    size: tuple[int, int] | None = None
+    words: Callable[[], list] | None = None
+    render: Callable[[int], Image.Image] | None = None
 
 
 class Source(ABC):
@@ -96,7 +101,7 @@ class PdfSource(Source):
                 textpage = page.get_textpage()
                 text = textpage.get_text_range()
                 if sum(ch.isalpha() for ch in text) >= MIN_TEXT_LAYER_CHARS:
-                    yield PageInput(self.name, index + 1, text=text)
+                    yield self._text_page(index, page, textpage, text)
                     continue
                 image = render_page(page, self.name, index + 1, self.limits.image_pixels)
             except ReadError:
@@ -104,6 +109,25 @@ class PdfSource(Source):
             except Exception as exc:
                 raise ReadError(self.name, f"page {index + 1} could not be read ({exc})") from exc
             yield PageInput(self.name, index + 1, image=image)
+
+    def _text_page(self, index: int, page, textpage, text: str) -> PageInput:
+        from recruitwatch.papercheck.marks import pdf_words
+
+        width, height = page.get_size()  # as displayed: /Rotate applied
+        scale = PDF_RENDER_DPI / 72
+        size = (round(width * scale), round(height * scale))
+
+        def words() -> list:
+            try:
+                return pdf_words(page, textpage, size)
+            except Exception:  # boxes are an aid: a text layer PDFium cannot place loses them, not the verdict
+                return []
+
+        def render(side: int) -> Image.Image:
+            check_page_images(page, self.name, index + 1, self.limits.image_pixels)
+            return page.render(scale=side / max(width, height)).to_pil()
+
+        return PageInput(self.name, index + 1, text=text, size=size, words=words, render=render)
 
     def close(self) -> None:
         self._pdf.close()

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
+from recruitwatch.papercheck.check import PageViews
 from recruitwatch.papercheck.guidance import COUNTRIES, LANG_NAMES, LANGS, build_report, texts, type_label
 from recruitwatch.papercheck.results import PAGE_TYPES, FileResult, PageResult
 from recruitwatch.web.guard import CSRF_COOKIE, new_token, token_ok
@@ -89,13 +90,15 @@ def check_upload(
     limits = request.app.state.limits
     pages_left = limits.check_pages
     results: list[FileResult] = []
+    # page images with the deciding words boxed, encoded in memory and shown inline; never on disk
+    views = PageViews(limits.check_images)
     # Checks run a few at a time (rendering and OCR are CPU-bound, and each rendered page holds up to
     # image_pixels bytes): six concurrent uploads of bomb PDFs once took the server to 6.4 GB.
     with _running_checks:
         for upload in uploads[:MAX_FILES]:
             name = upload.filename or "upload"
             data = upload.file.read()  # in memory (see create_app): the request is at most upload_bytes
-            result = checker.check_file(name, data, max_pages=pages_left)
+            result = checker.check_file(name, data, max_pages=pages_left, views=views)
             pages_left -= len(result.pages)
             results.append(result)
     return _result(request, lang, results, country, len(uploads) > MAX_FILES, csrf_token)
@@ -106,9 +109,23 @@ def _result(request: Request, lang: str, results: list[FileResult], country: str
     country = country if country in COUNTRIES else ""
     report = build_report(results, lang, country or None)
     state = pack_state(request.app.state.secret, results, country, dropped)
+    pages = sum(len(r.pages) for r in results)
+    capped = pages > request.app.state.limits.check_images and any(p.view for r in results for p in r.pages)
     ctx = _context(request, lang, results=results, report=report, label=lambda t: type_label(lang, t),
-                   country=country, dropped=dropped, max_files=MAX_FILES, csrf_token=csrf_token, state=state)
+                   country=country, dropped=dropped, max_files=MAX_FILES, csrf_token=csrf_token, state=state,
+                   data_uri=data_uri, marked=marked_phrases, images_capped=capped,
+                   max_images=request.app.state.limits.check_images)
     return request.app.state.templates.TemplateResponse(request, "result.html", ctx)
+
+
+def data_uri(view) -> str:
+    """A page image as a ``data:`` URI: shown inline (the CSP allows ``img-src data:``), never stored."""
+    return f"data:{view.mime};base64,{base64.b64encode(view.data).decode('ascii')}"
+
+
+def marked_phrases(page: PageResult) -> list[str]:
+    """The phrases boxed on a page, each once, in the order they were boxed."""
+    return list(dict.fromkeys(b.phrase for b in page.boxes))
 
 
 #: the most a result summary may weigh when posted back (a full check of 60 files fits well inside)
