@@ -56,7 +56,7 @@ class PollReport:
         parts = [f"{self.found:,} listed", f"{self.read:,} new or changed read", f"{self.new_documents:,} stored",
                  f"{self.queued:,} new incident{'s' if self.queued != 1 else ''}"]
         if self.item_failures:
-            parts.append(f"{len(self.item_failures):,} failed")
+            parts.append(f"{len(self.item_failures):,} failed (see `recruitwatch documents failures`)")
         if self.waiting:
             parts.append(f"{self.waiting:,} waiting for the next poll")
         return f"{head}: {', '.join(parts)}; next in {wait}"
@@ -147,8 +147,8 @@ def run_round(store, config: WatchConfig, *, now: datetime | None = None, limits
         result = poll_source(store, source, config, now=at, limits=limits)
         report.polls.append(result)
         log.info(result.line(at))
-        for failure in result.item_failures:
-            log.info("  %s: %s", failure.source, failure.problem)
+        for failure in result.item_failures:  # stored with the reason; listed here only when debugging
+            log.debug("  %s: %s", failure.source, failure.problem)
     names = {s.key: s.name or s.location for s in config.sources}
     for channel in config.notify.channels:
         try:
