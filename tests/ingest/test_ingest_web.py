@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from local_site import HOSTEL_RU, JOBS_EN, RAID_EN, LocalSite, Page, article, rss, urlset
 
 from recruitwatch.ingest import read_source
@@ -105,3 +107,30 @@ def test_http_errors_and_size_limits_name_the_url(site, split):
     assert big.source == f"{site.url}/big" and "above the 200 bytes limit" in big.problem
     _, [page] = split(read_source(f"{site.url}/big", limits=Limits(page_bytes=300)))
     assert "page_bytes" in page.problem
+
+
+def test_a_gzip_bomb_sitemap_is_refused_unpacked_no_further_than_the_limit(site, split):
+    site.pages["/sitemap.xml.gz"] = Page(gzip.compress(b"<urlset>" + b" " * 30_000_000 + b"</urlset>"),
+                                         content_type="application/gzip")
+    _, [failure] = split(read_source(f"{site.url}/sitemap.xml.gz", limits=Limits(file_bytes=1_000_000)))
+    assert failure.source == f"{site.url}/sitemap.xml.gz"
+    assert "the unpacked sitemap is above the 1 MB limit" in failure.problem
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, database=None)
+@given(st.one_of(st.binary(max_size=400), st.text(max_size=400).map(str.encode),
+                 st.lists(st.sampled_from([b"<urlset>", b"</urlset>", b"<url>", b"</url>", b"<loc>", b"</loc>",
+                                           b"http://a.test/x", b"<sitemapindex>", b"<!--", b"-->", b"<?xml ?>",
+                                           b"<lastmod>2024</lastmod>", b"&amp;", b"<"]), max_size=30).map(b"".join)))
+def test_any_bytes_give_a_sitemap_or_a_read_error(data):
+    from recruitwatch.errors import ReadError
+    from recruitwatch.ingest.sitemap import parse_sitemap, root_element
+
+    root_element(data)
+    try:
+        parsed = parse_sitemap(data, "http://fuzz.test/sitemap.xml")
+    except ReadError as exc:
+        assert exc.source == "http://fuzz.test/sitemap.xml" and exc.problem
+    else:
+        assert parsed.kind in ("urlset", "sitemapindex")
+        assert all(loc.startswith(("http://", "https://")) for loc, _ in parsed.entries)
