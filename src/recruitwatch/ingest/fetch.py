@@ -95,7 +95,7 @@ def fetch(
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
             info = exc.headers or Message()
-            return Fetched(url, exc.url or url, 304, b"", None, None, info.get("ETag") or etag,
+            return Fetched(url, getattr(exc, "url", None) or url, 304, b"", None, None, info.get("ETag") or etag,
                            info.get("Last-Modified") or last_modified)
         if 300 <= exc.code < 400:
             reason = str(exc.reason) if "non-http(s)" in str(exc.reason) else f"more than {max_redirects} redirects"

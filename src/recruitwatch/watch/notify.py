@@ -37,6 +37,7 @@ from recruitwatch.watch.config import Email, Notify, Webhook
 log = logging.getLogger("recruitwatch.watch")
 SIGNATURE_HEADER = "X-Recruitwatch-Signature"
 MAX_PER_MESSAGE = 200  # a larger backlog goes out in several messages, oldest first
+MAX_MESSAGES_PER_ROUND = 20  # per channel; a bigger backlog goes on at the next round
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,12 +185,25 @@ def due(store, notify: Notify, channel: str, now: datetime) -> bool:
 
 def deliver(store, notify: Notify, channel: str, *, now: datetime | None = None,
             source_names: dict[str, str] | None = None) -> Delivery:
-    """Send what is pending for ``channel`` when it is due, and record the outcome in the outbox."""
+    """Send what is pending for ``channel`` when it is due (in messages of at most ``MAX_PER_MESSAGE``
+    incidents), and record the outcome in the outbox. Stops at the first failed message: what it
+    held stays pending for the next round."""
     now = now or datetime.now(UTC)
-    pending = store.pending_notices(channel, limit=MAX_PER_MESSAGE)
-    if not pending or not due(store, notify, channel, now):
+    if not due(store, notify, channel, now):
         return Delivery(channel)
-    names = source_names or {}
+    sent = 0
+    for _ in range(MAX_MESSAGES_PER_ROUND):
+        pending = store.pending_notices(channel, limit=MAX_PER_MESSAGE)
+        if not pending:
+            break
+        try:
+            sent += _send_one(store, notify, channel, pending, now, source_names or {})
+        except (OSError, ConfigError) as exc:
+            return Delivery(channel, sent, str(exc))
+    return Delivery(channel, sent)
+
+
+def _send_one(store, notify: Notify, channel: str, pending: list, now: datetime, names: dict[str, str]) -> int:
     entries, gone = [], []
     for notice in pending:
         incident = store.get_incident(notice.incident_id)
@@ -200,7 +214,7 @@ def deliver(store, notify: Notify, channel: str, *, now: datetime | None = None,
     if gone:
         store.mark_notices(gone, sent=True)
     if not entries:
-        return Delivery(channel)
+        return 0
     digest = notify.mode == "digest"
     delivered = [n.pk for n in pending if n.pk not in gone]
     try:
@@ -212,9 +226,9 @@ def deliver(store, notify: Notify, channel: str, *, now: datetime | None = None,
             send_email(notify.email, entries, digest=digest)
     except (OSError, ConfigError) as exc:
         store.mark_notices(delivered, sent=False, error=str(exc))
-        return Delivery(channel, 0, str(exc))
+        raise
     store.mark_notices(delivered, sent=True)
-    return Delivery(channel, len(entries))
+    return len(entries)
 
 
 def _first_line(exc: object) -> str:
