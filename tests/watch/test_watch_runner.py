@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from local_site import RAID_EN, WEATHER_EN, LocalSite, Page, article
+from local_site import RAID_EN, WEATHER_EN, LocalSite, Page, article, urlset
 
 from recruitwatch.errors import ConfigError
 from recruitwatch.store import open_store
@@ -178,3 +178,41 @@ def test_sigterm_stops_the_loop_cleanly_between_polls(tmp_path, site):
     assert "SIGTERM: stopping after the poll in progress" in rest
     with open_store(str(tmp_path / "s.db")) as store:
         assert store.watch_state(f"page:{site.url}/a").last_success is not None
+
+
+def test_a_folder_gives_new_and_changed_files_only(tmp_path, store):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    first = folder / "frost.txt"
+    first.write_text(f"{WEATHER_EN[0]}\n\n{WEATHER_EN[1]}", encoding="utf-8")
+    config = _config(tmp_path, '[[source]]\nfolder = "drop"\ninterval = 1\n')
+    key = config.sources[0].key
+
+    def read_at(seconds):
+        [p] = run_round(store, config, now=T0 + timedelta(seconds=seconds)).polls
+        return p.read
+
+    assert read_at(0) == 1
+    os.utime(first, ns=(first.stat().st_atime_ns, first.stat().st_mtime_ns + 5_000_000_000))  # touched only
+    assert read_at(2) == 0
+    assert store.watch_seen(key)[str(first)].startswith(f"{first.stat().st_size}:{first.stat().st_mtime_ns}:")
+    first.write_text(f"{WEATHER_EN[0]}\n\n{WEATHER_EN[1]} Updated at noon.", encoding="utf-8")
+    assert read_at(4) == 1
+    first.unlink()
+    assert read_at(6) == 0 and store.watch_seen(key) == {}
+
+
+def test_a_sitemap_with_more_new_pages_than_max_pages_goes_on_at_the_next_poll(tmp_path, site, store):
+    for n in range(3):
+        site.pages[f"/p{n}"] = Page(article(f"{WEATHER_EN[0]} ({n})", WEATHER_EN[1]))
+    site.pages["/sitemap.xml"] = Page(urlset([(f"{site.url}/p{n}", f"2024-01-0{n + 1}") for n in range(3)]),
+                                      content_type="application/xml")
+    config = _config(tmp_path, f'[[source]]\nsitemap = "{site.url}/sitemap.xml"\ninterval = 1\nmax_pages = 2\n')
+    [first] = run_round(store, config, now=T0).polls
+    assert (first.read, first.waiting) == (2, 1)
+    assert [r.path for r in site.requests][1:] == ["/p2", "/p1"]  # newest first
+    [second] = run_round(store, config, now=T0 + timedelta(seconds=2)).polls
+    assert (second.read, second.waiting) == (1, 0)
+    assert "If-None-Match" not in site.requests_to("/sitemap.xml")[1].headers  # listed again: work was waiting
+    [third] = run_round(store, config, now=T0 + timedelta(seconds=4)).polls
+    assert third.outcome == "not modified" and "If-None-Match" in site.requests_to("/sitemap.xml")[2].headers
