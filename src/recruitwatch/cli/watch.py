@@ -74,13 +74,16 @@ def watch(
 
     try:
         settings = load_config(config)
-        # Fail now, not at the first delivery, when a secret's environment variable is missing.
-        if settings.notify.webhook is not None:
-            settings.notify.webhook.secret()
-        if settings.notify.email is not None:
-            settings.notify.email.password()
     except ConfigError as exc:
         error(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    try:  # fail now, not at the first delivery, when a secret's environment variable is missing
+        if settings.notify.webhook is not None and not status:
+            settings.notify.webhook.secret()
+        if settings.notify.email is not None and not status:
+            settings.notify.email.password()
+    except ConfigError as exc:
+        error(f"{config}: {exc}")
         raise typer.Exit(EXIT_USAGE) from None
     limits = resolve_limits(limit)
     _logging(quiet)
