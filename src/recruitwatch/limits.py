@@ -61,6 +61,9 @@ LIMITS: tuple[Limit, ...] = (
           "boxes first; each adds about 100 KB to the page"),
     Limit("upload_bytes", "RECRUITWATCH_MAX_UPLOAD_BYTES", "bytes",
           "one web paper-check request, all files together; refused while it streams in"),
+    Limit("sitemap_pages", "RECRUITWATCH_MAX_SITEMAP_PAGES", "count",
+          "pages fetched from one sitemap URL by `ingest` (newest first by lastmod); the rest are reported, "
+          "not fetched"),
 )
 
 
@@ -79,6 +82,7 @@ class Limits:
     check_pages: int = 100
     check_images: int = 30
     upload_bytes: int = 100 * MB
+    sitemap_pages: int = 500
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:

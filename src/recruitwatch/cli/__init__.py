@@ -57,6 +57,7 @@ def _register() -> None:
         testimony,
         train,
         users,
+        watch,
     )
 
 

@@ -118,7 +118,7 @@ def init(db: DbOption = None) -> None:
 
 @app.command()
 def ingest(
-    sources: Annotated[list[str], typer.Argument(help="Files, folders (read recursively) or http(s) feed URLs.")],
+    sources: Annotated[list[str], typer.Argument(help="Files, folders (read recursively) or http(s) URLs: an RSS/Atom feed, an XML sitemap (its pages, newest first) or one article page (stored under its canonical URL).")],
     db: DbOption = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes for screening and extraction.")] = 1,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per transaction.")] = 50,

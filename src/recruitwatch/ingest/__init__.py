@@ -1,4 +1,4 @@
-"""Ingest: turn sources (files, folders, feeds) into Documents.
+"""Ingest: turn sources (files, folders, feeds, web pages, sitemaps) into Documents.
 
 One reader per format, each in its own module (``text``, ``html``, ``pdf``, ``jsonl``, ``csv``,
 ``warc``, ``feed``, ``telegram``, ``image``, ``docx``, ``mail``); ``folder`` decides which reader a
@@ -33,7 +33,7 @@ from pathlib import Path
 from recruitwatch.errors import ReadError
 from recruitwatch.ingest import csv as csv_reader
 from recruitwatch.ingest import docx as docx_reader
-from recruitwatch.ingest import feed, folder, html, image, jsonl, mail, pdf, telegram, text, warc
+from recruitwatch.ingest import feed, folder, html, image, jsonl, mail, pdf, telegram, text, warc, web
 from recruitwatch.ingest.markup import human_size
 from recruitwatch.ingest.ocr import DEFAULT_OCR, OcrOptions
 from recruitwatch.limits import DEFAULT_LIMITS, LIMITS, Limits
@@ -78,7 +78,8 @@ def _limits(limits: Limits | None, max_bytes: int | None) -> Limits:
 
 def read_source(source: str | os.PathLike, *, max_bytes: int | None = None,
                 limits: Limits | None = None, ocr: OcrOptions | None = None) -> Iterator[Document | ReadFailure]:
-    """Documents from a file, a folder (recursive) or an http(s) URL (read as an RSS/Atom feed).
+    """Documents from a file, a folder (recursive) or an http(s) URL (an RSS/Atom feed, an XML
+    sitemap's pages or an article page: see :mod:`recruitwatch.ingest.web`).
 
     Never raises for bad input: each unreadable file or item yields a ReadFailure and reading
     goes on. Files of unsupported types inside a folder are skipped (see :func:`list_skipped`);
@@ -93,7 +94,7 @@ def read_source(source: str | os.PathLike, *, max_bytes: int | None = None,
     if isinstance(raw, bytes):
         raw = os.fsdecode(raw)
     if _URL.match(raw):
-        yield from _read_url(raw, limits.file_bytes)
+        yield from _read_url(raw, limits)
         return
     path = Path(raw)
     label = os.path.abspath(raw)
@@ -187,11 +188,11 @@ def list_skipped(source: str | os.PathLike, *, images: bool = False) -> list[tup
     return folder.scan(path, images=images).skipped if path.is_dir() else []
 
 
-def _read_url(url: str, limit: int) -> Iterator[Document | ReadFailure]:
+def _read_url(url: str, limits: Limits) -> Iterator[Document | ReadFailure]:
     if not url.lower().startswith(("http://", "https://")):
-        yield ReadFailure(url, "unsupported URL scheme: only http and https feeds can be read")
+        yield ReadFailure(url, "unsupported URL scheme: only http and https URLs can be read")
         return
-    yield from _guarded(lambda _path, _label: feed.read_url(url, max_bytes=limit), None, url)
+    yield from _within(_guarded(lambda _path, _label: web.read_url(url, limits=limits), None, url), limits)
 
 
 def _guarded(reader: Reader, path: Path | None, label: str) -> Iterator[Document | ReadFailure]:

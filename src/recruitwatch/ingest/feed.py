@@ -7,27 +7,25 @@ the HTML stripped. An entry with neither content nor summary falls back to its t
 The feed's title becomes each Document's ``outlet``.
 
 feedparser only ever sees bytes: it is never given a URL, so nothing is fetched behind our back.
-URLs are fetched here with urllib, a timeout, a User-Agent and the size limit.
+URLs are fetched by :mod:`recruitwatch.ingest.fetch` (a timeout, a User-Agent, the size limit).
 """
 
 from __future__ import annotations
 
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from recruitwatch import __version__
 from recruitwatch.errors import ReadError
-from recruitwatch.ingest.markup import fragment_to_text, human_size
+from recruitwatch.ingest.fetch import TIMEOUT_SECONDS
+from recruitwatch.ingest.fetch import fetch as fetch_url
+from recruitwatch.ingest.markup import fragment_to_text
 from recruitwatch.isodate import iso_date
 from recruitwatch.limits import DEFAULT_LIMITS, Limits, check_parse_size
 from recruitwatch.records import Document, ReadFailure
 
 EXTENSIONS = (".rss", ".atom", ".xml", ".rdf")
-USER_AGENT = f"recruitwatch/{__version__} (feed reader; +https://github.com/recruitwatch)"
-TIMEOUT_SECONDS = 30
+ACCEPT_FEEDS = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 
 
 def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Document | ReadFailure]:
@@ -44,29 +42,7 @@ def read_url(url: str, *, max_bytes: int, timeout: float = TIMEOUT_SECONDS) -> I
 
 def fetch(url: str, *, max_bytes: int, timeout: float = TIMEOUT_SECONDS) -> bytes:
     """The body at ``url``; ReadError naming the URL on any network or HTTP problem."""
-    request = urllib.request.Request(url, headers={
-        "User-Agent": USER_AGENT,
-        "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
-    })
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            length = response.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise ReadError(url, f"feed is {human_size(int(length))}, above the {human_size(max_bytes)} limit")
-            body = response.read(max_bytes + 1)
-    except urllib.error.HTTPError as exc:
-        raise ReadError(url, f"the server answered HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        raise ReadError(url, f"could not fetch the feed: {exc.reason}", "check the address and the connection") from None
-    except TimeoutError:
-        raise ReadError(url, f"could not fetch the feed: no answer within {timeout:g} s") from None
-    except (OSError, ValueError) as exc:  # connection reset, bad URL, IncompleteRead
-        raise ReadError(url, f"could not fetch the feed: {type(exc).__name__}: {exc}") from None
-    if len(body) > max_bytes:
-        raise ReadError(url, f"feed is above the {human_size(max_bytes)} limit")
-    if not body.strip():
-        raise ReadError(url, "the server sent an empty answer")
-    return body
+    return fetch_url(url, max_bytes=max_bytes, timeout=timeout, accept=ACCEPT_FEEDS, what="the feed").body
 
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)

@@ -6,10 +6,12 @@ and the metadata: title, publication date, author, site name and canonical URL.
 
 from __future__ import annotations
 
+import html as html_lib
 import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 from recruitwatch.errors import ReadError
 from recruitwatch.ingest.encoding import bom_encoding, decode_declared, looks_binary
@@ -66,6 +68,33 @@ def read(path: Path, source: str, *, limits: Limits = DEFAULT_LIMITS) -> Iterato
     yield document_from_html(data, source)
 
 
+_LINK_TAG = re.compile(r"<link\b[^>]*>", re.I)
+_REL_CANONICAL = re.compile(r"""\brel\s*=\s*["']?[^"'>]*\bcanonical\b""", re.I)
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+
+
+def canonical_link(markup: str) -> str | None:
+    """The ``href`` of the page's ``<link rel="canonical">``, as written (maybe relative)."""
+    for tag in _LINK_TAG.finditer(markup[:262144]):
+        if _REL_CANONICAL.search(tag.group(0)):
+            m = _HREF.search(tag.group(0))
+            href = html_lib.unescape(next((g for g in m.groups() if g is not None), "")).strip() if m else ""
+            if href:
+                return href
+    return None
+
+
+def canonical_url(markup: str, address: str) -> str:
+    """The URL a fetched page is stored under: its ``<link rel="canonical">`` resolved against the
+    ``address`` it came from (after redirects), else that address."""
+    link = canonical_link(markup)
+    if link:
+        resolved = urljoin(address, link)
+        if resolved.lower().startswith(("http://", "https://")):
+            return resolved
+    return address
+
+
 def page_too_large(source: str, size: int, limits: Limits) -> ReadError:
     return ReadError(source, f"the page is {human_size(size)}, above the {human_size(limits.page_bytes)} limit for "
                              "one HTML page (page_bytes)", "raise the limit with --limit page_bytes=...")
@@ -77,11 +106,14 @@ def document_from_html(
     *,
     declared_charset: str | None = None,
     url: str | None = None,
+    follow_canonical: bool = False,
 ) -> Document:
     """The main text and metadata of one page. Raises ReadError naming ``origin`` when it has none.
 
     ``declared_charset`` is the charset of an HTTP header (WARC records); a ``<meta charset>`` in
-    the page is used otherwise, and detection when neither decodes.
+    the page is used otherwise, and detection when neither decodes. ``follow_canonical`` (a page
+    fetched live from ``url``): the Document's ``url`` is the page's ``<link rel="canonical">``
+    resolved against ``url``; otherwise it is ``url`` (archived pages) or what trafilatura finds.
     """
     if isinstance(data, bytes):
         if not bom_encoding(data) and looks_binary(data):
@@ -132,7 +164,7 @@ def document_from_html(
         kind="news",
         title=(result.title or "").strip() or None,
         published=iso_date(result.date),
-        url=(result.url or url or None),
+        url=canonical_url(markup, url) if follow_canonical and url else (result.url or url or None),
         outlet=(result.sitename or "").strip() or None,
         author=(result.author or "").strip() or None,
         meta=meta,

@@ -290,3 +290,49 @@ testimony_attachments = Table(
     Column("content", LargeBinary),
     Index("ix_testimony_attachments_document_id", "document_id", "ord"),
 )
+
+# -- the watcher's state (migration 0007; see docs/watch.md and recruitwatch.store.watch) --
+
+# One row per watched source: HTTP validators, timing, failures and back-off, the notification cursor.
+watch_sources = Table(
+    "watch_sources",
+    metadata,
+    Column("key", String(), primary_key=True),
+    Column("kind", String(), nullable=False),
+    Column("location", Text, nullable=False),
+    Column("name", String()),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("cursor", DateTime(timezone=True)),
+    Column("last_attempt", DateTime(timezone=True)),
+    Column("last_success", DateTime(timezone=True)),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    Column("next_due", DateTime(timezone=True)),
+)
+
+# What a source already gave: feed entries and sitemap pages by URL, folder files by path.
+watch_items = Table(
+    "watch_items",
+    metadata,
+    Column("source_key", String(), ForeignKey("watch_sources.key", ondelete="CASCADE"), primary_key=True),
+    Column("item", Text, primary_key=True),
+    Column("fingerprint", Text),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+# New incidents to notify, one row per channel; sent_at once delivered.
+watch_outbox = Table(
+    "watch_outbox",
+    metadata,
+    Column("pk", PK, primary_key=True, autoincrement=True),
+    Column("channel", String(), nullable=False),
+    Column("incident_id", ID, ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("source_key", String(), nullable=False),
+    Column("queued_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    Index("uq_watch_outbox_channel_incident", "channel", "incident_id", unique=True),
+    Index("ix_watch_outbox_pending", "channel", "sent_at"),
+)
