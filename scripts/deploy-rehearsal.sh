@@ -133,7 +133,36 @@ shred -u "$RW_ETC/first-admin-password"
 
 step "7. Watching sources"
 cp examples/watch.toml "$RW_ETC/watch.toml"
+# The guide's reader edits the copy; the rehearsal's own sources: a feed on a local web server and
+# a drop folder, without notifications (tests/watch covers webhook and SMTP).
+mkdir -p "$WORK/site" "$WORK/incoming"
+cat > "$WORK/site/feed.xml" <<'FEED'
+<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Rehearsal desk</title><link>http://localhost/</link>
+<item><title>Courier from Tajikistan detained in Tver, pressed to sign an army contract</title>
+<link>http://localhost/news/tver-courier</link><pubDate>Mon, 02 Nov 2026 09:00:00 +0000</pubDate>
+<description>A delivery courier from Tajikistan was detained by police in Tver on 30 October. At the station
+officers took his passport and told him he would be deported unless he signed a contract with the
+Ministry of Defence to fight in Ukraine, his brother said.</description></item>
+</channel></rss>
+FEED
+cp -r examples/reports/text/. "$WORK/incoming/"
+FEED_PORT="$(free_port)"
+.venv/bin/python -m http.server "$FEED_PORT" --bind 127.0.0.1 --directory "$WORK/site" >/dev/null 2>&1 &
+PIDS+=("$!")
+wait_http "http://127.0.0.1:$FEED_PORT/feed.xml"
+cat > "$RW_ETC/watch.toml" <<TOML
+[watch]
+interval = "15m"
+[[source]]
+name = "Rehearsal desk"
+feed = "http://127.0.0.1:$FEED_PORT/feed.xml"
+[[source]]
+name = "Drop folder"
+folder = "$WORK/incoming"
+TOML
 .venv/bin/recruitwatch watch --config "$RW_ETC/watch.toml" --once
+.venv/bin/recruitwatch watch --config "$RW_ETC/watch.toml" --status
 # guide: cp deploy/systemd/recruitwatch-watch.service /etc/systemd/system/
 # guide: systemctl daemon-reload && systemctl enable --now recruitwatch-watch
 
