@@ -84,9 +84,15 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator:
         main = threading.current_thread() is threading.main_thread()
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
         try:
-            cluster = distributed.LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                                               host="127.0.0.1", scheduler_port=0, dashboard_address=None,
-                                               silence_logs=logging.ERROR)
+            import dask
+
+            # Everything listens on 127.0.0.1, on ports the system picks. No dashboard, and no HTTP routes
+            # (the scheduler and workers serve metrics and JSON by default): nothing is served.
+            with dask.config.set({"distributed.scheduler.http.routes": [], "distributed.worker.http.routes": []}):
+                cluster = distributed.LocalCluster(
+                    n_workers=max(1, workers), threads_per_worker=1, processes=True, host="127.0.0.1",
+                    scheduler_port=0, dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
+                    silence_logs=logging.CRITICAL)  # a heartbeat racing the shutdown is not news
         except Exception as exc:
             raise ClusterError(f"could not start a local Dask cluster of {workers} workers: "
                                f"{type(exc).__name__}: {exc}") from None
