@@ -185,8 +185,11 @@ def assert_realistic(result) -> None:
 
 @pytest.mark.issue(11)
 def test_dask_on_a_local_cluster_stores_what_the_local_runner_stores(inputs, local_sqlite, cluster, small_tasks,
-                                                                     tmp_path):
-    dask = ingest(f"sqlite:///{tmp_path / 'dask.db'}", inputs, scheduler=cluster.scheduler_address)
+                                                                     tmp_path, caplog):
+    with caplog.at_level("WARNING", logger="recruitwatch.dask_ingest"):
+        dask = ingest(f"sqlite:///{tmp_path / 'dask.db'}", inputs, scheduler=cluster.scheduler_address)
+    unseen = [r.getMessage() for r in caplog.records if "workers cannot read" in r.getMessage()]
+    assert unseen and all(str(inputs / "page.html") in m for m in unseen)  # read by the client instead
     assert_realistic(local_sqlite)
     assert_same(local_sqlite, dask)
     documents = [p.documents for p in dask[2]]
@@ -315,3 +318,16 @@ def test_a_failing_task_is_retried_input_by_input(inputs, cluster):
     assert out[0].doc.origin == good and out[0].result.incidents  # analysed on the cluster
     assert out[2].source == bad
     assert out[2].problem.startswith("could not be read and analysed on the Dask cluster: AttributeError")
+
+
+def test_the_command_line_does_not_import_dask_unless_asked():
+    """`recruitwatch --help` and the local engine stay fast: Dask is imported for --engine dask only."""
+    code = ("import sys\n"
+            "from typer.testing import CliRunner\n"
+            "from recruitwatch.cli import _register, app\n"
+            "_register()\n"
+            "assert CliRunner().invoke(app, ['ingest', '--help']).exit_code == 0\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'dask', 'distributed', 'tornado'}))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
