@@ -356,8 +356,9 @@ def _result(task: _Task, future, submit: _Submitter) -> list:
     try:
         return future.result()
     except Exception as exc:
-        if future.cancelled():
-            raise
+        if future.status != "error":  # not the task failing on a worker: the cluster is gone
+            raise ClusterError(f"lost the Dask cluster ({type(exc).__name__}: {exc}); the batches stored so far "
+                               "are kept: run the same command again to finish") from None
         problem = f"could not be read and analysed on the Dask cluster: {type(exc).__name__}: {exc}"
         kind, payload = task.payload
         ends = kind == "items" and bool(payload) and payload[-1] is None  # the chunk ends an input
