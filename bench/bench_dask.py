@@ -1,6 +1,7 @@
 """`ingest --engine dask` with 1 and 2 Dask workers on JSONL shards of generated news.
 
-    .venv/bin/python bench/bench_dask.py [--docs 20000] [--shard 1000] [--rounds 1] [--local] [--db-url URL]
+    .venv/bin/python bench/bench_dask.py [--docs 20000] [--shard 1000] [--relevant 0.01] [--rounds 1] [--local]
+                                         [--db-url URL]
 
 Writes the bench/newsgen stream (news-like English and Russian documents, about 1% relevant) as
 JSONL shards of ``--shard`` documents, then ingests the folder into a fresh SQLite store (or, with
@@ -32,10 +33,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from newsgen import stream
 
 
-def write_shards(folder: Path, docs: int, shard: int) -> int:
+def write_shards(folder: Path, docs: int, shard: int, relevant: float) -> int:
     folder.mkdir(parents=True)
     out, size = None, 0
-    for i, lang, text in stream(docs):
+    for i, lang, text in stream(docs, relevant_share=relevant):
         if i % shard == 0:
             if out is not None:
                 out.close()
@@ -106,6 +107,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=20000)
     parser.add_argument("--shard", type=int, default=1000, help="documents per JSONL shard")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--relevant", type=float, default=0.01, help="share of relevant documents (default 0.01)")
     parser.add_argument("--local", action="store_true", help="also run the local engine (one process)")
     parser.add_argument("--db-url", help="a PostgreSQL URL to use instead of a fresh SQLite file (it is emptied)")
     args = parser.parse_args()
@@ -117,8 +119,9 @@ def main() -> None:
     cpu: dict[str, list[tuple[float, float]]] = {mode: [] for mode in modes}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "shards"
-        size = write_shards(folder, args.docs, args.shard)
-        print(f"documents: {args.docs:,} in {-(-args.docs // args.shard)} JSONL shards ({size / 1e6:.1f} MB); "
+        size = write_shards(folder, args.docs, args.shard, args.relevant)
+        print(f"documents: {args.docs:,} in {-(-args.docs // args.shard)} JSONL shards ({size / 1e6:.1f} MB), "
+              f"{args.relevant:.0%} relevant; "
               f"cores: {os.cpu_count()}; rounds: {args.rounds}; store: {'PostgreSQL' if args.db_url else 'SQLite'}",
               flush=True)
         for round_ in range(args.rounds):
