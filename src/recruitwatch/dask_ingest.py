@@ -26,6 +26,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 
 from recruitwatch.errors import ClusterError
 from recruitwatch.pipeline import (
@@ -204,21 +206,18 @@ class Unseen:
 
 
 def analyse_task(task: tuple[str, list], address: StoreAddress | None = None) -> list:
-    """Runs in a Dask worker. ``("files", [(path, size, limits), ...])``: read each file, then as
-    ``("items", ...)``; ``("items", [Document | ReadFailure | None, ...])``: skip the documents the
-    store holds, analyse the others and prepare their index terms (``pipeline._read_and_analyse``)."""
-    from pathlib import Path
-
-    from recruitwatch.ingest import read_file
-
+    """Runs in a Dask worker. ``("files", [(path, size, read), ...])``: read each file (``read()``:
+    the plan's own reader and options, by absolute path), then as ``("items", ...)``;
+    ``("items", [Document | ReadFailure | None, ...])``: skip the documents the store holds, analyse
+    the others and prepare their index terms (``pipeline._read_and_analyse``)."""
     kind, payload = task
     if kind == "files":
         items: list = []
-        for label, size, limits in payload:
+        for label, size, read in payload:
             if _size(label) != size:
                 items.append(Unseen(label))
                 continue
-            items.extend(read_file(Path(label), limits=limits))
+            items.extend(read())
             items.append(None)
         task = ("items", items)
     return _read_and_analyse(task, _worker_store(address))
@@ -245,9 +244,15 @@ class _Task:
     sources: dict[str, SourceInput] = field(default_factory=dict)  # for a file the workers cannot see
 
 
-def _limits_of(source: SourceInput):
-    keywords = getattr(source.read, "keywords", None)
-    return None if keywords is None else keywords.get("limits", ...)
+def _worker_read(source: SourceInput) -> partial | None:
+    """How a worker reads ``source``: the plan's reader with its options (limits, OCR...), given the
+    absolute path; None when only this process can (the input is not a plain file reader's)."""
+    from recruitwatch.ingest import read_file, read_source
+
+    read = source.read
+    if not isinstance(read, partial) or read.func not in (read_file, read_source) or len(read.args) != 1:
+        return None
+    return partial(read.func, Path(source.label), **read.keywords)
 
 
 def _plan_tasks(items) -> Iterator[_Task]:
@@ -256,18 +261,19 @@ def _plan_tasks(items) -> Iterator[_Task]:
         for chunk in batched(items, DOCUMENTS_PER_TASK):
             yield _Task([], ("items", chunk))
         return
-    group: list[tuple[SourceInput, int]] = []
+    group: list[tuple[SourceInput, int, partial]] = []
 
-    def files_task(files: list[tuple[SourceInput, int]]) -> _Task:
-        return _Task([s.label for s, _ in files], ("files", [(s.label, n, _limits_of(s)) for s, n in files]),
-                     sum(n for _, n in files), {s.label: s for s, _ in files})
+    def files_task(files: list[tuple[SourceInput, int, partial]]) -> _Task:
+        return _Task([s.label for s, _, _ in files], ("files", [(s.label, n, read) for s, n, read in files]),
+                     sum(n for _, n, _ in files), {s.label: s for s, _, _ in files})
 
     for source in items.inputs:
         size = _size(source.label)
-        by_worker = size is not None and size <= WORKER_READ_BYTES and _limits_of(source) is not ...
+        read = _worker_read(source) if size is not None and size <= WORKER_READ_BYTES else None
+        by_worker = read is not None
         if by_worker and size <= SMALL_FILE_BYTES:
-            group.append((source, size))
-            if len(group) >= FILES_PER_TASK or sum(n for _, n in group) >= SMALL_FILE_BYTES:
+            group.append((source, size, read))
+            if len(group) >= FILES_PER_TASK or sum(n for _, n, _ in group) >= SMALL_FILE_BYTES:
                 yield files_task(group)
                 group = []
             continue
@@ -275,7 +281,7 @@ def _plan_tasks(items) -> Iterator[_Task]:
             yield files_task(group)
             group = []
         if by_worker:
-            yield files_task([(source, size)])
+            yield files_task([(source, size, read)])
             continue
         yield from _read_here(source)
     if group:

@@ -19,6 +19,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import distributed  # the dask extra, which the test extra installs: these tests must not be skipped
@@ -306,10 +307,11 @@ def test_a_failing_task_is_retried_input_by_input(inputs, cluster):
     worker killed by an input) is split: the good file's documents come back, the bad one becomes a
     failure naming it, and the run goes on."""
     from recruitwatch.dask_ingest import StoreAddress, _result, _Submitter, _Task
-    from recruitwatch.limits import DEFAULT_LIMITS
+    from recruitwatch.ingest import read_file
 
     good, bad = str(inputs / "report-0.txt"), str(inputs / "report-1.txt")
-    payload = ("files", [(good, os.path.getsize(good), DEFAULT_LIMITS), (bad, os.path.getsize(bad), "not limits")])
+    payload = ("files", [(good, os.path.getsize(good), partial(read_file, Path(good))),
+                         (bad, os.path.getsize(bad), partial(read_file, Path(bad), limits="not limits"))])
     task = _Task([good, bad], payload)
     with distributed.Client(cluster) as client:
         submit = _Submitter(client, StoreAddress(None))
