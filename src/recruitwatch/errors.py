@@ -30,6 +30,10 @@ class ConfigError(RecruitwatchError):
     """A setting or command-line option is wrong."""
 
 
+class ClusterError(RecruitwatchError):
+    """The Dask cluster could not be started, reached or used (``ingest --engine dask``)."""
+
+
 class EvalError(RecruitwatchError):
     """Gold or prediction files for `eval` are malformed."""
 

@@ -509,10 +509,13 @@ def _pool_entries(analyser: Analyser, items, progress: _Progress, batch_size: in
         yield from collect(*pending.popleft())
 
 
-def _read_and_analyse(task: tuple[str, list]) -> list:
-    """In a worker: read the task's files (or take its items), skip the documents already stored,
-    analyse the others and prepare their index terms. ``None`` marks the end of an input."""
+def _read_and_analyse(task: tuple[str, list], store=None) -> list:
+    """In a worker: read the task's files (or take its items), skip the documents already stored
+    (in ``store``, by default the pool worker's own connection), analyse the others and prepare
+    their index terms. ``None`` marks the end of an input; other items pass through unchanged."""
     from recruitwatch.store.database import prepare_terms
+
+    store = _worker_store if store is None else store
 
     kind, payload = task
     if kind == "files":
@@ -523,9 +526,9 @@ def _read_and_analyse(task: tuple[str, list]) -> list:
     else:
         items = payload
     known: set[str] = set()
-    if _worker_store is not None:
+    if store is not None:
         try:
-            known = _worker_store.known_document_ids({x.id for x in items if isinstance(x, Document)})
+            known = store.known_document_ids({x.id for x in items if isinstance(x, Document)})
         except Exception:  # only saves work: the writer checks again
             known = set()
     out: list = []

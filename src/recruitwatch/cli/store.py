@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -16,7 +18,7 @@ from rich.text import Text
 from recruitwatch.cli import EXIT_FAILED, EXIT_PARTIAL, EXIT_USAGE, app
 from recruitwatch.cli.limits import LimitsOption, resolve_limits
 from recruitwatch.cli.output import IngestBar, console, err_console, error
-from recruitwatch.errors import ConfigError, StoreError
+from recruitwatch.errors import ClusterError, ConfigError, StoreError
 
 DbOption = Annotated[
     str | None,
@@ -42,6 +44,13 @@ TacticOption = Annotated[str | None, typer.Option(help="Tactic code, e.g. docume
 OutcomeOption = Annotated[str | None, typer.Option(help="Outcome code, e.g. refused.")]
 VerificationOption = Annotated[str | None, typer.Option(
     "--verification", help="Verification state: reported, corroborated, verified, disputed or rejected.")]
+
+
+class Engine(StrEnum):
+    """Where `ingest` runs the pipeline."""
+
+    local = "local"
+    dask = "dask"
 
 
 documents_app = typer.Typer(help="List, show and search documents.", no_args_is_help=True)
@@ -120,7 +129,19 @@ def init(db: DbOption = None) -> None:
 def ingest(
     sources: Annotated[list[str], typer.Argument(help="Files, folders (read recursively) or http(s) URLs: an RSS/Atom feed, an XML sitemap (its pages, newest first) or one article page (stored under its canonical URL).")],
     db: DbOption = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes for screening and extraction.")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", min=1,
+        help="Worker processes for screening and extraction (default 1; with --engine dask, the number of "
+             "CPUs, for the local Dask cluster).")] = None,
+    engine: Annotated[Engine | None, typer.Option(
+        "--engine", case_sensitive=False,
+        help="local: this process and a local process pool (default). dask: a Dask cluster, started on "
+             "this machine with --workers processes or, with --scheduler, an existing one (needs the dask "
+             "extra; docs/ingest.md).")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", envvar="RECRUITWATCH_DASK_SCHEDULER", show_envvar=True,
+        help="The address of a running Dask scheduler (tcp://host:8786); implies --engine dask. Its workers "
+             "need this recruitwatch version and the input files at the same paths; use a PostgreSQL --db.")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents per transaction.")] = 50,
     limit: LimitsOption = None,
     ocr: Annotated[bool | None, typer.Option(
@@ -135,9 +156,20 @@ def ingest(
     """Read reports, find the relevant ones, extract incidents and store everything.
 
     Reads text, Markdown, HTML, PDF (scanned pages by OCR), Word .docx, e-mail (.eml, .mbox), JSONL, CSV, WARC, RSS/Atom and Telegram exports, and photos of printed reports by OCR (the papercheck extra). Ingesting the same material twice adds nothing. Unreadable inputs are reported with the reason and the rest of the batch goes on (exit code 1 when any input failed); files skipped in folders are listed with the reason. On a terminal, a progress bar on stderr counts the files read and the documents screened, with an ETA. Ctrl-C or SIGTERM stops cleanly: stored batches are kept, run the same command again to finish.
+
+    With --engine dask the Dask workers read and analyse, and this process stores the results in input order: the store ends up exactly as with the local engine.
     """
     from recruitwatch.pipeline import plan_sources, run_ingest
 
+    if engine is None:
+        engine = Engine.dask if scheduler else Engine.local
+    if scheduler and engine is not Engine.dask:
+        error("--scheduler needs --engine dask")
+        raise typer.Exit(EXIT_USAGE)
+    if scheduler and workers is not None:
+        error("--workers starts a local Dask cluster; with --scheduler the cluster's own workers are used: "
+              "pass one or the other")
+        raise typer.Exit(EXIT_USAGE)
     limits = resolve_limits(limit)
     ocr_options = _ocr_options(ocr, ocr_lang)
     try:
@@ -146,7 +178,17 @@ def ingest(
             # On a terminal: a bar on stderr counting files (found before reading) and documents done.
             with IngestBar() as bar:
                 plan = plan_sources(sources, limits=limits, ocr=ocr_options)
-                summary = run_ingest(plan, store, workers=workers, batch_size=batch_size, on_progress=bar.update)
+                if engine is Engine.dask:
+                    from recruitwatch.dask_ingest import run_ingest_dask
+
+                    summary = run_ingest_dask(plan, store, scheduler=scheduler, workers=workers or os.cpu_count() or 1,
+                                              batch_size=batch_size, on_progress=bar.update)
+                else:
+                    summary = run_ingest(plan, store, workers=workers or 1, batch_size=batch_size,
+                                         on_progress=bar.update)
+    except ClusterError as exc:
+        error(str(exc))
+        raise typer.Exit(EXIT_FAILED) from None
     except _Stopped as exc:
         error(f"{exc}: the batch in flight was rolled back, the batches stored before it are kept; "
               "run the same command again to finish")
