@@ -28,6 +28,7 @@ from recruitwatch.store.linking import LinkingStore
 from recruitwatch.store.review import ReviewStore
 from recruitwatch.store.schema import CODE_FIELDS, documents, evidence, incident_codes, incidents, ingest_failures
 from recruitwatch.store.search import SearchHit, document_terms, fts5_match, parse_query, snippet, tsquery
+from recruitwatch.store.sessions import SessionStore
 from recruitwatch.store.watch import WatchStore
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -82,7 +83,7 @@ def head_revision() -> str | None:
     return heads[0] if len(heads) == 1 else None
 
 
-class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, AuditStore, WatchStore):
+class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionStore, AuditStore, WatchStore):
     """Documents, incidents with evidence, and ingest failures in one database.
 
     Create it with :func:`recruitwatch.store.open_store`; nothing is created or connected until
