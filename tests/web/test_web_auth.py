@@ -16,7 +16,8 @@ from recruitwatch.web.app import create_app
 from recruitwatch.web.auth import SESSION_COOKIE, LoginThrottle
 
 #: Routes anyone may use: the paper check, logging in and out, the API's schema.
-PUBLIC = {"/check", "/login", "/logout", "/api/check", "/api/openapi.json"}
+PUBLIC = {"/check", "/login", "/logout", "/api/check", "/api/openapi.json",
+          "/check/jobs/x", "/check/jobs/x/progress", "/api/check/x"}  # a paper check's job: its own browser only
 
 
 def routes(app) -> list[tuple[str, str]]:

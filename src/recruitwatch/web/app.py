@@ -102,6 +102,8 @@ def create_app(checker=None, limits: Limits | None = None, secret: bytes | None 
 
     from recruitwatch.web.views import api, check, common, dashboard, documents, incidents, intake, login, review
 
+    app.state.check_jobs = check.new_jobs(app.state)  # paper checks in the background (papercheck/jobs.py)
+
     @app.exception_handler(auth.LoginRequired)
     def login_required(request: Request, exc: auth.LoginRequired):
         return RedirectResponse(auth.login_url(exc.next_url), status_code=303)
