@@ -197,7 +197,7 @@ def test_a_decompression_bomb_pdf_upload_is_refused_within_bounded_memory(tmp_pa
 
 @pytest.mark.issue(10)
 def test_behind_a_tls_proxy_the_app_sends_hsts_and_secure_cookies():
-    """`serve` runs uvicorn with proxy headers from --behind-proxy (default 127.0.0.1): X-Forwarded-Proto https
+    """`serve` runs uvicorn with proxy headers from --forwarded-allow-ips (default 127.0.0.1): X-Forwarded-Proto https
     from a trusted proxy makes the request HTTPS, so HSTS and Secure cookies follow; from anyone else, not."""
     from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 

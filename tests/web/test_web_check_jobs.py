@@ -31,12 +31,12 @@ class Paced:
         self.checker, self.limits = checker, checker.limits
         self.gate = threading.Semaphore(0)
 
-    def check_file(self, name, data, on_page=None, max_pages=None):
+    def check_file(self, name, data, on_page=None, max_pages=None, views=None):
         def paced(page):
             assert self.gate.acquire(timeout=60), "the test never let this page through"
             if on_page:
                 on_page(page)
-        return self.checker.check_file(name, data, on_page=paced, max_pages=max_pages)
+        return self.checker.check_file(name, data, on_page=paced, max_pages=max_pages, views=views)
 
     def go(self, pages: int = 10_000) -> None:
         for _ in range(pages):
@@ -174,3 +174,18 @@ def test_pages_are_counted_without_rendering():
     limits = Limits(check_pages=100)
     assert count_pages([("a.pdf", STACK), ("b.pdf", b"%PDF-1.4 broken"), ("c.txt", b"")], limits) == PAGES
     assert count_pages([("a.pdf", pdf_with_pages(500))], limits) == 100
+
+
+def test_with_several_worker_processes_every_check_answers_in_its_request(real_checker):
+    """`serve --workers N` builds each process's app with web/factory.py: a job page could be asked of
+    another process than the one holding the job, so long checks answer in their request there."""
+    from recruitwatch.web import factory
+
+    app = factory.app_from_env()  # one worker's app, as uvicorn builds it in each process
+    assert app.state.check_background is False
+    app.state.checker = real_checker
+    client = browser(app)
+    response = upload(client)
+    assert response.status_code == 200 and "stack.pdf" in response.text and 'action="/check/lang"' in response.text
+    refused = client.post("/api/check?background=true", files=[("files", ("stack.pdf", STACK, "application/pdf"))])
+    assert refused.status_code == 400 and "several worker processes" in refused.json()["detail"]

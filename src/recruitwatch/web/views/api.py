@@ -334,6 +334,10 @@ def create_api() -> FastAPI:
         from recruitwatch.papercheck.jobs import CheckBusy
         from recruitwatch.web.views.check import MAX_FILES, owner_of, set_owner
 
+        if background and not getattr(request.app.state, "check_background", True):
+            raise HTTPException(400, "this server runs several worker processes (serve --workers N) and a "
+                                     "background check lives in one of them: send the check without "
+                                     "background=true (the answer then waits for the result)")
         uploads = [(f.filename or "upload", f.file.read()) for f in files if f.filename][:MAX_FILES]
         owner, new_owner = owner_of(request)
         lang = lang if lang in LANGS else "en"

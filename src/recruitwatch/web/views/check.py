@@ -138,7 +138,8 @@ def check_upload(
         response.headers["Retry-After"] = "60"
         return response
     del files
-    if total <= DIRECT_PAGES:  # a few pages: the result at once, in this answer
+    if total <= DIRECT_PAGES or not getattr(request.app.state, "check_background", True):
+        # a few pages (or a server of several processes, web/factory.py): the result in this answer
         job.finished.wait()
         response = _job_result(request, lang, job, csrf_token)
     else:
