@@ -111,7 +111,9 @@ class AccountStore:
                 conn.execute(delete(api_tokens).where(api_tokens.c.user_id == row.id))
             if values.get("disabled") or "password_hash" in values or "role" in values:
                 # a disabled account, a new password or a new role ends every open session: log in again
-                details = {**details, "sessions_ended": self._drop_sessions(conn, row.id)}
+                ended = self._drop_sessions(conn, row.id)
+                if ended:
+                    details = {**details, "sessions_ended": ended}
             self._audit(conn, action, actor=actor, target_kind="user", target_id=username, details=details)
             return _user(self._user_row(conn, username))
 
