@@ -78,7 +78,7 @@ def test_review_from_the_command_line(db):
     bad = run("incidents", "edit", iid, "tactics", "bribery", "--as", "ana", "--db", db)
     assert bad.exit_code == 2 and "raid_or_document_check" in bad.output
     stale = run("incidents", "verify", iid, "--expect-version", "1", "--as", "rev", "--db", db)
-    assert stale.exit_code == 3 and "changed since you read it" in stale.output
+    assert stale.exit_code == 3 and "someone else changed incident" in stale.output
     assert run("incidents", "verify", iid, "--note", "called", "--as", "rev", "--db", db).exit_code == 0
     history = json.loads(run("incidents", "history", iid, "--db", db, "--json").stdout)
     assert [(e["action"], e["actor"]) for e in history] == [("verify", "rev"), ("edit", "ana")]

@@ -193,3 +193,19 @@ def test_a_decompression_bomb_pdf_upload_is_refused_within_bounded_memory(tmp_pa
     run = run_measured([sys.executable, "-c", BOMB_UPLOAD, str(bomb)], timeout=300)
     assert run.stdout.strip() == "True", run.stderr
     assert run.peak_mb < 400, run.peak_mb  # rendering it took 1.09 GB per check before
+
+
+@pytest.mark.issue(10)
+def test_behind_a_tls_proxy_the_app_sends_hsts_and_secure_cookies():
+    """`serve` runs uvicorn with proxy headers from --forwarded-allow-ips (default 127.0.0.1): X-Forwarded-Proto https
+    from a trusted proxy makes the request HTTPS, so HSTS and Secure cookies follow; from anyone else, not."""
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    app = create_app(RecordingChecker())
+    trusted = TestClient(ProxyHeadersMiddleware(app, trusted_hosts="testclient"))
+    response = trusted.get("/check", headers={"X-Forwarded-Proto": "https"})
+    assert response.headers["strict-transport-security"].startswith("max-age=31536000")
+    assert "Secure" in response.headers["set-cookie"]
+    untrusted = TestClient(ProxyHeadersMiddleware(app, trusted_hosts="10.0.0.1"))
+    plain = untrusted.get("/check", headers={"X-Forwarded-Proto": "https"})
+    assert "strict-transport-security" not in plain.headers and "Secure" not in plain.headers["set-cookie"]

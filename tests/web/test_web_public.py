@@ -61,9 +61,9 @@ def test_every_write_is_refused(public, path):
 
 
 def test_a_workbench_session_means_nothing_there(public, filled_store):
-    from recruitwatch.web.auth import SESSION_COOKIE, session_value
+    from recruitwatch.web.auth import SESSION_COOKIE
 
-    public.cookies.set(SESSION_COOKIE, session_value(b"", "ada"))
+    public.cookies.set(SESSION_COOKIE, filled_store.create_session("ada"))
     html = public.get("/").text
     assert 'class="user"' not in html and 'action="/logout"' not in html
     public.cookies.clear()

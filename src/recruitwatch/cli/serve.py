@@ -22,6 +22,12 @@ def serve(
     limit: LimitsOption = None,
     public: bool = typer.Option(False, "--public", help="Serve the read-only public dashboard: published figures "
                                 "only (no login, no incidents, no documents, no write route)."),
+    session_idle: float = typer.Option(None, "--session-idle", metavar="MINUTES", help="Log a workbench user out "
+                                       "after this many minutes without a request (default: "
+                                       "$RECRUITWATCH_SESSION_IDLE_MINUTES, else 60)."),
+    session_max: float = typer.Option(None, "--session-max", metavar="HOURS", help="End every workbench session "
+                                      "this many hours after its login, however busy (default: "
+                                      "$RECRUITWATCH_SESSION_MAX_HOURS, else 12)."),
     min_count: int = typer.Option(None, "--min-count", help="With --public: the suppression threshold (default: "
                                   "$RECRUITWATCH_PUBLIC_MIN_COUNT, else 5); smaller counts show as 'fewer than N'."),
     workers: int = typer.Option(1, "--workers", min=1, help="Worker processes answering requests (a team server: "
@@ -36,6 +42,16 @@ def serve(
     The store is opened once for the app. Without --db and with no store in the default place, only the paper check is served. Posts from other sites are refused, each form carries a CSRF token, and a request over the upload limit is refused while it streams in (uploads are never written to disk).
     """
     limits = resolve_limits(limit)
+    from recruitwatch.accounts.sessions import IDLE_ENV, MAX_ENV, SessionPolicy
+    from recruitwatch.errors import ConfigError
+
+    try:
+        sessions = SessionPolicy.from_env(idle_minutes=session_idle, max_hours=session_max)
+    except ConfigError as exc:
+        error(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    # The app (and each worker process's app) reads the session lifetimes from the environment.
+    os.environ[IDLE_ENV], os.environ[MAX_ENV] = str(sessions.idle_minutes), str(sessions.max_hours)
     try:
         import uvicorn
 

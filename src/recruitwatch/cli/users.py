@@ -16,7 +16,8 @@ from recruitwatch.cli.store import DbOption, JsonOption, _emit_json, opened
 from recruitwatch.errors import AccountError
 
 users_app = typer.Typer(
-    help="Accounts for the web app and the API: add, list, disable, set-role, set-language, token. "
+    help="Accounts for the web app and the API: add, list, disable, set-role, set-language, token, sessions, "
+         "revoke. "
          f"Roles: {', '.join(ROLES)}. First run: recruitwatch users add NAME --role admin",
     invoke_without_command=True,
 )
@@ -127,7 +128,8 @@ def _change(db: str | None, method: str, username: str, *args) -> None:
 
 @users_app.command("disable")
 def users_disable(username: Annotated[str, typer.Argument(help="The user to disable.")], db: DbOption = None) -> None:
-    """Disable an account: it can no longer log in and its API tokens stop working (the last admin cannot be disabled)."""
+    """Disable an account: it can no longer log in, its open sessions end and its API tokens stop working
+    (the last admin cannot be disabled)."""
     _change(db, "disable_user", username)
 
 
@@ -144,7 +146,7 @@ def users_set_role(
     db: DbOption = None,
 ) -> None:
     """Change a user's role (viewer: view; reviewer: + verify, dispute, reject, accept; analyst: + edit, merge,
-    split, testimony intake; admin: everything)."""
+    split, testimony intake; admin: everything). Their open workbench sessions end: they log in again."""
     _change(db, "set_role", username, role)
 
 
@@ -164,7 +166,7 @@ def users_set_password(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read it from standard input.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Set a new password for a user (asked twice without echo)."""
+    """Set a new password for a user (asked twice without echo). Their open workbench sessions end."""
     password = _read_password(password_stdin)
     _change(db, "set_password", username, password)
 
@@ -190,3 +192,50 @@ def users_token(
     sys.stdout.write(token + "\n")
     err_console.print("This token is shown once; store it safely. Revoke with "
                       f"`recruitwatch users token {username} --revoke`.", highlight=False)
+
+
+@users_app.command("sessions")
+def users_sessions(
+    username: Annotated[str, typer.Argument(help="The user whose open workbench sessions to list.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List a user's open workbench sessions: when each began and was last used (a short reference, never the
+    session id). End them with `recruitwatch users revoke NAME`."""
+    with opened(db) as store:
+        try:
+            found = store.list_sessions(username)
+        except AccountError as exc:
+            error(str(exc))
+            raise typer.Exit(EXIT_FAILED) from None
+    if as_json:
+        _emit_json([s.to_dict() for s in found])
+        return
+    if not found:
+        console.print(f"{username} has no open session.", highlight=False)
+        return
+    table = Table()
+    for name in ("session", "logged in (UTC)", "last used (UTC)"):
+        table.add_column(name)
+    for s in found:
+        table.add_row(s.ref, s.created_at.strftime("%Y-%m-%d %H:%M"), s.last_seen_at.strftime("%Y-%m-%d %H:%M"))
+    console.print(table)
+
+
+@users_app.command("revoke")
+def users_revoke(
+    username: Annotated[str, typer.Argument(help="The user whose sessions to end.")],
+    tokens: Annotated[bool, typer.Option("--tokens", help="Revoke the user's API tokens too.")] = False,
+    db: DbOption = None,
+) -> None:
+    """End every open workbench session of a user at once (a lost laptop, a shared computer): their browsers
+    must log in again. Recorded in the audit trail. With --tokens, their API tokens stop working too."""
+    with opened(db) as store:
+        try:
+            n = store.revoke_sessions(username, actor=os_user())
+            t = store.revoke_tokens(username, actor=os_user()) if tokens else None
+        except AccountError as exc:
+            error(str(exc))
+            raise typer.Exit(EXIT_FAILED) from None
+    console.print(f"Ended {n} session{'s' if n != 1 else ''} of {username}"
+                  + (f" and revoked {t} token{'s' if t != 1 else ''}." if t is not None else "."), highlight=False)

@@ -109,6 +109,11 @@ class AccountStore:
             conn.execute(update(users).where(users.c.id == row.id).values(**values))
             if values.get("disabled"):
                 conn.execute(delete(api_tokens).where(api_tokens.c.user_id == row.id))
+            if values.get("disabled") or "password_hash" in values or "role" in values:
+                # a disabled account, a new password or a new role ends every open session: log in again
+                ended = self._drop_sessions(conn, row.id)
+                if ended:
+                    details = {**details, "sessions_ended": ended}
             self._audit(conn, action, actor=actor, target_kind="user", target_id=username, details=details)
             return _user(self._user_row(conn, username))
 
@@ -121,13 +126,14 @@ class AccountStore:
             raise AccountError(f"{row.username!r} is the last enabled administrator; make another user admin first")
 
     def set_role(self, username: str, role: str, *, actor: str = "system") -> User:
+        """A new role; every open session of the user ends (tokens act with the new role at once)."""
         A.check_role(role)
         old = self.get_user(username)
         return self._change(username, "user_set_role", {"role": role}, actor=actor,
                             details={"from": old.role if old else None, "to": role})
 
     def disable_user(self, username: str, *, actor: str = "system") -> User:
-        """Disable an account: it can no longer log in, and its API tokens are revoked."""
+        """Disable an account: it can no longer log in, its sessions end and its API tokens are revoked."""
         return self._change(username, "user_disable", {"disabled": True}, actor=actor, details={})
 
     def enable_user(self, username: str, *, actor: str = "system") -> User:
@@ -138,6 +144,7 @@ class AccountStore:
         return self._change(username, "user_set_language", {"language": lang}, actor=actor, details={"to": lang})
 
     def set_password(self, username: str, password: str, *, actor: str = "system") -> User:
+        """A new password; every open session of the user ends (API tokens stay: only admins make them)."""
         A.check_password(password)
         return self._change(username, "user_set_password", {"password_hash": A.hash_password(password)},
                             actor=actor, details={})

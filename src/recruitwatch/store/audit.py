@@ -64,6 +64,7 @@ class AuditStore:
         from sqlalchemy.exc import SQLAlchemyError
 
         from recruitwatch.errors import StoreError
+        from recruitwatch.store.connection import busy_timeout
 
         with self._connect():  # the schema check (and a clear error for a store that needs `init`)
             pass  # connecting is the check
@@ -78,7 +79,7 @@ class AuditStore:
                 raise StoreError(f"{self.describe()}: writing the audit entry failed: {getattr(exc, 'orig', exc)}") from exc
             finally:
                 conn.execution_options(recruitwatch_write=False)
-                conn.exec_driver_sql("PRAGMA busy_timeout = 30000")  # as connection.py sets it (timeout=30)
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")  # as connection.py sets it
                 conn.commit()
 
     def audit_entries(self, target_kind: str | None = None, target_id: str | list[str] | None = None, *,

@@ -120,8 +120,38 @@ def create_private_file(path: Path) -> None:
     os.chmod(path, DATABASE_FILE_MODE)  # in case an odd umask took bits away from the owner
 
 
+#: How long one SQLite statement waits for another process's write lock (the busy timeout), in seconds.
+BUSY_ENV = "RECRUITWATCH_SQLITE_BUSY_SECONDS"
+#: How long a writer keeps retrying to begin while another process writes (Store._connect), in seconds.
+LOCK_WAIT_ENV = "RECRUITWATCH_SQLITE_LOCK_WAIT_SECONDS"
+
+
+def _seconds(var: str, default: float) -> float:
+    value = os.environ.get(var, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise StoreError(f"${var} is {value!r}; give a number of seconds") from None
+    if seconds < 0:
+        raise StoreError(f"${var} must be 0 or more seconds")
+    return seconds
+
+
+def busy_timeout() -> float:
+    """Seconds a SQLite statement waits on a lock before "database is locked" (default 30)."""
+    return _seconds(BUSY_ENV, 30.0)
+
+
+def lock_wait() -> float:
+    """Seconds a writer retries to start its transaction while another process holds the write lock
+    (default 600: an ingest batch, a re-link or a backup of a large store can hold it for minutes)."""
+    return _seconds(LOCK_WAIT_ENV, 600.0)
+
+
 def _sqlite_engine(url: URL) -> Engine:
-    kwargs: dict[str, Any] = {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    kwargs: dict[str, Any] = {"connect_args": {"timeout": busy_timeout(), "check_same_thread": False}}
     path = sqlite_path(url)
     if path is not None and url.query.get("mode") != "ro":
         create_private_file(path)

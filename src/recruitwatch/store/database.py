@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import random
 import re
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, column, func, inspect, literal_column, select, table, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from recruitwatch import morph
 from recruitwatch.accounts import system_user
@@ -23,12 +26,15 @@ from recruitwatch.store import rows as R
 from recruitwatch.store.accounts import AccountStore
 from recruitwatch.store.audit import AuditStore
 from recruitwatch.store.confidential import ConfidentialStore
-from recruitwatch.store.connection import create_store_engine, describe_url, parse_url, sqlite_path
+from recruitwatch.store.connection import create_store_engine, describe_url, lock_wait, parse_url, sqlite_path
 from recruitwatch.store.linking import LinkingStore
 from recruitwatch.store.review import ReviewStore
 from recruitwatch.store.schema import CODE_FIELDS, documents, evidence, incident_codes, incidents, ingest_failures
 from recruitwatch.store.search import SearchHit, document_terms, fts5_match, parse_query, snippet, tsquery
+from recruitwatch.store.sessions import SessionStore
 from recruitwatch.store.watch import WatchStore
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 CHUNK = 500  # ids per IN (...) query
@@ -82,7 +88,7 @@ def head_revision() -> str | None:
     return heads[0] if len(heads) == 1 else None
 
 
-class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, AuditStore, WatchStore):
+class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionStore, AuditStore, WatchStore):
     """Documents, incidents with evidence, and ingest failures in one database.
 
     Create it with :func:`recruitwatch.store.open_store`; nothing is created or connected until
@@ -134,10 +140,30 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, AuditSto
             with self.engine.connect() as conn:
                 if write:
                     conn.execution_options(recruitwatch_write=True)
-                with conn.begin():
+                with self._begin(conn, write):
                     yield conn
         except SQLAlchemyError as exc:
             raise self._error("writing" if write else "reading", exc) from exc
+
+    def _begin(self, conn: Connection, write: bool):
+        """Begin a transaction. A SQLite writer that finds another process writing (``database is locked``
+        after the busy timeout) tries again until :func:`lock_wait` seconds have passed: two ingests into one
+        file, or an ingest and a web edit, take turns instead of failing. Nothing has run yet, so retrying
+        the BEGIN is safe."""
+        if not (write and self.dialect == "sqlite"):
+            return conn.begin()
+        deadline = time.monotonic() + lock_wait()
+        told = False
+        while True:
+            try:
+                return conn.begin()
+            except OperationalError as exc:
+                if "locked" not in str(exc.orig) or time.monotonic() >= deadline:
+                    raise
+                if not told:
+                    log.info("%s: another process is writing; waiting for it", self.describe())
+                    told = True
+                time.sleep(0.2 + random.random() * 0.3)
 
     def close(self) -> None:
         """Release connections. On SQLite, first let the query planner refresh its statistics

@@ -49,8 +49,10 @@ class ReviewStore:
     @staticmethod
     def _check_version(inc: Incident, expected: int | None) -> None:
         if expected is not None and inc.version != expected:
-            raise StaleEdit(f"incident {inc.id[:12]} changed since you read it (you read version {expected}, it is "
-                            f"now version {inc.version}); reload it and apply your change again")
+            raise StaleEdit(f"someone else changed incident {inc.id[:12]} since you read it (you read version {expected}, "
+                            f"it is now version {inc.version}); nothing of yours was saved: reload it (`recruitwatch "
+                            f"incidents show {inc.id[:12]}` or the page), check their change and apply yours again "
+                            "if it is still needed")
 
     def source_documents(self, incident_id: str) -> list[Document]:
         """The documents behind an incident: its own first, then those of the other reports of its case."""
@@ -113,7 +115,8 @@ class ReviewStore:
         done = conn.execute(update(incidents).where(incidents.c.pk == pk, incidents.c.version == old.version)
                             .values(**values))
         if done.rowcount != 1:  # another writer got there between our read and this update
-            raise StaleEdit(f"incident {old.id[:12]} changed while it was being saved; reload it and try again")
+            raise StaleEdit(f"someone else changed incident {old.id[:12]} while your change was being saved; nothing of "
+                            "yours was saved: reload it, check their change and apply yours again if still needed")
         conn.execute(delete(incident_codes).where(incident_codes.c.incident_id == new.id))
         codes = R.code_rows(new)
         if codes:
@@ -161,7 +164,8 @@ class ReviewStore:
             done = conn.execute(update(incidents).where(incidents.c.pk == pk, incidents.c.version == inc.version)
                                 .values(verification=state, version=inc.version + 1))
             if done.rowcount != 1:
-                raise StaleEdit(f"incident {inc.id[:12]} changed while it was being saved; reload it and try again")
+                raise StaleEdit(f"someone else changed incident {inc.id[:12]} while your change was being saved; nothing "
+                                "of yours was saved: reload it, check their change and apply yours again if still needed")
             others = [m.id for m in members if m.id != inc.id]
             if others:
                 conn.execute(update(incidents).where(incidents.c.id.in_(others))

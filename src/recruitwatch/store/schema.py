@@ -222,6 +222,17 @@ api_tokens = Table(
     Index("ix_api_tokens_user_id", "user_id"),
 )
 
+# Workbench sessions (migration 0008, recruitwatch.store.sessions): the SHA-256 hex of each session id.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Index("ix_sessions_user_id", "user_id"),
+)
+
 # The append-only audit chain (recruitwatch.audit): `at` and `details` are stored as the exact
 # strings that were hashed; triggers refuse UPDATE and DELETE.
 audit_log = Table(

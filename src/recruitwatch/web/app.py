@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from recruitwatch.accounts.sessions import SessionPolicy
 from recruitwatch.limits import Limits
 from recruitwatch.web import auth, i18n
 from recruitwatch.web.guard import CSRF_COOKIE, RequestGuard, app_secret
@@ -39,7 +40,8 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(checker=None, limits: Limits | None = None, secret: bytes | None = None, store=None) -> FastAPI:
+def create_app(checker=None, limits: Limits | None = None, secret: bytes | None = None, store=None,
+               sessions: SessionPolicy | None = None) -> FastAPI:
     """The web app. ``checker`` (a PaperChecker) may be passed in; otherwise one starts on first use.
 
     ``store`` (an initialised :class:`recruitwatch.store.Store`, opened once for the app) serves the
@@ -47,7 +49,8 @@ def create_app(checker=None, limits: Limits | None = None, secret: bytes | None 
 
     ``limits`` (default: from the environment) caps the request size (``upload_bytes``) and the
     pages of one check (``check_pages``); ``secret`` signs the CSRF tokens (default:
-    ``$RECRUITWATCH_SECRET_KEY``, else random for this process).
+    ``$RECRUITWATCH_SECRET_KEY``, else random for this process); ``sessions`` says how long a
+    login lasts (default: from the environment, see :class:`SessionPolicy`).
     """
     limits = limits or Limits.from_env()
     # Keep uploads in memory: Starlette spools an uploaded part to a temporary file once it passes
@@ -68,6 +71,7 @@ def create_app(checker=None, limits: Limits | None = None, secret: bytes | None 
     app.state.checker = checker
     app.state.limits = limits
     app.state.secret = secret or app_secret()
+    app.state.sessions = sessions or SessionPolicy.from_env()
     app.state.throttle = auth.LoginThrottle()
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(RequestGuard, max_body=limits.upload_bytes)
@@ -97,6 +101,8 @@ def create_app(checker=None, limits: Limits | None = None, secret: bytes | None 
         return response
 
     from recruitwatch.web.views import api, check, common, dashboard, documents, incidents, intake, login, review
+
+    app.state.check_jobs = check.new_jobs(app.state)  # paper checks in the background (papercheck/jobs.py)
 
     @app.exception_handler(auth.LoginRequired)
     def login_required(request: Request, exc: auth.LoginRequired):

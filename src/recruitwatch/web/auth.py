@@ -1,9 +1,11 @@
 """Who is asking: signed session cookies, API tokens, login throttling and role checks.
 
-* **Session.** After a login the browser holds ``rw_session``: the username, the time it was
-  issued and an HMAC-SHA256 signature with the app's secret (``HttpOnly``, ``SameSite=Lax``,
-  ``Secure`` over HTTPS). It lasts :data:`SESSION_HOURS`; every request looks the user up again,
-  so a disabled account or a changed role takes effect at once.
+* **Session.** After a login the browser holds ``rw_session``: a random 256-bit session id
+  (``HttpOnly``, ``SameSite=Lax``, ``Secure`` over HTTPS). The store keeps its SHA-256 with the user
+  and the times it was created and last used (:mod:`recruitwatch.store.sessions`); every request
+  looks it up, so a logout, a revocation, a disabled account, a new password or role, an idle
+  session or one past its maximum age (:class:`recruitwatch.accounts.sessions.SessionPolicy`) ends
+  it at once, on the server, whatever the browser still holds.
 * **API tokens.** ``Authorization: Bearer <token>`` (``recruitwatch users token``) for scripts.
 * **Throttle.** :class:`LoginThrottle` refuses a login after :data:`MAX_FAILURES` failures from
   one address, or for one username, within :data:`WINDOW_SECONDS`.
@@ -14,8 +16,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import threading
 import time
 from collections import deque
@@ -26,32 +26,13 @@ from fastapi import HTTPException, Request
 from recruitwatch.accounts import User, can
 
 SESSION_COOKIE = "rw_session"
-SESSION_HOURS = 12
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
 
 
-def _sign(secret: bytes, payload: str) -> str:
-    return hmac.new(secret, b"session|" + payload.encode(), hashlib.sha256).hexdigest()
-
-
-def session_value(secret: bytes, username: str, now: float | None = None) -> str:
-    """The cookie value for a logged-in user."""
-    payload = f"{int(now if now is not None else time.time())}|{username}"
-    return f"{payload}|{_sign(secret, payload)}"
-
-
-def session_user(secret: bytes, value: str | None, now: float | None = None) -> str | None:
-    """The username a session cookie names, when its signature holds and it has not expired."""
-    if not value or value.count("|") < 2:
-        return None
-    payload, _, signature = value.rpartition("|")
-    if not hmac.compare_digest(signature, _sign(secret, payload)):
-        return None
-    issued, _, username = payload.partition("|")
-    if not issued.isdigit() or (now if now is not None else time.time()) - int(issued) > SESSION_HOURS * 3600:
-        return None
-    return username or None
+def session_id(request: Request) -> str | None:
+    """The session id the browser sends (its cookie), or None."""
+    return request.cookies.get(SESSION_COOKIE) or None
 
 
 def current_user(request: Request) -> User | None:
@@ -67,8 +48,7 @@ def current_user(request: Request) -> User | None:
     if header.lower().startswith("bearer ") and store is not None:
         user = store.user_for_token(header[7:].strip())
     elif store is not None:
-        name = session_user(request.app.state.secret, request.cookies.get(SESSION_COOKIE))
-        user = store.get_user(name) if name else None
+        user = store.session_user(session_id(request), request.app.state.sessions)
     if user is not None and user.disabled:
         user = None
     request.state.user = user

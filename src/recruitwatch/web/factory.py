@@ -38,4 +38,8 @@ def app_from_env() -> FastAPI:
     if os.environ.get(ENV_VAR):
         store = open_store(os.environ[ENV_VAR])
     # The public threshold comes from $RECRUITWATCH_PUBLIC_MIN_COUNT, as without workers.
-    return build_app(store, public=os.environ.get(PUBLIC_ENV) == "1", limits=Limits.from_env())
+    app = build_app(store, public=os.environ.get(PUBLIC_ENV) == "1", limits=Limits.from_env())
+    # A background paper check lives in the memory of the process that runs it, and the next request of
+    # its page may reach another worker: with several workers every check answers in its request.
+    app.state.check_background = False
+    return app

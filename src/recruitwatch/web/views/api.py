@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from recruitwatch.accounts import User
@@ -322,22 +323,50 @@ def create_api() -> FastAPI:
         """Decide that an incident is not the case it was linked into (analyst or up)."""
         return SplitOut(case_ids=list(act(store, incident_id, "split", user).result))
 
-    @api.post("/check")
-    def check(request: Request, files: list[UploadFile] = File(...), lang: str = Form("en"), country: str = Form("")):
+    @api.post("/check", responses={202: {"description": "with background=true: the job's id and status URL"},
+                                   503: {"description": "too many checks under way; try again (Retry-After)"}})
+    def check(request: Request, files: list[UploadFile] = File(...), lang: str = Form("en"), country: str = Form(""),
+              background: bool = Query(False, description="answer at once with a job id and a status URL "
+                                       "(GET it until `state` is `done`) instead of waiting for the result; "
+                                       "send the `rw_check` cookie of this answer with the status requests")):
         """The paper check: each page's type and the warnings, as JSON (the same check as /check)."""
         from recruitwatch.papercheck.guidance import LANGS
-        from recruitwatch.web.views.check import MAX_FILES, _checker, _running_checks
+        from recruitwatch.papercheck.jobs import CheckBusy
+        from recruitwatch.web.views.check import MAX_FILES, owner_of, set_owner
 
-        checker = _checker(request)
-        limits = request.app.state.limits
-        pages_left = limits.check_pages
-        out = []
-        with _running_checks:
-            for upload in [f for f in files if f.filename][:MAX_FILES]:
-                result = checker.check_file(upload.filename or "upload", upload.file.read(), max_pages=pages_left)
-                pages_left -= len(result.pages)
-                out.append(result.to_dict())
-        return {"lang": lang if lang in LANGS else "en", "files": out}
+        if background and not getattr(request.app.state, "check_background", True):
+            raise HTTPException(400, "this server runs several worker processes (serve --workers N) and a "
+                                     "background check lives in one of them: send the check without "
+                                     "background=true (the answer then waits for the result)")
+        uploads = [(f.filename or "upload", f.file.read()) for f in files if f.filename][:MAX_FILES]
+        owner, new_owner = owner_of(request)
+        lang = lang if lang in LANGS else "en"
+        try:
+            job = request.app.state.check_jobs.submit(owner, uploads, meta={"lang": lang})
+        except CheckBusy as exc:
+            raise HTTPException(503, str(exc), headers={"Retry-After": "60"}) from None
+        del uploads
+        if background:
+            response = JSONResponse({"id": job.id, "state": job.state, "total_pages": job.total_pages,
+                                     "status_url": f"/api/check/{job.id}"}, status_code=202)
+        else:
+            job.finished.wait()
+            if job.error:
+                raise HTTPException(500, job.error)
+            response = JSONResponse({"lang": lang, "files": [r.to_dict() for r in job.results]})
+        set_owner(request, response, new_owner)
+        return response
+
+    @api.get("/check/{job_id}", responses={404: {"description": "no such check for this client, or it expired"}})
+    def check_status(request: Request, job_id: str):
+        """A background paper check: its state (queued, running, done), pages done of the total, and once done
+        its files as POST /check answers them. Only for the client that started it (its `rw_check` cookie)."""
+        from recruitwatch.web.views.check import owner_of
+
+        job = request.app.state.check_jobs.get(job_id, owner_of(request)[0])
+        if job is None:
+            raise HTTPException(404, "no such paper check here: it expired, or another client started it")
+        return job.status()
 
     return api
 

@@ -1,4 +1,12 @@
-"""/check: upload pages, get the paper-check result. Thin over ``recruitwatch.papercheck``."""
+"""/check: upload pages, get the paper-check result. Thin over ``recruitwatch.papercheck``.
+
+Every check runs as a job (:mod:`recruitwatch.papercheck.jobs`: a bounded queue, two workers, the
+papers in memory only). A check of at most :data:`DIRECT_PAGES` pages answers with its result
+in the same request, as before; a longer one answers at once with ``/check/jobs/{id}``, a page
+that shows its progress (htmx polls ``/check/jobs/{id}/progress``; without JavaScript the page
+reloads itself) and then the result. A job answers only to the browser that started it (the
+``rw_check`` cookie: random, HttpOnly, SameSite=Strict; the job keeps its SHA-256).
+"""
 
 from __future__ import annotations
 
@@ -6,34 +14,64 @@ import base64
 import hashlib
 import hmac
 import json
+import secrets
 import threading
 import zlib
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
 
-from recruitwatch.papercheck.check import PageViews
 from recruitwatch.papercheck.guidance import COUNTRIES, LANG_NAMES, LANGS, build_report, texts, type_label
+from recruitwatch.papercheck.jobs import CheckBusy, CheckJob, CheckJobs, count_pages
 from recruitwatch.papercheck.results import PAGE_TYPES, FileResult, PageResult
 from recruitwatch.web.guard import CSRF_COOKIE, new_token, token_ok
 
 router = APIRouter()
 MAX_FILES = 60
 _start_lock = threading.Lock()
-#: How many paper checks run at once; more requests wait their turn.
+#: How many paper checks run at once (each a worker thread); more wait in a bounded queue.
 CONCURRENT_CHECKS = 2
-_running_checks = threading.BoundedSemaphore(CONCURRENT_CHECKS)
+#: A check of at most this many pages answers in the request; a longer one becomes a job page.
+DIRECT_PAGES = 4
+#: The cookie that binds a browser to its checks (random; the jobs keep its SHA-256).
+OWNER_COOKIE = "rw_check"
+#: How often the job page asks for progress (htmx), and reloads itself without JavaScript.
+POLL_SECONDS = 1
 
 
-def _checker(request: Request):
-    state = request.app.state
+def checker_of(state):
+    """The app's PaperChecker, started on first use."""
     with _start_lock:
         if state.checker is None:
             from recruitwatch.papercheck import PaperChecker
 
             state.checker = PaperChecker(limits=state.limits)
     return state.checker
+
+
+def _checker(request: Request):
+    return checker_of(request.app.state)
+
+
+def new_jobs(state) -> CheckJobs:
+    """The job queue of an app (``app.state.check_jobs``): its checker, its limits."""
+    return CheckJobs(lambda: checker_of(state), state.limits, workers=CONCURRENT_CHECKS)
+
+
+def owner_of(request: Request) -> tuple[str, str | None]:
+    """(the owner key of this browser's checks, a new cookie value to set or None)."""
+    value = request.cookies.get(OWNER_COOKIE, "")
+    new = None
+    if len(value) < 32:
+        value = new = secrets.token_urlsafe(32)
+    return hashlib.sha256(value.encode()).hexdigest(), new
+
+
+def set_owner(request: Request, response: Response, new: str | None) -> None:
+    if new:
+        response.set_cookie(OWNER_COOKIE, new, httponly=True, samesite="strict", path="/",
+                            secure=request.url.scheme == "https")
 
 
 def _lang(value: str | None, request: Request | None = None) -> str:
@@ -86,22 +124,79 @@ def check_upload(
     uploads = [f for f in (files or []) if f.filename]
     if not uploads:
         return _form(request, lang, status_code=400, error=texts(lang)["ui"]["no_files"])
-    checker = _checker(request)
-    limits = request.app.state.limits
-    pages_left = limits.check_pages
-    results: list[FileResult] = []
-    # page images with the deciding words boxed, encoded in memory and shown inline; never on disk
-    views = PageViews(limits.check_images)
-    # Checks run a few at a time (rendering and OCR are CPU-bound, and each rendered page holds up to
-    # image_pixels bytes): six concurrent uploads of bomb PDFs once took the server to 6.4 GB.
-    with _running_checks:
-        for upload in uploads[:MAX_FILES]:
-            name = upload.filename or "upload"
-            data = upload.file.read()  # in memory (see create_app): the request is at most upload_bytes
-            result = checker.check_file(name, data, max_pages=pages_left, views=views)
-            pages_left -= len(result.pages)
-            results.append(result)
-    return _result(request, lang, results, country, len(uploads) > MAX_FILES, csrf_token)
+    ui = texts(lang)["ui"]
+    files = [(u.filename or "upload", u.file.read()) for u in uploads[:MAX_FILES]]  # in memory (see create_app)
+    jobs: CheckJobs = request.app.state.check_jobs
+    total = count_pages(files, request.app.state.limits)
+    owner, new_owner = owner_of(request)
+    country = country if country in COUNTRIES else ""
+    try:
+        job = jobs.submit(owner, files, total_pages=total, views=True,
+                          meta={"lang": lang, "country": country, "dropped": len(uploads) > MAX_FILES})
+    except CheckBusy:
+        response = _form(request, lang, status_code=503, error=ui["busy"])
+        response.headers["Retry-After"] = "60"
+        return response
+    del files
+    if total <= DIRECT_PAGES or not getattr(request.app.state, "check_background", True):
+        # a few pages (or a server of several processes, web/factory.py): the result in this answer
+        job.finished.wait()
+        response = _job_result(request, lang, job, csrf_token)
+    else:
+        response = RedirectResponse(f"/check/jobs/{job.id}?lang={lang}", status_code=303)
+    set_owner(request, response, new_owner)
+    return response
+
+
+def _job_result(request: Request, lang: str, job: CheckJob, csrf_token: str) -> HTMLResponse:
+    if job.error:
+        return _form(request, lang, status_code=500, error=job.error)
+    return _result(request, lang, job.results, job.meta.get("country", ""), job.meta.get("dropped", False),
+                   csrf_token)
+
+
+def _gone(request: Request, lang: str) -> str:
+    minutes = max(1, round(request.app.state.check_jobs.ttl / 60))
+    return texts(lang)["ui"]["job_gone"].format(minutes=minutes)
+
+
+@router.get("/check/jobs/{job_id}", response_class=HTMLResponse)
+def check_job(request: Request, job_id: str, lang: str | None = None) -> HTMLResponse:
+    """A background check: its progress while it runs, then its result (to the browser that started it)."""
+    job = request.app.state.check_jobs.get(job_id, owner_of(request)[0])
+    lang = _lang(lang or (job.meta.get("lang") if job else None), request)
+    if job is None:
+        return _form(request, lang, status_code=404, error=_gone(request, lang))
+    if job.done:
+        secret = request.app.state.secret
+        token = request.cookies.get(CSRF_COOKIE)
+        if not token_ok(secret, token, token):
+            token = new_token(secret)
+        response = _job_result(request, lang, job, token)
+        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/check",
+                            secure=request.url.scheme == "https")
+        return response
+    return request.app.state.templates.TemplateResponse(
+        request, "check_job.html", _context(request, lang, job=job, poll=POLL_SECONDS))
+
+
+@router.get("/check/jobs/{job_id}/progress", response_class=HTMLResponse)
+def check_job_progress(request: Request, job_id: str, lang: str | None = None) -> Response:
+    """The job page's progress line (an htmx fragment); once the check is done, htmx loads the result page."""
+    lang = _lang(lang, request)
+    job = request.app.state.check_jobs.get(job_id, owner_of(request)[0])
+    if job is None:  # 286: htmx stops polling
+        return HTMLResponse(f'<p class="error" role="alert">{_escape(_gone(request, lang))}</p>', status_code=286)
+    if job.done:
+        return Response(status_code=200, headers={"HX-Redirect": f"/check/jobs/{job.id}?lang={lang}"})
+    return request.app.state.templates.TemplateResponse(
+        request, "_check_progress.html", _context(request, lang, job=job, poll=POLL_SECONDS))
+
+
+def _escape(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(text))
 
 
 def _result(request: Request, lang: str, results: list[FileResult], country: str, dropped: bool,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from recruitwatch.accounts import FIRST_RUN_HINT
-from recruitwatch.web.auth import SESSION_COOKIE, SESSION_HOURS, current_user, session_value
+from recruitwatch.web.auth import SESSION_COOKIE, current_user, session_id
 from recruitwatch.web.guard import CSRF_COOKIE, new_token, token_ok
 from recruitwatch.web.i18n import gettext_for, request_lang
 from recruitwatch.web.present import N_
@@ -68,7 +68,8 @@ def login(
         return _form(request, next_url, 401, _t(request, N_("Wrong username or password, or the account is disabled.")))
     state.throttle.succeeded(address, username)
     response = RedirectResponse(next_url, status_code=303)
-    response.set_cookie(SESSION_COOKIE, session_value(state.secret, user.username), max_age=SESSION_HOURS * 3600,
+    sid = state.store.create_session(user.username, policy=state.sessions)
+    response.set_cookie(SESSION_COOKIE, sid, max_age=int(state.sessions.max_seconds),
                         httponly=True, samesite="lax", path="/", secure=request.url.scheme == "https")
     return response
 
@@ -78,6 +79,8 @@ def logout(request: Request, csrf_token: Annotated[str, Form()] = ""):
     if current_user(request) is not None and not token_ok(request.app.state.secret,
                                                           request.cookies.get(CSRF_COOKIE), csrf_token):
         return RedirectResponse("/", status_code=303)
+    if request.app.state.store is not None:
+        request.app.state.store.end_session(session_id(request))  # ended on the server, not only in this browser
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
