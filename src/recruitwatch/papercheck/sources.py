@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -28,6 +29,12 @@ MAX_PAGES = DEFAULT_LIMITS.pdf_pages
 #: A PDF page with at least this many letters in its text layer is read without OCR.
 MIN_TEXT_LAYER_CHARS = 40
 PDF_RENDER_DPI = 200
+
+#: PDFium is not thread-safe, not even across documents: two calls at once may crash or corrupt the
+#: process (pypdfium2's documentation). The web app checks papers in several threads, so every
+#: PDFium call of the paper check goes through this lock, and the pages a document opens are
+#: closed with it (never by a garbage collection that could run in another thread mid-call).
+PDFIUM_LOCK = threading.RLock()
 
 _heif_registered = False
 
@@ -79,15 +86,19 @@ class PdfSource(Source):
 
         self.name = name
         self.limits = limits
+        self._opened: list = []  # pages and text pages, closed with the document under the lock
         try:
-            self._pdf = pdfium.PdfDocument(data)
-            self.page_count = len(self._pdf)
+            with PDFIUM_LOCK:
+                self._pdf = pdfium.PdfDocument(data)
+                self.page_count = len(self._pdf)
         except Exception as exc:  # pdfium raises PdfiumError with a terse reason
             message = str(exc)
             if "password" in message.lower():
                 raise ReadError(name, "the PDF is encrypted with a password",
                                 "open it, print it to a new PDF without a password, and check that") from exc
             raise ReadError(name, f"not a readable PDF ({exc})", "is the file complete? try saving it again") from exc
+        if self.page_count == 0 or self.page_count > limits.pdf_pages:
+            self.close()
         if self.page_count == 0:
             raise ReadError(name, "the PDF has no pages")
         if self.page_count > limits.pdf_pages:
@@ -96,19 +107,24 @@ class PdfSource(Source):
 
     def pages(self) -> Iterator[PageInput]:
         for index in range(self.page_count):
-            try:
-                page = self._pdf[index]
-                textpage = page.get_textpage()
-                text = textpage.get_text_range()
-                if sum(ch.isalpha() for ch in text) >= MIN_TEXT_LAYER_CHARS:
-                    yield self._text_page(index, page, textpage, text)
-                    continue
-                image = render_page(page, self.name, index + 1, self.limits.image_pixels)
-            except ReadError:
-                raise
-            except Exception as exc:
-                raise ReadError(self.name, f"page {index + 1} could not be read ({exc})") from exc
-            yield PageInput(self.name, index + 1, image=image)
+            with PDFIUM_LOCK:  # released while the page is checked (OCR, classifying)
+                page_input = self._read_page(index)
+            yield page_input
+
+    def _read_page(self, index: int) -> PageInput:
+        try:
+            page = self._pdf[index]
+            textpage = page.get_textpage()
+            self._opened += [textpage, page]
+            text = textpage.get_text_range()
+            if sum(ch.isalpha() for ch in text) >= MIN_TEXT_LAYER_CHARS:
+                return self._text_page(index, page, textpage, text)
+            image = render_page(page, self.name, index + 1, self.limits.image_pixels)
+        except ReadError:
+            raise
+        except Exception as exc:
+            raise ReadError(self.name, f"page {index + 1} could not be read ({exc})") from exc
+        return PageInput(self.name, index + 1, image=image)
 
     def _text_page(self, index: int, page, textpage, text: str) -> PageInput:
         from recruitwatch.papercheck.marks import pdf_words
@@ -119,18 +135,24 @@ class PdfSource(Source):
 
         def words() -> list:
             try:
-                return pdf_words(page, textpage, size)
+                with PDFIUM_LOCK:
+                    return pdf_words(page, textpage, size)
             except Exception:  # boxes are an aid: a text layer PDFium cannot place loses them, not the verdict
                 return []
 
         def render(side: int) -> Image.Image:
-            check_page_images(page, self.name, index + 1, self.limits.image_pixels)
-            return page.render(scale=side / max(width, height)).to_pil()
+            with PDFIUM_LOCK:
+                check_page_images(page, self.name, index + 1, self.limits.image_pixels)
+                return page.render(scale=side / max(width, height)).to_pil()
 
         return PageInput(self.name, index + 1, text=text, size=size, words=words, render=render)
 
     def close(self) -> None:
-        self._pdf.close()
+        with PDFIUM_LOCK:
+            for opened in self._opened:  # text pages before their pages, pages before the document
+                opened.close()
+            self._opened.clear()
+            self._pdf.close()
 
 
 def render_page(page, name: str, number: int, max_pixels: int):
