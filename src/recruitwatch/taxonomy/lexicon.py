@@ -17,6 +17,7 @@ from importlib import resources
 from recruitwatch.records import CueHit
 from recruitwatch.taxonomy import ACTORS, OUTCOMES, STATUSES, TACTICS
 from recruitwatch.taxonomy.transliterate import latin_to_cyrillic
+from recruitwatch.text.factor import factor
 from recruitwatch.text.regate import Gate
 
 LANGUAGES = ("en", "ru", "uz", "tg", "ky", "kk")
@@ -124,11 +125,12 @@ def word_classes(lang: str) -> dict[str, WordClass]:
 @cache
 def word_class(name: str) -> str:
     """A class of words in every language that has it, as one alternation (for a rule's regex):
-    the ``[words.NAME]`` patterns of the lexicons, in :data:`LANGUAGES` order."""
+    the ``[words.NAME]`` patterns of the lexicons, in :data:`LANGUAGES` order, factored by common
+    prefixes (:func:`~recruitwatch.text.factor.factor`: the same matches, found several times faster)."""
     parts = [c[name].pattern for lang in LANGUAGES if name in (c := word_classes(lang))]
     if not parts:
         raise LexiconError(f"no lexicon has the word class {name!r}")
-    return "|".join(parts)
+    return factor("|".join(parts))
 
 
 @cache
