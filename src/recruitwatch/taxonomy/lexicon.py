@@ -17,7 +17,7 @@ from importlib import resources
 from recruitwatch.records import CueHit
 from recruitwatch.taxonomy import ACTORS, OUTCOMES, STATUSES, TACTICS
 from recruitwatch.taxonomy.transliterate import latin_to_cyrillic
-from recruitwatch.text.factor import factor
+from recruitwatch.text.factor import factor, factor_groups
 from recruitwatch.text.regate import Gate
 
 LANGUAGES = ("en", "ru", "uz", "tg", "ky", "kk")
@@ -63,7 +63,8 @@ _WIDE_WORD = "(?:[\\w\u2018\u2019\u02bb'`\\-]+[,;:]?\\s+)"
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)(?:" + pattern.replace(_GAP_WORD, _WIDE_WORD) + ")", re.IGNORECASE)
+    # factored by common prefixes: the same matches, found faster (text/factor.py)
+    return re.compile(factor_groups(r"(?<!\w)(?:" + pattern.replace(_GAP_WORD, _WIDE_WORD) + ")"), re.IGNORECASE)
 
 
 _FRAGMENT = re.compile(r"\{([a-z_]+)\}")  # {name}; regex repeats {2,3} hold digits, never letters

@@ -104,3 +104,71 @@ def factor(pattern: str) -> str:
     if alternatives is None or len(alternatives) < 2:
         return pattern
     return "|".join(_factor(alternatives))
+
+
+class _Unsupported(ValueError):
+    pass
+
+
+def _group_body(pattern: str, i: int) -> tuple[str, int]:
+    """The factored sequence from ``i`` up to the ``)`` that closes it (or the end), and the
+    index of that ``)``."""
+    out: list[str] = []
+    n = len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+        elif c == "[":
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            out.append(pattern[i:j + 1])
+            i = j + 1
+        elif c == "(":
+            if pattern.startswith("(?(", i) or pattern.startswith("(?#", i) or pattern.startswith("(?P=", i):
+                raise _Unsupported(pattern[i:i + 4])
+            if pattern.startswith(("(?<=", "(?<!"), i):
+                head = pattern[i:i + 4]
+            elif pattern.startswith("(?P<", i):
+                head = pattern[i:pattern.index(">", i) + 1]
+            elif pattern.startswith("(?", i):
+                k = i + 2
+                while k < n and pattern[k] not in ":)=!>":
+                    k += 1
+                if k >= n or pattern[k] == ")":
+                    raise _Unsupported(pattern[i:k + 1])  # a global flag group: "(?i)"
+                head = pattern[i:k + 1]
+            else:
+                head = "("
+            body, close = _group_body(pattern, i + len(head))
+            if head not in ("(?<=", "(?<!"):  # a lookbehind's width must stay fixed: left as written
+                body = factor(body)
+            else:
+                body = pattern[i + len(head):close]
+            out.append(head + body + ")")
+            i = close + 1
+        elif c == ")":
+            return "".join(out), i
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out), i
+
+
+def factor_groups(pattern: str) -> str:
+    """:func:`factor` applied to the whole pattern and to the alternation of each of its groups
+    (a group whose alternatives hold capturing groups, and lookbehinds, are left as written). The
+    same matches, and the same captures, as ``pattern``."""
+    try:
+        body, end = _group_body(pattern, 0)
+    except (_Unsupported, ValueError):
+        return pattern
+    if end != len(pattern):  # an unbalanced ")": leave it to re to report
+        return pattern
+    return factor(body)
