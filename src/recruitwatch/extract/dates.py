@@ -44,6 +44,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from recruitwatch.records import DateMention
+from recruitwatch.text.factor import factor_groups
 from recruitwatch.text.regate import Gate
 
 _MIN_YEAR = 1990
@@ -205,6 +206,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                        + _E, _F)),
     ("recently", re.compile(_B + r"(?P<w>recently|недавно|yaqinda|жақында|жакында|ба\s+наздикӣ|наздикиҳо)" + _E, _F)),
 ]
+
+# Each pattern's alternations factored by common prefixes: the same matches and groups, found faster.
+_PATTERNS = [(name, re.compile(factor_groups(pattern.pattern), pattern.flags)) for name, pattern in _PATTERNS]
 
 _BIRTH_AFTER = re.compile(r"\s*(?:рождения|tug['‘’ʻ]il|туғил|туған|туулган|таваллуд|г\.?\s*р\.|года\s+рождения|г\.\s*рождения|yil(?:da|i)?\s+tug['‘’ʻ]il|йил(?:да)?\s+туғил|"
                           r"жылы\s+туған|жылы\s+туулган|-?жылы\s+туул|соли\s+таваллуд|born)", re.IGNORECASE)

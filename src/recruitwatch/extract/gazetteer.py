@@ -91,6 +91,7 @@ class TokenInfo:
     common: bool  # a known Russian word with no place reading (мир, шахта)
 
 
+@lru_cache(maxsize=200_000)  # called for every token by several finders: a text repeats its words
 def fold(word: str) -> str:
     """Case-fold, ``ё`` -> ``е`` and unify apostrophes."""
     return word.translate(_APOSTROPHES).casefold().replace("ё", "е")

@@ -89,9 +89,11 @@ def value_class(value: str) -> str:
 
 def mention_features(text: str, start: int, end: int, value: str, kind: str, sentence: tuple[int, int],
                      sentence_cues: Sequence[tuple[str, str]], lang: str | None, *, same_value: int, order: int,
-                     in_lead: bool, published: str | None = None, precision: str | None = None) -> set[str]:
+                     in_lead: bool, published: str | None = None, precision: str | None = None,
+                     sentence_feats: tuple[list[str], set[str]] | None = None) -> set[str]:
     """What makes a found mention a value of the case: the words just before and after it, its
-    sentence's words and cues, its kind and class, and its place in the document."""
+    sentence's words and cues, its kind and class, and its place in the document.
+    ``sentence_feats``: :func:`sentence_mention_features` of the sentence, when already read."""
     left = words(text[max(sentence[0], start - 80):start], lang)[-4:]
     right = words(text[end:min(sentence[1], end + 80)], lang)[:4]
     feats = {"k|" + kind, f"L|{lang or 'und'}", f"n|{min(same_value, 4)}", f"o|{min(order, 3)}",
@@ -102,8 +104,9 @@ def mention_features(text: str, start: int, end: int, value: str, kind: str, sen
     feats.update("r|" + t[:STEM] for t in right)
     if right:
         feats.add("r1|" + right[0])
-    feats.update("s|" + t[:STEM] for t in words(text[sentence[0]:sentence[1]], lang))
-    feats |= cue_features("c", sentence_cues)
+    stems, cues = sentence_feats or sentence_mention_features(text, sentence, sentence_cues, lang)
+    feats.update(stems)
+    feats |= cues
     line_start = text.rfind("\n", 0, start) + 1
     if in_dateline(text, start):
         feats.add("shape|dateline")  # "NEW DELHI, 13 February." dates the report, as a rule
@@ -122,6 +125,11 @@ def mention_features(text: str, start: int, end: int, value: str, kind: str, sen
     return feats
 
 
+def sentence_mention_features(text: str, sentence: tuple[int, int], sentence_cues: Sequence[tuple[str, str]],
+                              lang: str | None) -> tuple[list[str], set[str]]:
+    """What every mention of a sentence reads of it: the stems of its words (in order) and its cues."""
+    return ["s|" + t[:STEM] for t in words(text[sentence[0]:sentence[1]], lang)], cue_features("c", sentence_cues)
+
 
 def mention_examples(text: str, lang: str | None, published: str | None, groups: dict[str, Sequence],
                      spans: Sequence[tuple[int, int]], cues: Sequence[Sequence[tuple[str, str]]]
@@ -134,6 +142,7 @@ def mention_examples(text: str, lang: str | None, published: str | None, groups:
     lead_end = text.find("\n\n")
     lead_end = len(text) if lead_end < 0 else lead_end
     out: list[tuple[str, object, set[str]]] = []
+    read: dict[tuple[int, int, bool], tuple[list[str], set[str]]] = {}  # a sentence read once for all its mentions
     for group, mentions in groups.items():
         ordered = sorted(mentions, key=lambda m: m.start)
         counts: dict[str, int] = {}
@@ -146,9 +155,13 @@ def mention_examples(text: str, lang: str | None, published: str | None, groups:
             k = bisect_right(starts, m.start) - 1
             sentence = spans[k] if k >= 0 and m.start < spans[k][1] else (m.start, m.end)
             own = cues[k] if k >= 0 and m.start < spans[k][1] else ()
+            key = (*sentence, k >= 0 and m.start < spans[k][1])
+            if key not in read:
+                read[key] = sentence_mention_features(text, sentence, own, lang)
             feats = mention_features(text, m.start, m.end, m.value, m.kind, sentence, own, lang,
                                      same_value=counts[m.value], order=first[m.value], in_lead=m.start < lead_end,
-                                     published=published, precision=m.precision if isinstance(m, DateMention) else None)
+                                     published=published, precision=m.precision if isinstance(m, DateMention) else None,
+                                     sentence_feats=read[key])
             if chronology:
                 feats.add("chron|" + chronology[m.value])
             out.append((group, m, feats))

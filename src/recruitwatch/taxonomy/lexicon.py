@@ -17,6 +17,7 @@ from importlib import resources
 from recruitwatch.records import CueHit
 from recruitwatch.taxonomy import ACTORS, OUTCOMES, STATUSES, TACTICS
 from recruitwatch.taxonomy.transliterate import latin_to_cyrillic
+from recruitwatch.text.factor import factor, factor_groups
 from recruitwatch.text.regate import Gate
 
 LANGUAGES = ("en", "ru", "uz", "tg", "ky", "kk")
@@ -62,7 +63,8 @@ _WIDE_WORD = "(?:[\\w\u2018\u2019\u02bb'`\\-]+[,;:]?\\s+)"
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)(?:" + pattern.replace(_GAP_WORD, _WIDE_WORD) + ")", re.IGNORECASE)
+    # factored by common prefixes: the same matches, found faster (text/factor.py)
+    return re.compile(factor_groups(r"(?<!\w)(?:" + pattern.replace(_GAP_WORD, _WIDE_WORD) + ")"), re.IGNORECASE)
 
 
 _FRAGMENT = re.compile(r"\{([a-z_]+)\}")  # {name}; regex repeats {2,3} hold digits, never letters
@@ -124,11 +126,12 @@ def word_classes(lang: str) -> dict[str, WordClass]:
 @cache
 def word_class(name: str) -> str:
     """A class of words in every language that has it, as one alternation (for a rule's regex):
-    the ``[words.NAME]`` patterns of the lexicons, in :data:`LANGUAGES` order."""
+    the ``[words.NAME]`` patterns of the lexicons, in :data:`LANGUAGES` order, factored by common
+    prefixes (:func:`~recruitwatch.text.factor.factor`: the same matches, found several times faster)."""
     parts = [c[name].pattern for lang in LANGUAGES if name in (c := word_classes(lang))]
     if not parts:
         raise LexiconError(f"no lexicon has the word class {name!r}")
-    return "|".join(parts)
+    return factor("|".join(parts))
 
 
 @cache
