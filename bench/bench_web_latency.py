@@ -147,7 +147,14 @@ def fill(store, data: Generated, batch: int = 2000) -> None:
     """Insert ``data`` with executemany through the store's row helpers (no linking: cases are given)."""
     from recruitwatch.store import rows as R
     from recruitwatch.store.database import incident_terms
-    from recruitwatch.store.schema import document_origins, documents, evidence, incident_codes, incident_links, incidents
+    from recruitwatch.store.schema import (
+        document_origins,
+        documents,
+        evidence,
+        incident_codes,
+        incident_links,
+        incidents,
+    )
     from recruitwatch.store.search import document_terms
 
     now = datetime.now(UTC)
