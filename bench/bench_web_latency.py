@@ -431,27 +431,29 @@ def check(client, token: str, data: Generated) -> list[str]:
     return problems
 
 
-def run(url: str, label: str, args) -> dict[str, list[float]] | None:
-    store, data = prepare_store(url, lambda: generate(args.incidents, args.seed))
-    stats = store.stats()
-    print(f"{label}: {store.describe()}: {stats['documents']} documents, {stats['incident_reports']} incidents "
-          f"({stats['incidents']} cases)", flush=True)
-    from sqlalchemy import select
+def downgrade(url: str, revision: str) -> None:
+    """Take the store at ``url`` back to schema ``revision`` (to serve it with an older checkout)."""
+    from alembic import command
 
-    from recruitwatch.store.schema import incidents
+    from recruitwatch.store import open_store
+    from recruitwatch.store.database import alembic_config
 
-    with store.engine.connect() as conn:
-        ids = list(conn.execute(select(incidents.c.id)).scalars())
-    token = store.create_token(ADMIN, actor="bench")
+    store = open_store(url)
+    config = alembic_config()
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
     store.close()
-    server = Server(url, pythonpath=args.server_pythonpath)
+
+
+def serve_and_time(url: str, label: str, args, ids: list[str], token: str, data: Generated | None,
+                   pythonpath: str | None) -> dict[str, list[float]]:
+    server = Server(url, pythonpath=pythonpath)
     try:
         server.wait()
         client = login(server.base)
         if args.check:
-            if data is None:
-                data = generate(args.incidents, args.seed)
-            problems = check(client, token, data)
+            problems = check(client, token, data or generate(args.incidents, args.seed))
             for p in problems:
                 print(f"  PROBLEM {p}")
             print(f"  check: {'every page answered and every total matched' if not problems else f'{len(problems)} problems'}")
@@ -466,6 +468,32 @@ def run(url: str, label: str, args) -> dict[str, list[float]] | None:
     print_table(f"{label}: {len(ids)} incidents, {args.requests} requests per page after {args.warmup} warm-up "
                 f"(load average {' '.join(load)})", times)
     return times
+
+
+def run(url: str, label: str, args) -> dict[str, list[float]]:
+    store, data = prepare_store(url, lambda: generate(args.incidents, args.seed))
+    stats = store.stats()
+    print(f"{label}: {store.describe()}: {stats['documents']} documents, {stats['incident_reports']} incidents "
+          f"({stats['incidents']} cases)", flush=True)
+    from sqlalchemy import select
+
+    from recruitwatch.store.schema import incidents
+
+    with store.engine.connect() as conn:
+        ids = list(conn.execute(select(incidents.c.id)).scalars())
+    token = store.create_token(ADMIN, actor="bench")
+    store.close()
+    if args.before_src:  # the older code first, on the same store taken back to its schema
+        downgrade(url, args.before_revision)
+        before = serve_and_time(url, f"{label}, before ({args.before_src}, schema {args.before_revision})", args, ids,
+                                token, data, args.before_src)
+        prepare_store(url, lambda: generate(args.incidents, args.seed))  # upgrade again
+        after = serve_and_time(url, f"{label}, after", args, ids, token, data, args.server_pythonpath)
+        print(f"\n{label}: p95 before -> after (ms)")
+        for kind in after:
+            print(f"  {kind:<26} {p95(before[kind]):8.1f} -> {p95(after[kind]):8.1f}")
+        return after
+    return serve_and_time(url, label, args, ids, token, data, args.server_pythonpath)
 
 
 def main() -> None:
@@ -483,6 +511,9 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="also check every page's answer and totals")
     parser.add_argument("--server-pythonpath", help="serve with another checkout's code (PYTHONPATH), e.g. "
                         "/work/main/src, to measure before and after on the same store")
+    parser.add_argument("--before-src", help="also measure an older checkout first (its src folder, served with "
+                        "PYTHONPATH) on the same store taken back to --before-revision: before and after in one run")
+    parser.add_argument("--before-revision", default="0006", help="the schema the --before-src code expects")
     args = parser.parse_args()
     runs = []
     if not args.no_sqlite:

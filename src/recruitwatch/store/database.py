@@ -420,6 +420,20 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
             doc = R.document_from_row(conn.execute(select(*R.DOCUMENT_COLUMNS).where(documents.c.pk == pk)).one())
         return self.reveal_document(doc, decrypt)
 
+    def get_documents(self, ids: Iterable[str], *, with_text: bool = True) -> dict[str, Document]:
+        """Stored documents by full id, in one query per 500 ids (ids not stored are left out). Without
+        ``with_text`` their ``text`` is empty: for lists that show a title, an outlet and a date.
+        A testimony's text is its placeholder, as :meth:`get_document` gives it without ``decrypt``."""
+        wanted = list(dict.fromkeys(ids))
+        columns = R.DOCUMENT_COLUMNS if with_text else [c for c in R.DOCUMENT_COLUMNS if c.name != "text"]
+        found: dict[str, Document] = {}
+        with self._connect() as conn:
+            for chunk in _chunks(wanted):
+                for row in conn.execute(select(*columns).where(documents.c.id.in_(chunk))):
+                    found[row.id] = R.document_from_row(row) if with_text else Document(
+                        **{name: row._mapping[name] for name in R.DOCUMENT_FIELDS if name != "text"}, text="")
+        return found
+
     def list_documents(
         self, *, limit: int = 50, offset: int = 0, lang: str | None = None, relevant: bool | None = None, kind: str | None = None
     ) -> list[Document]:
@@ -493,8 +507,10 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         with self._connect() as conn:
             return self._with_evidence(conn, conn.execute(stmt).all())
 
-    def _incident_search(self, query: str, columns: Sequence[Any], filters: R.IncidentFilter | None):
-        """SELECT ``columns`` (and a ``score``) of incidents matching ``query`` and ``filters``; None for an empty query."""
+    def _incident_search(self, query: str, columns: Sequence[Any], filters: R.IncidentFilter | None, *,
+                         scored: bool = True):
+        """SELECT ``columns`` (and a ``score``, unless not ``scored``: a count needs none) of incidents matching
+        ``query`` and ``filters``; None for an empty query."""
         groups = parse_query(query)
         if not groups:
             return None
@@ -502,7 +518,7 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
             fts = table("incidents_fts", column("rowid"))
             score = -func.bm25(literal_column("incidents_fts"))
             stmt = (
-                select(*columns, score.label("score"))
+                select(*columns, *([score.label("score")] if scored else []))
                 .join_from(incidents, fts, fts.c.rowid == incidents.c.pk)
                 .where(text("incidents_fts MATCH :q").bindparams(q=fts5_match(groups)))
             )
@@ -511,7 +527,7 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
             q = func.to_tsquery(_TSQ, bindparam("q", tsquery(groups)))
             score = func.ts_rank_cd(fts.c.terms, q)
             stmt = (
-                select(*columns, score.label("score"))
+                select(*columns, *([score.label("score")] if scored else []))
                 .join_from(incidents, fts, fts.c.pk == incidents.c.pk)
                 .where(fts.c.terms.op("@@")(q))
             )
@@ -532,7 +548,7 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         """How many incidents :meth:`list_incidents` (or, with ``query``, :meth:`search_incidents`) would return
         without a limit: one count over the same conditions, for paging."""
         if query is not None:
-            found = self._incident_search(query, [incidents.c.pk], filters)
+            found = self._incident_search(query, [incidents.c.pk], filters, scored=False)
             if found is None:
                 return 0
             stmt = select(func.count()).select_from(found.subquery())

@@ -114,7 +114,7 @@ incidents = Table(
     Index("ix_incidents_verification", "verification"),
     # SQLite also has three partial indexes of cases (WHERE id = case_id; migrations 0006 and 0007, SQLite only):
     # ix_incidents_cases (id, case_id, date, date_start, date_end, status, outcome, verification, confidence),
-    # ix_incidents_cases_order (date_start, pk, id, date_end, status, outcome, verification, confidence) and
+    # ix_incidents_cases_date_start (date_start, pk, id, date_end, status, outcome, verification, confidence) and
     # ix_incidents_cases_figures (status, outcome, verification, date, date_start, date_end, confidence, id).
 )
 

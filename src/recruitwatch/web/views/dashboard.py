@@ -30,23 +30,32 @@ class FigureCache:
         self.ttl, self.size = ttl, size
         self._lock = threading.Lock()
         self._items: dict[tuple, tuple[float, Any]] = {}
+        self._shared: dict[tuple, tuple[float, Any]] = {}
 
     def get(self, key: tuple, compute):
+        return self._get(self._items, key, compute)
+
+    def shared(self, key: tuple, compute):
+        """A value every filter shows (the store's counts), kept ``ttl`` seconds apart from the figures."""
+        return self._get(self._shared, key, compute)
+
+    def _get(self, items: dict, key: tuple, compute):
         now = time.monotonic()
         with self._lock:
-            hit = self._items.get(key)
+            hit = items.get(key)
             if hit and now - hit[0] < self.ttl:
                 return hit[1]
         value = compute()
         with self._lock:
-            if len(self._items) >= self.size:
-                self._items.pop(next(iter(self._items)))
-            self._items[key] = (now, value)
+            if len(items) >= self.size:
+                items.pop(next(iter(items)))
+            items[key] = (now, value)
         return value
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._shared.clear()
 
 
 def figures(store, f) -> dict[str, Any]:
@@ -78,7 +87,7 @@ def dashboard(request: Request, store: StoreDep, lang: LangDep) -> HTMLResponse:
     key = tuple(sorted(query.params.items()))
     data = cache.get(key, lambda: figures(store, f)) if cache is not None else figures(store, f)
     # the store's counts do not depend on the filter: one entry for every filter
-    stats = cache.get(("stats",), lambda: store_call(store.stats)) if cache is not None else store_call(store.stats)
+    stats = cache.shared(("stats",), lambda: store_call(store.stats)) if cache is not None else store_call(store.stats)
 
     def counts(by: str) -> list[tuple[str, int]]:
         return data[by]

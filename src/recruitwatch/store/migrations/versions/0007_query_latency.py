@@ -13,8 +13,8 @@ Both databases:
 
 SQLite only (PostgreSQL plans these with hash joins and aggregates; see docs/storage.md, Latency):
 
-* ``ix_incidents_cases_order`` replaces ``ix_incidents_cases_date_start`` (0006): the same partial
-  index of cases in list order (date_start, pk), now also holding id and the filtered columns, so a
+* ``ix_incidents_cases_date_start`` (0006) is made again with more columns: the same partial index of
+  cases in list order (date_start, pk), now also holding id and the filtered columns, so a
   list filtered by codes walks it and probes ``incident_codes`` without reading each case's row, and
   a count over a date range reads a range of it;
 * ``ix_incidents_cases_figures``: cases by (status, outcome, verification, date, ...), so the
@@ -75,9 +75,9 @@ def upgrade() -> None:
         bind.exec_driver_sql(statement)
     if sqlite:
         where = {"sqlite_where": sa.text(CASES)}
-        op.create_index("ix_incidents_cases_order", "incidents", ORDER, **where)
-        op.create_index("ix_incidents_cases_figures", "incidents", FIGURES, **where)
         op.drop_index("ix_incidents_cases_date_start", table_name="incidents")
+        op.create_index("ix_incidents_cases_date_start", "incidents", ORDER, **where)
+        op.create_index("ix_incidents_cases_figures", "incidents", FIGURES, **where)
         bind.exec_driver_sql("ANALYZE incidents")
         bind.exec_driver_sql("ANALYZE incident_codes")
     else:
@@ -87,9 +87,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
-        op.create_index("ix_incidents_cases_date_start", "incidents", ["date_start", "pk"], sqlite_where=sa.text(CASES))
         op.drop_index("ix_incidents_cases_figures", table_name="incidents")
-        op.drop_index("ix_incidents_cases_order", table_name="incidents")
+        op.drop_index("ix_incidents_cases_date_start", table_name="incidents")
+        op.create_index("ix_incidents_cases_date_start", "incidents", ["date_start", "pk"], sqlite_where=sa.text(CASES))
         bind.exec_driver_sql("DROP TRIGGER IF EXISTS incidents_case_codes")
         bind.exec_driver_sql("DROP TRIGGER IF EXISTS incident_codes_is_case")
     else:
