@@ -10,7 +10,7 @@ documents. Incidents have places, nationalities, tactics, actors, statuses, outc
 confidences from the taxonomy, dates over 2022-2026 (some partial, some missing), and about a third are further
 reports of an earlier case from another outlet. Rows go in with executemany (the store's own row helpers and
 index terms), so 100,000 incidents take a few minutes; the filled store is kept (``--dir`` for SQLite; the
-PostgreSQL schema ``webbench_<incidents>_<seed>``) and reused by later runs after ``init`` (migrations).
+PostgreSQL schema ``webbench_<incidents>_<seed>_g<version>``) and reused by later runs after ``init`` (migrations).
 
 Then ``recruitwatch serve --db URL`` starts as a subprocess on a free port, the bench logs in through the login
 form (CSRF token) and gets an API token, and times sequential requests (``--requests`` per page, after
@@ -18,7 +18,9 @@ form (CSRF token) and gets an API token, and times sequential requests (``--requ
 ids), the dashboard (each request a filter not seen before, so the figure cache never answers), the map (the
 dashboard narrowed to one region, as a click on the map does), document search, incident full-text search and the
 API list. Target (issue 9): p95 < 200 ms for each. ``--check`` also compares every total the pages and the API
-report with the counts computed in Python from the generated incidents (what the suite runs, on 2,000 incidents).
+report with the counts computed in Python from the generated incidents (tests/web/test_web_latency_bench.py does
+that on 1,000 incidents, SQLite and PostgreSQL). ``--before-src OLD/src`` first serves an older checkout on the same
+store taken back to ``--before-revision``, then the current code: before and after in one run.
 """
 
 from __future__ import annotations
@@ -211,12 +213,8 @@ def prepare_store(url: str, data_factory: Callable[[], Generated]) -> tuple[obje
     if store.stats()["incident_reports"] == 0:
         data = data_factory()
         fill(store, data)
-        if store.dialect == "postgresql":
-            with store.engine.begin() as conn:
-                conn.exec_driver_sql("ANALYZE")
-        else:
-            with store.engine.begin() as conn:
-                conn.exec_driver_sql("ANALYZE")
+        with store.engine.begin() as conn:  # planner statistics, as a store in use has them
+            conn.exec_driver_sql("ANALYZE")
     if store.get_user(ADMIN) is None:
         store.add_user(ADMIN, PASSWORD, "admin", actor="bench")
     return store, data
