@@ -8,13 +8,28 @@ import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, column, func, inspect, literal_column, select, table, text, true
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    case,
+    column,
+    false,
+    func,
+    inspect,
+    literal_column,
+    not_,
+    select,
+    table,
+    text,
+    true,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -634,6 +649,37 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         with self._connect() as conn:
             return [(str(k), int(c)) for k, c in conn.execute(stmt).all()]
 
+    def _code_counts(self, conn: Connection, fields: list[str], filters: R.IncidentFilter | None,
+                     where: list[Any], total: int) -> dict[tuple[str, str], int]:
+        """Cases counted by each code of ``fields`` among the ``total`` cases matching ``filters`` (``where``).
+
+        Read from incident_codes: every case's codes (is_case) without a filter; the codes of the ids a
+        filter selects (from incident_codes alone when it has only codes); and when it keeps more than half
+        of the cases, every case's codes minus those of the cases it leaves out, so that a filter keeping
+        nearly everything (a country, an early start date) costs what one leaving out nearly everything does.
+        """
+        codes = (select(incident_codes.c.field, incident_codes.c.code, func.count())
+                 .where(incident_codes.c.field.in_(fields)).group_by(incident_codes.c.field, incident_codes.c.code))
+        every_case = codes.where(incident_codes.c.is_case == true())
+        cases_only = R.only_codes(filters)
+        found = R.case_codes(filters) if cases_only else None
+        if cases_only and found is None:
+            return {(f, c): n for f, c, n in conn.execute(every_case)}
+        if filters is not None and filters.cases and not filters.document_id:
+            cases = conn.execute(select(func.count()).select_from(incidents)
+                                 .where(incidents.c.id == incidents.c.case_id)).scalar() or 0
+            if 2 * total > cases:
+                # A case is left out when the filter's conditions are not all true (false or unknown).
+                rest = R.filter_conditions(replace(filters, cases=False), correlated=False)
+                left_out = select(incidents.c.id).where(incidents.c.id == incidents.c.case_id,
+                                                        not_(func.coalesce(and_(*rest), false())))
+                result = {(f, c): n for f, c, n in conn.execute(every_case)}
+                for f, c, n in conn.execute(codes.where(incident_codes.c.incident_id.in_(left_out))):
+                    result[(f, c)] -= n
+                return {key: n for key, n in result.items() if n > 0}
+        ids = found[0] if found is not None else select(incidents.c.id).where(*where)
+        return {(f, c): n for f, c, n in conn.execute(codes.where(incident_codes.c.incident_id.in_(ids)))}
+
     def incident_figures(self, by: Iterable[str], filters: R.IncidentFilter | None = None
                          ) -> tuple[int, dict[str, list[tuple[str, int]]]]:
         """:meth:`count_incidents` and an :meth:`incident_breakdown` for each of ``by``, with the same
@@ -669,18 +715,7 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
                     if "year" in counts and len(key) >= 4:
                         counts["year"][key[:4]] = counts["year"].get(key[:4], 0) + c
             if fields:
-                # The codes of the matching cases, from incident_codes: of every case (is_case) without a
-                # filter, else of the ids the filter selects (its codes alone when it has only codes).
-                stmt = select(incident_codes.c.field, incident_codes.c.code, n).where(incident_codes.c.field.in_(fields))
-                found = R.case_codes(filters) if R.only_codes(filters) else None
-                if R.only_codes(filters) and found is None:
-                    stmt = stmt.where(incident_codes.c.is_case == true())
-                elif found is not None:
-                    stmt = stmt.where(incident_codes.c.incident_id.in_(found[0]))
-                else:
-                    stmt = stmt.where(incident_codes.c.incident_id.in_(select(incidents.c.id).where(*where)))
-                stmt = stmt.group_by(incident_codes.c.field, incident_codes.c.code)
-                for field, code, c in conn.execute(stmt):
+                for (field, code), c in self._code_counts(conn, fields, filters, where, total).items():
                     counts[field][code] = c
         out = {}
         for b, found in counts.items():
