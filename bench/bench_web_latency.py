@@ -511,7 +511,8 @@ def main() -> None:
                         "/work/main/src, to measure before and after on the same store")
     parser.add_argument("--before-src", help="also measure an older checkout first (its src folder, served with "
                         "PYTHONPATH) on the same store taken back to --before-revision: before and after in one run")
-    parser.add_argument("--before-revision", default="0006", help="the schema the --before-src code expects")
+    parser.add_argument("--before-revision", default="0008", help="the schema the --before-src code expects "
+                        "(default 0008: the migration before this benchmark's indexes, 0009)")
     args = parser.parse_args()
     runs = []
     if not args.no_sqlite:

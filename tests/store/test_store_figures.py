@@ -1,4 +1,4 @@
-"""incident_figures() and the is_case flag of incident_codes (migration 0007): the same answers as the
+"""incident_figures() and the is_case flag of incident_codes (migration 0009): the same answers as the
 per-breakdown queries and the walking list, before and after reviewers merge and split cases."""
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def test_codes_a_reviewer_edits_take_their_incidents_state(store, generated):
         store.list_incidents(IncidentFilter(tactic="recruitment_drive"), limit=10_000)) >= 1
 
 
-def test_a_0006_store_upgrades_to_0007_with_the_same_answers(store, generated):
+def test_a_0008_store_upgrades_to_0009_with_the_same_answers(store, generated):
     from alembic import command
     from sqlalchemy import inspect
 
@@ -83,7 +83,7 @@ def test_a_0006_store_upgrades_to_0007_with_the_same_answers(store, generated):
     config = alembic_config()
     with store.engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.downgrade(config, "0006")
+        command.downgrade(config, "0008")
     with store.engine.connect() as conn:
         assert "is_case" not in {c["name"] for c in inspect(conn).get_columns("incident_codes")}
     store.init()  # the upgrade fills is_case from the stored cases

@@ -112,7 +112,7 @@ incidents = Table(
     Index("ix_incidents_outcome", "outcome"),
     Index("ix_incidents_confidence", "confidence"),
     Index("ix_incidents_verification", "verification"),
-    # SQLite also has three partial indexes of cases (WHERE id = case_id; migrations 0006 and 0007, SQLite only):
+    # SQLite also has three partial indexes of cases (WHERE id = case_id; migrations 0006 and 0009, SQLite only):
     # ix_incidents_cases (id, case_id, date, date_start, date_end, status, outcome, verification, confidence),
     # ix_incidents_cases_date_start (date_start, pk, id, date_end, status, outcome, verification, confidence) and
     # ix_incidents_cases_figures (status, outcome, verification, date, date_start, date_end, confidence, id).
@@ -125,7 +125,7 @@ incident_codes = Table(
     Column("incident_id", ID, ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
     Column("field", String(), primary_key=True),
     Column("code", String(), primary_key=True),
-    # Whether the incident is its case's canonical one (id = case_id): kept by triggers (migration 0007),
+    # Whether the incident is its case's canonical one (id = case_id): kept by triggers (migration 0009),
     # so counts of cases by code read this table's index alone.
     Column("is_case", Boolean),
     Index("ix_incident_codes_field_code", "field", "code", "incident_id"),

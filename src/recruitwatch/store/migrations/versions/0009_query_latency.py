@@ -23,8 +23,8 @@ SQLite only (PostgreSQL plans these with hash joins and aggregates; see docs/sto
 The triggers: a new code row takes its incident's state (an insert that gives ``is_case`` keeps
 it), and a change of an incident's ``case_id`` that makes it canonical or not updates its codes.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-07
 """
 
@@ -33,8 +33,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
