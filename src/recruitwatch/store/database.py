@@ -8,13 +8,28 @@ import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, column, func, inspect, literal_column, select, table, text
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    case,
+    column,
+    false,
+    func,
+    inspect,
+    literal_column,
+    not_,
+    select,
+    table,
+    text,
+    true,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -420,6 +435,20 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
             doc = R.document_from_row(conn.execute(select(*R.DOCUMENT_COLUMNS).where(documents.c.pk == pk)).one())
         return self.reveal_document(doc, decrypt)
 
+    def get_documents(self, ids: Iterable[str], *, with_text: bool = True) -> dict[str, Document]:
+        """Stored documents by full id, in one query per 500 ids (ids not stored are left out). Without
+        ``with_text`` their ``text`` is empty: for lists that show a title, an outlet and a date.
+        A testimony's text is its placeholder, as :meth:`get_document` gives it without ``decrypt``."""
+        wanted = list(dict.fromkeys(ids))
+        columns = R.DOCUMENT_COLUMNS if with_text else [c for c in R.DOCUMENT_COLUMNS if c.name != "text"]
+        found: dict[str, Document] = {}
+        with self._connect() as conn:
+            for chunk in _chunks(wanted):
+                for row in conn.execute(select(*columns).where(documents.c.id.in_(chunk))):
+                    found[row.id] = R.document_from_row(row) if with_text else Document(
+                        **{name: row._mapping[name] for name in R.DOCUMENT_FIELDS if name != "text"}, text="")
+        return found
+
     def list_documents(
         self, *, limit: int = 50, offset: int = 0, lang: str | None = None, relevant: bool | None = None, kind: str | None = None
     ) -> list[Document]:
@@ -493,8 +522,10 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         with self._connect() as conn:
             return self._with_evidence(conn, conn.execute(stmt).all())
 
-    def _incident_search(self, query: str, columns: Sequence[Any], filters: R.IncidentFilter | None):
-        """SELECT ``columns`` (and a ``score``) of incidents matching ``query`` and ``filters``; None for an empty query."""
+    def _incident_search(self, query: str, columns: Sequence[Any], filters: R.IncidentFilter | None, *,
+                         scored: bool = True):
+        """SELECT ``columns`` (and a ``score``, unless not ``scored``: a count needs none) of incidents matching
+        ``query`` and ``filters``; None for an empty query."""
         groups = parse_query(query)
         if not groups:
             return None
@@ -502,7 +533,7 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
             fts = table("incidents_fts", column("rowid"))
             score = -func.bm25(literal_column("incidents_fts"))
             stmt = (
-                select(*columns, score.label("score"))
+                select(*columns, *([score.label("score")] if scored else []))
                 .join_from(incidents, fts, fts.c.rowid == incidents.c.pk)
                 .where(text("incidents_fts MATCH :q").bindparams(q=fts5_match(groups)))
             )
@@ -511,7 +542,7 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
             q = func.to_tsquery(_TSQ, bindparam("q", tsquery(groups)))
             score = func.ts_rank_cd(fts.c.terms, q)
             stmt = (
-                select(*columns, score.label("score"))
+                select(*columns, *([score.label("score")] if scored else []))
                 .join_from(incidents, fts, fts.c.pk == incidents.c.pk)
                 .where(fts.c.terms.op("@@")(q))
             )
@@ -532,10 +563,15 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         """How many incidents :meth:`list_incidents` (or, with ``query``, :meth:`search_incidents`) would return
         without a limit: one count over the same conditions, for paging."""
         if query is not None:
-            found = self._incident_search(query, [incidents.c.pk], filters)
+            found = self._incident_search(query, [incidents.c.pk], filters, scored=False)
             if found is None:
                 return 0
             stmt = select(func.count()).select_from(found.subquery())
+        elif R.only_codes(filters) and (found := R.case_codes(filters)) is not None:
+            # Cases filtered by codes only: counted in incident_codes' (is_case, field, code) index alone.
+            ids, several = found
+            sub = ids.subquery()
+            stmt = select(func.count(sub.c.incident_id.distinct()) if several else func.count()).select_from(sub)
         else:
             stmt = select(func.count()).select_from(incidents).where(*R.filter_conditions(filters, correlated=False))
         with self._connect() as conn:
@@ -554,26 +590,36 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
     # -- figures ---------------------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:
-        """Counts for a status line: documents, relevant documents, incidents, failures, languages, kinds."""
+        """Counts for a status line: documents, relevant documents, incidents, failures, languages, kinds.
+
+        Documents are counted in one grouped read of ``ix_documents_stats`` (kind, lang, relevant), not
+        four scans of the table; cases and corroborated cases in one read of the cases."""
         with self._connect() as conn:
             one = lambda stmt: conn.execute(stmt).scalar() or 0  # noqa: E731
+            total = relevant = 0
+            languages: dict[str, int] = {}
+            kinds: dict[str, int] = {}
+            grouped = (select(documents.c.kind, documents.c.lang, documents.c.relevant, func.count())
+                       .group_by(documents.c.kind, documents.c.lang, documents.c.relevant))
+            for kind, lang, is_relevant, n in conn.execute(grouped):
+                total += n
+                relevant += n if is_relevant else 0
+                languages[lang or "unknown"] = languages.get(lang or "unknown", 0) + n
+                kinds[kind] = kinds.get(kind, 0) + n
+            corroborated = func.sum(case((incidents.c.verification == "corroborated", 1), else_=0))
+            # Cases: an incident reported by several documents counts once.
+            cases, corroborated = conn.execute(select(func.count(), corroborated).select_from(incidents)
+                                               .where(incidents.c.id == incidents.c.case_id)).one()
             return {
-                "documents": one(select(func.count()).select_from(documents)),
-                "relevant_documents": one(select(func.count()).select_from(documents).where(documents.c.relevant.is_(True))),
-                # Cases: an incident reported by several documents counts once.
-                "incidents": one(select(func.count()).select_from(incidents).where(incidents.c.id == incidents.c.case_id)),
-                "corroborated": one(select(func.count()).select_from(incidents).where(
-                    incidents.c.id == incidents.c.case_id, incidents.c.verification == "corroborated")),
+                "documents": total,
+                "relevant_documents": relevant,
+                "incidents": cases or 0,
+                "corroborated": int(corroborated or 0),
                 "incident_reports": one(select(func.count()).select_from(incidents)),
                 "evidence": one(select(func.count()).select_from(evidence)),
                 "failures": one(select(func.count()).select_from(ingest_failures)),
-                "languages": {
-                    (lang or "unknown"): n
-                    for lang, n in conn.execute(select(documents.c.lang, func.count()).group_by(documents.c.lang)
-                                                .order_by(documents.c.lang)).all()
-                },
-                "kinds": dict(conn.execute(select(documents.c.kind, func.count()).group_by(documents.c.kind)
-                                          .order_by(documents.c.kind)).all()),
+                "languages": dict(sorted(languages.items(), key=lambda kv: (kv[0] == "unknown", kv[0]))),
+                "kinds": dict(sorted(kinds.items())),
             }
 
     def incident_breakdown(self, by: str, filters: R.IncidentFilter | None = None) -> list[tuple[str, int]]:
@@ -602,6 +648,80 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         stmt = stmt.order_by(key) if by in ("month", "year") else stmt.order_by(n.desc(), key)
         with self._connect() as conn:
             return [(str(k), int(c)) for k, c in conn.execute(stmt).all()]
+
+    def _code_counts(self, conn: Connection, fields: list[str], filters: R.IncidentFilter | None,
+                     where: list[Any], total: int) -> dict[tuple[str, str], int]:
+        """Cases counted by each code of ``fields`` among the ``total`` cases matching ``filters`` (``where``).
+
+        Read from incident_codes: every case's codes (is_case) without a filter; the codes of the ids a
+        filter selects (from incident_codes alone when it has only codes); and when it keeps more than half
+        of the cases, every case's codes minus those of the cases it leaves out, so that a filter keeping
+        nearly everything (a country, an early start date) costs what one leaving out nearly everything does.
+        """
+        codes = (select(incident_codes.c.field, incident_codes.c.code, func.count())
+                 .where(incident_codes.c.field.in_(fields)).group_by(incident_codes.c.field, incident_codes.c.code))
+        every_case = codes.where(incident_codes.c.is_case == true())
+        cases_only = R.only_codes(filters)
+        found = R.case_codes(filters) if cases_only else None
+        if cases_only and found is None:
+            return {(f, c): n for f, c, n in conn.execute(every_case)}
+        if filters is not None and filters.cases and not filters.document_id:
+            cases = conn.execute(select(func.count()).select_from(incidents)
+                                 .where(incidents.c.id == incidents.c.case_id)).scalar() or 0
+            if 2 * total > cases:
+                # A case is left out when the filter's conditions are not all true (false or unknown).
+                rest = R.filter_conditions(replace(filters, cases=False), correlated=False)
+                left_out = select(incidents.c.id).where(incidents.c.id == incidents.c.case_id,
+                                                        not_(func.coalesce(and_(*rest), false())))
+                result = {(f, c): n for f, c, n in conn.execute(every_case)}
+                for f, c, n in conn.execute(codes.where(incident_codes.c.incident_id.in_(left_out))):
+                    result[(f, c)] -= n
+                return {key: n for key, n in result.items() if n > 0}
+        ids = found[0] if found is not None else select(incidents.c.id).where(*where)
+        return {(f, c): n for f, c, n in conn.execute(codes.where(incident_codes.c.incident_id.in_(ids)))}
+
+    def incident_figures(self, by: Iterable[str], filters: R.IncidentFilter | None = None
+                         ) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+        """:meth:`count_incidents` and an :meth:`incident_breakdown` for each of ``by``, with the same
+        results and order, from two grouped queries instead of one query per breakdown: one over the
+        codes of the matching incidents (grouped by field and code), one over the matching incidents
+        themselves (grouped by status, outcome and verification, and by month when asked; summed up here).
+
+        Ties in count are ordered by the value's code points (as SQLite and a PostgreSQL database
+        with the C collation order them).
+        """
+        wanted = list(dict.fromkeys(by))
+        unknown = [b for b in wanted if b not in BREAKDOWNS]
+        if unknown:
+            raise StoreError(f"cannot break incidents down by {unknown[0]!r}; choose one of {', '.join(BREAKDOWNS)}")
+        where = R.filter_conditions(filters, correlated=False)
+        n = func.count().label("n")
+        fields = [b for b in wanted if b in CODE_FIELDS.values()]
+        scalar = (select(incidents.c.status, incidents.c.outcome, incidents.c.verification, n).where(*where)
+                  .group_by(incidents.c.status, incidents.c.outcome, incidents.c.verification))
+        month = func.substr(incidents.c.date, 1, 7).label("month")
+        counts: dict[str, dict[str, int]] = {b: {} for b in wanted}
+        with self._connect() as conn:
+            total = 0
+            for status, outcome, verification, c in conn.execute(scalar):
+                total += c
+                for b, value in (("status", status), ("outcome", outcome), ("verification", verification)):
+                    if b in counts:
+                        counts[b][value] = counts[b].get(value, 0) + c
+            if "month" in counts or "year" in counts:  # apart: grouped with the above, 15,000 groups to sort
+                for key, c in conn.execute(select(month, n).where(*where, incidents.c.date.is_not(None)).group_by(month)):
+                    if "month" in counts and len(key) >= 7:
+                        counts["month"][key] = counts["month"].get(key, 0) + c
+                    if "year" in counts and len(key) >= 4:
+                        counts["year"][key[:4]] = counts["year"].get(key[:4], 0) + c
+            if fields:
+                for (field, code), c in self._code_counts(conn, fields, filters, where, total).items():
+                    counts[field][code] = c
+        out = {}
+        for b, found in counts.items():
+            rows = [(str(k), int(c)) for k, c in found.items()]
+            out[b] = sorted(rows) if b in ("month", "year") else sorted(rows, key=lambda r: (-r[1], r[0]))
+        return total, out
 
 
 def prepare_terms(document: Document, incidents: list[Incident]) -> tuple[str, dict[str, str], dict, list[int]]:

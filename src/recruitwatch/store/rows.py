@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 
 from recruitwatch.errors import StoreError
 from recruitwatch.records import Document, Evidence, Incident, ReadFailure
@@ -149,12 +149,16 @@ def _values(value: str | Sequence[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _has_code(field: str, condition: ColumnElement[bool], correlated: bool) -> ColumnElement[bool]:
+def _has_code(field: str, condition: ColumnElement[bool], correlated: bool, cases: bool = False) -> ColumnElement[bool]:
     codes = select(incident_codes.c.incident_id).where(incident_codes.c.field == field, condition)
     if correlated:
         # EXISTS per incident: best when walking incidents in order and stopping at a LIMIT.
         return exists(codes.where(incident_codes.c.incident_id == incidents.c.id))
-    # IN (...): best when counting all matches; both databases start from the (field, code) index.
+    # IN (...): best when counting all matches; both databases start from the (is_case, field, code)
+    # or (field, code) index. For cases, only the codes of cases (the same answer: the outer query
+    # asks for id = case_id too), so fewer ids to look up.
+    if cases:
+        codes = codes.where(incident_codes.c.is_case == true())
     return incidents.c.id.in_(codes)
 
 
@@ -162,6 +166,47 @@ def _place_condition(prefix: str) -> ColumnElement[bool]:
     # "RU" matches "RU" and "RU-..."; written as a range so the (field, code) index serves it.
     code = incident_codes.c.code
     return or_(code == prefix, and_(code >= prefix + "-", code < prefix + "."))
+
+
+def code_conditions(filters: IncidentFilter) -> list[tuple[str, ColumnElement[bool], bool]]:
+    """(field, condition on ``incident_codes.code``, whether an incident can match it with several codes)
+    for each code filter of ``filters``."""
+    out = []
+    if filters.place:
+        places = [p.strip().upper() for p in _values(filters.place)]
+        out.append(("place", or_(*(_place_condition(p) for p in places)), True))
+    for attr, field in (("nationality", "nationality"), ("actor", "actor"), ("tactic", "tactic")):
+        value = getattr(filters, attr)
+        if value:
+            values = _values(value)
+            out.append((field, incident_codes.c.code.in_(values), len(values) > 1))
+    return out
+
+
+def only_codes(filters: IncidentFilter | None) -> bool:
+    """True when ``filters`` asks for cases and has no condition but codes (place, nationality, actor, tactic):
+    then counts can be read from ``incident_codes.is_case`` alone."""
+    if filters is None:
+        return True
+    return (filters.cases and not filters.document_id and not filters.date_from and not filters.date_to
+            and not filters.status and not filters.outcome and not filters.verification
+            and filters.confidence_min is None and filters.confidence_max is None)
+
+
+def case_codes(filters: IncidentFilter | None):
+    """For :func:`only_codes` filters: (SELECT of the matching cases' ids from ``incident_codes``,
+    whether an id can come more than once), or None when there is no code filter."""
+    conditions = code_conditions(filters or IncidentFilter())
+    if not conditions:
+        return None
+    (field, condition, several), *others = conditions
+    stmt = select(incident_codes.c.incident_id).where(incident_codes.c.is_case == true(),
+                                                      incident_codes.c.field == field, condition)
+    for other_field, other, _ in others:
+        stmt = stmt.where(incident_codes.c.incident_id.in_(
+            select(incident_codes.c.incident_id).where(incident_codes.c.is_case == true(),
+                                                       incident_codes.c.field == other_field, other)))
+    return stmt, several
 
 
 def filter_conditions(filters: IncidentFilter | None, *, correlated: bool = True) -> list[ColumnElement[bool]]:
@@ -175,13 +220,9 @@ def filter_conditions(filters: IncidentFilter | None, *, correlated: bool = True
         where.append(incidents.c.date_end >= date_bounds(filters.date_from)[0])
     if filters.date_to:
         where.append(incidents.c.date_start <= date_bounds(filters.date_to)[1])
-    if filters.place:
-        places = [p.strip().upper() for p in _values(filters.place)]
-        where.append(_has_code("place", or_(*(_place_condition(p) for p in places)), correlated))
-    for attr, field in (("nationality", "nationality"), ("actor", "actor"), ("tactic", "tactic")):
-        value = getattr(filters, attr)
-        if value:
-            where.append(_has_code(field, incident_codes.c.code.in_(_values(value)), correlated))
+    cases = filters.cases and not filters.document_id
+    for field, condition, _ in code_conditions(filters):
+        where.append(_has_code(field, condition, correlated, cases))
     if filters.status:
         where.append(incidents.c.status.in_(_values(filters.status)))
     if filters.outcome:

@@ -71,6 +71,7 @@ documents = Table(
     Index("ix_documents_kind", "kind"),
     Index("ix_documents_relevant", "relevant"),
     Index("ix_documents_published", "published"),
+    Index("ix_documents_stats", "kind", "lang", "relevant"),  # Store.stats() reads only this index
 )
 
 incidents = Table(
@@ -111,9 +112,10 @@ incidents = Table(
     Index("ix_incidents_outcome", "outcome"),
     Index("ix_incidents_confidence", "confidence"),
     Index("ix_incidents_verification", "verification"),
-    # SQLite also has two partial indexes of cases (WHERE id = case_id; migration 0006, SQLite only):
-    # ix_incidents_cases_date_start (date_start, pk) and ix_incidents_cases (id, case_id, date, date_start,
-    # date_end, status, outcome, verification, confidence).
+    # SQLite also has three partial indexes of cases (WHERE id = case_id; migrations 0006 and 0009, SQLite only):
+    # ix_incidents_cases (id, case_id, date, date_start, date_end, status, outcome, verification, confidence),
+    # ix_incidents_cases_date_start (date_start, pk, id, date_end, status, outcome, verification, confidence) and
+    # ix_incidents_cases_figures (status, outcome, verification, date, date_start, date_end, confidence, id).
 )
 
 # One row per code of an incident's list fields: field is place | nationality | actor | tactic.
@@ -123,7 +125,11 @@ incident_codes = Table(
     Column("incident_id", ID, ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
     Column("field", String(), primary_key=True),
     Column("code", String(), primary_key=True),
+    # Whether the incident is its case's canonical one (id = case_id): kept by triggers (migration 0009),
+    # so counts of cases by code read this table's index alone.
+    Column("is_case", Boolean),
     Index("ix_incident_codes_field_code", "field", "code", "incident_id"),
+    Index("ix_incident_codes_cases", "is_case", "field", "code", "incident_id"),
 )
 
 evidence = Table(

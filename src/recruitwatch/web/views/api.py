@@ -252,8 +252,8 @@ def create_api() -> FastAPI:
              responses={**AUTH_RESPONSES})
     def stats(store: StoreDep) -> Stats:
         figures = store_call(store.stats)
-        breakdowns = {by: store_call(store.incident_breakdown, by)
-                      for by in ("month", "place", "nationality", "tactic", "actor", "outcome", "verification")}
+        _, breakdowns = store_call(store.incident_figures, ("month", "place", "nationality", "tactic", "actor", "outcome",
+                                                            "verification"))
         return Stats(**figures, breakdowns=breakdowns)
 
     write_responses = {**AUTH_RESPONSES, 400: {"description": "an invalid value, evidence not in the sources, "

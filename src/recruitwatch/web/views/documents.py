@@ -25,8 +25,9 @@ def search_or_recent(store: Store, q: str, page: int, per_page: int = PER_PAGE):
 def document_search(request: Request, store: StoreDep, lang: LangDep, q: str = "", page: int = 1) -> HTMLResponse:
     page = max(1, page)
     hits, recent = search_or_recent(store, q, page)
+    # the counts are shown above the newest documents only, not above search hits
     return render(request, "documents.html", lang, q=q, hits=hits, recent=recent, page=page, per_page=PER_PAGE,
-                  stats=store_call(store.stats))
+                  stats=None if q.strip() else store_call(store.stats))
 
 
 def document_view(store: Store, document_id: str):
