@@ -162,7 +162,10 @@ def ocr_words(iterator, level, line_level, scale: float = 1.0) -> list[Word]:
         return words
     line = 0
     while True:
-        text = iterator.GetUTF8Text(level)
+        try:
+            text = iterator.GetUTF8Text(level)
+        except RuntimeError:  # tesserocr: an element with no text (a drawing taken for a word)
+            text = None
         box = iterator.BoundingBox(level)
         if text and text.strip() and box:
             words.append(Word(nfkc(text.strip()), tuple(round(v * scale) for v in box), line))  # type: ignore[arg-type]
