@@ -44,7 +44,7 @@ step "1. Settings (the rehearsal's own values)"
 export RW_HOME="$REPO"
 export RW_ETC="$WORK/etc"
 export RW_BACKUPS="$WORK/backups"
-export RW_DB_USER=rw_rehearsal RW_DB_NAME="rw_rehearsal_$$"
+export RW_DB_USER="rw_rehearsal_$$" RW_DB_NAME="rw_rehearsal_$$"
 export RW_DB_PASSWORD="$(openssl rand -hex 24)"
 test_url="$(scripts/postgres-test-server.sh | tail -n 1)"  # the suite's cluster: postgresql+psycopg://rw:...@127.0.0.1:PORT/...
 PG_PORT="$(sed -E 's#.*:([0-9]+)/[^/]*$#\1#' <<<"$test_url")"
