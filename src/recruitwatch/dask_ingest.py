@@ -40,6 +40,7 @@ from recruitwatch.pipeline import (
     SourcePlan,
     _Progress,
     _read_and_analyse,
+    _start,
     _store_batches,
     batched,
 )
@@ -403,13 +404,7 @@ def run_ingest_dask(
     local runner. On Ctrl-C or SIGTERM (raised here as an exception) the run's tasks are cancelled
     and a cluster started here is shut down before the exception goes on.
     """
-    summary = IngestSummary()
-    if isinstance(items, SourcePlan):
-        summary.skipped.extend(items.skipped)
-        progress = _Progress(on_progress, len(items))
-    else:
-        progress = _Progress(on_progress, None)
-    progress.emit()
+    summary, progress = _start(items, on_progress)
     url = getattr(store, "url_for_workers", None)
     address = StoreAddress(url() if url is not None else None)
     with (_given(client) if client is not None else dask_client(scheduler, workers)) as dask:

@@ -391,13 +391,7 @@ def run_ingest(
     flight, so memory stays bounded. Batches are cut exactly as with one worker, so the stored
     result is the same.
     """
-    summary = IngestSummary()
-    if isinstance(items, SourcePlan):
-        summary.skipped.extend(items.skipped)
-        progress = _Progress(on_progress, len(items))
-    else:
-        progress = _Progress(on_progress, None)
-    progress.emit()
+    summary, progress = _start(items, on_progress)
     store_url = getattr(store, "url_for_workers", None)
     with Analyser(workers, safe=True, store_url=store_url() if store_url and workers > 1 else None) as analyser:
         if analyser.workers > 1:
@@ -407,6 +401,18 @@ def run_ingest(
         _store_batches(entries, store, batch_size, progress, summary)
     progress.at("done")
     return summary
+
+
+def _start(items, on_progress: ProgressCallback | None) -> tuple[IngestSummary, _Progress]:
+    """A run's summary (with the plan's skipped files) and its progress, announced (both runners)."""
+    summary = IngestSummary()
+    if isinstance(items, SourcePlan):
+        summary.skipped.extend(items.skipped)
+        progress = _Progress(on_progress, len(items))
+    else:
+        progress = _Progress(on_progress, None)
+    progress.emit()
+    return summary, progress
 
 
 class _Read:

@@ -107,7 +107,7 @@ def factor(pattern: str) -> str:
 
 
 class _Unsupported(ValueError):
-    pass
+    """A construct the factoring does not rewrite (the pattern is then used as written)."""
 
 
 def _group_body(pattern: str, i: int) -> tuple[str, int]:
