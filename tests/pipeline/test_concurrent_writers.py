@@ -99,6 +99,9 @@ def test_a_writer_waits_for_another_process_then_writes(tmp_path, monkeypatch):
     store.close()
 
 
+REPORTS = 300
+
+
 def test_web_edits_during_a_real_ingest_are_all_kept_and_a_stale_one_is_told(tmp_path):
     from recruitwatch.web.app import create_app
 
@@ -108,7 +111,8 @@ def test_web_edits_during_a_real_ingest_are_all_kept_and_a_stale_one_is_told(tmp
     store.add_user("ed", "a long test passphrase", "analyst", actor="tests")
     token = store.create_token("ed", actor="tests")
     # Reports of one raid: the running ingest keeps linking new reports into the edited incident's case.
-    running = ingest(write_reports(tmp_path / "more", range(0, 80), "more"), db)
+    # Enough of them that the ingest is still running through the edits on an idle machine too.
+    running = ingest(write_reports(tmp_path / "more", range(0, REPORTS), "more"), db)
     deadline = time.monotonic() + 120
     while not store.list_incidents(limit=1):
         assert time.monotonic() < deadline and running.poll() is None, "the ingest ended before an incident was stored"
@@ -130,7 +134,7 @@ def test_web_edits_during_a_real_ingest_are_all_kept_and_a_stale_one_is_told(tmp
     assert stale.status_code == 409
     assert "someone else changed incident" in stale.json()["detail"] and "reload it" in stale.json()["detail"]
     summary = finish(running)
-    assert summary["new"] == 80
+    assert summary["new"] == REPORTS
     final = store.get_incident(seed.id)
     assert final.outcome == "deployed" and final.version == 4  # every edit kept, none lost to the ingest
     assert len(store.audit_entries("incident", seed.id, action="edit")) == 3
