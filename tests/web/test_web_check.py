@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -196,6 +197,29 @@ def test_switching_language_keeps_the_result(client, povestka_png):
     assert "Кыргызстан" in ru.text and "povestka.png" in ru.text
     kk = client.post("/check/lang", data={**client.csrf, "lang": "kk", "state": state})
     assert '<html lang="kk">' in kk.text and "povestka.png" in kk.text
+
+
+def test_switching_language_keeps_the_page_images_while_the_check_is_kept(client, povestka_png):
+    """The result in another language shows each page again, from the check kept in memory for this
+    browser; another browser, or a check that expired, gets the verdicts and a note instead."""
+    html = client.post("/check", data={**client.csrf, "lang": "en"},
+                       files=[("files", ("povestka.png", povestka_png, "image/png"))]).text
+    image = 'href="data:image/jpeg;base64,'
+    assert image in html
+    state = html.split('name="state" value="', 1)[1].split('"', 1)[0]
+    job = html.split('name="job" value="', 1)[1].split('"', 1)[0]
+    ru = client.post("/check/lang", data={**client.csrf, "lang": "ru", "state": state, "job": job}).text
+    assert '<html lang="ru">' in ru and "Повестка" in ru and image in ru
+    assert f'name="job" value="{job}"' in ru  # and the next switch can use it again
+    # another browser (its own owner cookie) with the same id and a valid form: the summary only
+    other = TestClient(client.app)  # the same server, a browser without this one's cookies
+    theirs = other.post("/check/lang", data={**csrf_token(other), "lang": "ru", "state": state, "job": job})
+    assert theirs.status_code == 200 and "Повестка" in theirs.text and image not in theirs.text
+    assert "Изображения страниц хранятся только 30 минут" in theirs.text
+    # once the check expired: the same
+    client.app.state.check_jobs.sweep(now=time.monotonic() + 10 ** 6)
+    gone = client.post("/check/lang", data={**client.csrf, "lang": "tg", "state": state, "job": job}).text
+    assert '<html lang="tg">' in gone and image not in gone and "Тасвирҳои саҳифаҳо" in gone
 
 
 def test_a_forged_or_unsigned_result_summary_is_refused(client, povestka_png):

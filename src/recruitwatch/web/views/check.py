@@ -152,7 +152,7 @@ def _job_result(request: Request, lang: str, job: CheckJob, csrf_token: str) -> 
     if job.error:
         return _form(request, lang, status_code=500, error=job.error)
     return _result(request, lang, job.results, job.meta.get("country", ""), job.meta.get("dropped", False),
-                   csrf_token)
+                   csrf_token, job_id=job.id)
 
 
 def _gone(request: Request, lang: str) -> str:
@@ -200,7 +200,7 @@ def _escape(text: str) -> str:
 
 
 def _result(request: Request, lang: str, results: list[FileResult], country: str, dropped: bool,
-            csrf_token: str) -> HTMLResponse:
+            csrf_token: str, job_id: str = "", images_gone: bool = False) -> HTMLResponse:
     country = country if country in COUNTRIES else ""
     report = build_report(results, lang, country or None)
     state = pack_state(request.app.state.secret, results, country, dropped)
@@ -209,7 +209,8 @@ def _result(request: Request, lang: str, results: list[FileResult], country: str
     ctx = _context(request, lang, results=results, report=report, label=lambda t: type_label(lang, t),
                    country=country, dropped=dropped, max_files=MAX_FILES, csrf_token=csrf_token, state=state,
                    data_uri=data_uri, marked=marked_phrases, images_capped=capped,
-                   max_images=request.app.state.limits.check_images)
+                   max_images=request.app.state.limits.check_images, job_id=job_id, images_gone=images_gone,
+                   job_minutes=max(1, round(request.app.state.check_jobs.ttl / 60)))
     return request.app.state.templates.TemplateResponse(request, "result.html", ctx)
 
 
@@ -266,14 +267,20 @@ def check_relang(
     request: Request,
     lang: Annotated[str, Form()] = "en",
     state: Annotated[str, Form()] = "",
+    job: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
-    """The same result in another language, from the signed summary the result page posts back."""
+    """The same result in another language: from the check itself while it is kept in memory (page
+    images and boxes included; only for the browser that made it), else from the signed summary the
+    result page posts back (the verdicts without the images)."""
     lang = _lang(lang)
     if not token_ok(request.app.state.secret, request.cookies.get(CSRF_COOKIE), csrf_token):
         return _form(request, lang, status_code=403, error=texts(lang)["ui"]["form_expired"])
+    kept = request.app.state.check_jobs.get(job, owner_of(request)[0]) if job else None
+    if kept is not None and kept.done and not kept.error:
+        return _job_result(request, lang, kept, csrf_token)
     unpacked = unpack_state(request.app.state.secret, state)
     if unpacked is None:
         return _form(request, lang, status_code=400, error=texts(lang)["ui"]["form_expired"])
     results, country, dropped = unpacked
-    return _result(request, lang, results, country, dropped, csrf_token)
+    return _result(request, lang, results, country, dropped, csrf_token, images_gone=bool(job))
