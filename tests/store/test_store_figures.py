@@ -4,6 +4,7 @@ per-breakdown queries and the walking list, before and after reviewers merge and
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,11 @@ FILTERS = [
     IncidentFilter(place="RU-SPE", confidence_min=0.3),
     IncidentFilter(status="student", tactic=["false_job_offer", "citizenship_promise"]),
     IncidentFilter(cases=False, place="RU-MOW"),
+    IncidentFilter(date_from="2022-03"),  # keeps nearly every case
+    IncidentFilter(date_from="2024-06"),
+    IncidentFilter(date_from="2026-11", confidence_max=0.8),  # keeps few
+    IncidentFilter(place="RU-MOW", date_from="2023"),  # a click on the map
+    IncidentFilter(outcome=["unknown", "detained"], actor="police"),
 ]
 
 
@@ -34,12 +40,61 @@ def generated(store):
     return data
 
 
+def _matches(inc, f: IncidentFilter) -> bool:
+    """``f`` applied in Python to a stored incident (the reference for the store's SQL)."""
+    from recruitwatch.store.rows import date_bounds
+
+    def one(value, allowed) -> bool:
+        return allowed is None or value in ([allowed] if isinstance(allowed, str) else allowed)
+
+    def some(codes, allowed) -> bool:
+        return allowed is None or any(one(c, allowed) for c in codes)
+
+    if f.cases and inc.case_id != inc.id:
+        return False
+    start, end = date_bounds(inc.date) if inc.date else (None, None)
+    if f.date_from and not (end and end >= date_bounds(f.date_from)[0]):
+        return False
+    if f.date_to and not (start and start <= date_bounds(f.date_to)[1]):
+        return False
+    if f.place is not None:
+        prefixes = [f.place] if isinstance(f.place, str) else f.place
+        if not any(p == x or p.startswith(x + "-") for p in inc.places for x in prefixes):
+            return False
+    if f.confidence_min is not None and not (inc.confidence is not None and inc.confidence >= f.confidence_min):
+        return False
+    if f.confidence_max is not None and not (inc.confidence is not None and inc.confidence <= f.confidence_max):
+        return False
+    return (some(inc.nationalities, f.nationality) and some(inc.tactics, f.tactic) and some(inc.actors, f.actor)
+            and one(inc.status, f.status) and one(inc.outcome, f.outcome) and one(inc.verification, f.verification))
+
+
+def _expected(rows, f: IncidentFilter) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+    """The count and every breakdown of ``f``, counted in Python from the stored rows."""
+    kept = [i for i in rows if _matches(i, f)]
+    counts: dict[str, Counter] = {by: Counter() for by in BREAKDOWNS}
+    for inc in kept:
+        for by, attr in (("place", "places"), ("nationality", "nationalities"), ("actor", "actors"), ("tactic", "tactics")):
+            counts[by].update(set(getattr(inc, attr)))
+        for by in ("status", "outcome", "verification"):
+            counts[by][getattr(inc, by)] += 1
+        if inc.date and len(inc.date) >= 7:
+            counts["month"][inc.date[:7]] += 1
+        if inc.date and len(inc.date) >= 4:
+            counts["year"][inc.date[:4]] += 1
+    out = {by: sorted(c.items()) if by in ("month", "year") else sorted(c.items(), key=lambda r: (-r[1], r[0]))
+           for by, c in counts.items()}
+    return len(kept), out
+
+
 def _same_answers(store) -> None:
+    rows = store.list_incidents(IncidentFilter(cases=False), limit=100_000)
     for f in FILTERS:
         total, figures = store.incident_figures(BREAKDOWNS, f)
-        assert total == store.count_incidents(f) == len(store.list_incidents(f, limit=10_000)), f
+        want_total, want = _expected(rows, f)
+        assert total == want_total == store.count_incidents(f) == len(store.list_incidents(f, limit=10_000)), f
         for by in BREAKDOWNS:
-            assert figures[by] == store.incident_breakdown(by, f), (by, f)
+            assert figures[by] == want[by] == store.incident_breakdown(by, f), (by, f)
 
 
 def test_figures_and_counts_agree_with_the_walking_list(store, generated):

@@ -609,7 +609,7 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
             corroborated = func.sum(case((incidents.c.verification == "corroborated", 1), else_=0))
             # Cases: an incident reported by several documents counts once.
             cases, corroborated = conn.execute(select(func.count(), corroborated).select_from(incidents)
-                                               .where(incidents.c.id == incidents.c.case_id)).one()
+                                               .where(R.IS_CASE)).one()
             return {
                 "documents": total,
                 "relevant_documents": relevant,
@@ -667,11 +667,11 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
             return {(f, c): n for f, c, n in conn.execute(every_case)}
         if filters is not None and filters.cases and not filters.document_id:
             cases = conn.execute(select(func.count()).select_from(incidents)
-                                 .where(incidents.c.id == incidents.c.case_id)).scalar() or 0
+                                 .where(R.IS_CASE)).scalar() or 0
             if 2 * total > cases:
                 # A case is left out when the filter's conditions are not all true (false or unknown).
                 rest = R.filter_conditions(replace(filters, cases=False), correlated=False)
-                left_out = select(incidents.c.id).where(incidents.c.id == incidents.c.case_id,
+                left_out = select(incidents.c.id).where(R.IS_CASE,
                                                         not_(func.coalesce(and_(*rest), false())))
                 result = {(f, c): n for f, c, n in conn.execute(every_case)}
                 for f, c, n in conn.execute(codes.where(incident_codes.c.incident_id.in_(left_out))):

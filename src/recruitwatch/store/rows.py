@@ -145,6 +145,10 @@ def failure_row(failure: ReadFailure, now: datetime) -> dict[str, Any]:
     return {"key": key, "source": failure.source, "problem": failure.problem, "at": now}
 
 
+# An incident that is its case's canonical one (id = case_id, as the computed column of migration 0010).
+IS_CASE = incidents.c.is_case == true()
+
+
 def _values(value: str | Sequence[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
@@ -215,7 +219,7 @@ def filter_conditions(filters: IncidentFilter | None, *, correlated: bool = True
         filters = IncidentFilter()
     where: list[ColumnElement[bool]] = []
     if filters.cases and not filters.document_id:
-        where.append(incidents.c.id == incidents.c.case_id)
+        where.append(IS_CASE)
     if filters.date_from:
         where.append(incidents.c.date_end >= date_bounds(filters.date_from)[0])
     if filters.date_to:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Computed,
     DateTime,
     Float,
     ForeignKey,
@@ -103,6 +104,9 @@ incidents = Table(
     Column("version", Integer, nullable=False, server_default="1"),  # +1 per reviewer's change (optimistic concurrency)
     Column("reviewed_by", String()),  # who accepted or edited it: out of the review queue, kept by re-extraction
     Column("reviewed_at", DateTime(timezone=True)),
+    # Whether it is its case's canonical incident: computed by the database (migration 0010), so it follows
+    # case_id by itself, and PostgreSQL keeps statistics of it (it cannot estimate id = case_id).
+    Column("is_case", Boolean, Computed("id = case_id")),
     Index("ix_incidents_case_id", "case_id"),
     Index("ix_incidents_document_id", "document_id"),
     Index("ix_incidents_date", "date"),  # month/year breakdowns read only this index
@@ -112,7 +116,7 @@ incidents = Table(
     Index("ix_incidents_outcome", "outcome"),
     Index("ix_incidents_confidence", "confidence"),
     Index("ix_incidents_verification", "verification"),
-    # SQLite also has three partial indexes of cases (WHERE id = case_id; migrations 0006 and 0009, SQLite only):
+    # SQLite also has three partial indexes of cases (WHERE is_case = 1; migrations 0006, 0009, 0010, SQLite only):
     # ix_incidents_cases (id, case_id, date, date_start, date_end, status, outcome, verification, confidence),
     # ix_incidents_cases_date_start (date_start, pk, id, date_end, status, outcome, verification, confidence) and
     # ix_incidents_cases_figures (status, outcome, verification, date, date_start, date_end, confidence, id).
