@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, true
+from sqlalchemy import Boolean, ColumnElement, and_, exists, or_, select, true
+from sqlalchemy.ext.compiler import compiles
 
 from recruitwatch.errors import StoreError
 from recruitwatch.records import Document, Evidence, Incident, ReadFailure
@@ -145,8 +146,23 @@ def failure_row(failure: ReadFailure, now: datetime) -> dict[str, Any]:
     return {"key": key, "source": failure.source, "problem": failure.problem, "at": now}
 
 
-# An incident that is its case's canonical one (id = case_id, as the computed column of migration 0010).
-IS_CASE = incidents.c.is_case == true()
+class _IsCase(ColumnElement[bool]):
+    """The condition "the canonical incident of its case": the computed column ``incidents.is_case``
+    (migration 0010) on PostgreSQL, which keeps statistics of a column but estimates ``id = case_id`` at
+    0.5% instead of ~67%; ``id = case_id`` on SQLite, the terms of its partial indexes of cases (it uses one
+    only when the query's terms match its WHERE, and with them the index covers the query)."""
+
+    type = Boolean()
+    inherit_cache = True
+
+
+@compiles(_IsCase)
+def _compile_is_case(element: _IsCase, compiler: Any, **kw: Any) -> str:
+    sqlite = compiler.dialect.name == "sqlite"
+    return compiler.process(incidents.c.id == incidents.c.case_id if sqlite else incidents.c.is_case == true(), **kw)
+
+
+IS_CASE = _IsCase()
 
 
 def _values(value: str | Sequence[str]) -> list[str]:

@@ -116,7 +116,7 @@ incidents = Table(
     Index("ix_incidents_outcome", "outcome"),
     Index("ix_incidents_confidence", "confidence"),
     Index("ix_incidents_verification", "verification"),
-    # SQLite also has three partial indexes of cases (WHERE is_case = 1; migrations 0006, 0009, 0010, SQLite only):
+    # SQLite also has three partial indexes of cases (WHERE id = case_id; migrations 0006 and 0009, SQLite only):
     # ix_incidents_cases (id, case_id, date, date_start, date_end, status, outcome, verification, confidence),
     # ix_incidents_cases_date_start (date_start, pk, id, date_end, status, outcome, verification, confidence) and
     # ix_incidents_cases_figures (status, outcome, verification, date, date_start, date_end, confidence, id).

@@ -10,8 +10,8 @@ code instead (a list by a common place: 450-600 ms at 100,000 incidents). It kee
 column, and ``ix_incidents_cases_list`` (is_case, date_start DESC NULLS LAST, pk DESC) is the list order
 of cases.
 
-SQLite's partial indexes of cases (0006, 0009) are made again with ``WHERE is_case = 1``, as the queries
-now write the condition (SQLite uses a partial index only when the query's terms match its WHERE).
+SQLite keeps ``id = case_id`` in its queries: its partial indexes of cases (0006, 0009) are written
+with it, and its planner uses them well; the column is there too, so both databases have the same table.
 
 Revision ID: 0010
 Revises: 0009
@@ -28,31 +28,12 @@ down_revision = "0009"
 branch_labels = None
 depends_on = None
 
-# SQLite's partial indexes of cases: (name, columns), from migrations 0006 and 0009.
-SQLITE_CASE_INDEXES = (
-    ("ix_incidents_cases", ["id", "case_id", "date", "date_start", "date_end", "status", "outcome", "verification",
-                            "confidence"]),
-    ("ix_incidents_cases_date_start", ["date_start", "pk", "id", "date_end", "status", "outcome", "verification",
-                                       "confidence"]),
-    ("ix_incidents_cases_figures", ["status", "outcome", "verification", "date", "date_start", "date_end", "confidence",
-                                    "id"]),
-)
-
-
-def _sqlite_case_indexes(where: str) -> None:
-    for name, columns in SQLITE_CASE_INDEXES:
-        op.drop_index(name, table_name="incidents")
-        op.create_index(name, "incidents", columns, sqlite_where=sa.text(where))
-
 
 def upgrade() -> None:
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
     op.add_column("incidents", sa.Column("is_case", sa.Boolean(), sa.Computed("id = case_id", persisted=not sqlite)))
-    if sqlite:
-        _sqlite_case_indexes("is_case = 1")
-        bind.exec_driver_sql("ANALYZE incidents")
-    else:
+    if not sqlite:
         bind.exec_driver_sql("CREATE INDEX ix_incidents_cases_list ON incidents "
                              "(is_case, date_start DESC NULLS LAST, pk DESC)")
         bind.exec_driver_sql("ANALYZE incidents")
@@ -60,8 +41,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
-    if bind.dialect.name == "sqlite":
-        _sqlite_case_indexes("id = case_id")
-    else:
+    if bind.dialect.name != "sqlite":
         op.drop_index("ix_incidents_cases_list", table_name="incidents")
     bind.exec_driver_sql("ALTER TABLE incidents DROP COLUMN is_case")
