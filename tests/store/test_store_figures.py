@@ -1,5 +1,6 @@
-"""incident_figures() and the is_case flag of incident_codes (migration 0009): the same answers as the
-per-breakdown queries and the walking list, before and after reviewers merge and split cases."""
+"""incident_figures() and the case flags (incident_codes.is_case, migration 0009; incidents.is_case, 0010): the
+same answers as the per-breakdown queries, the walking list and a count in Python from the stored rows, before
+and after reviewers merge, split and edit cases."""
 
 from __future__ import annotations
 
@@ -87,7 +88,23 @@ def _expected(rows, f: IncidentFilter) -> tuple[int, dict[str, list[tuple[str, i
     return len(kept), out
 
 
+def _case_flags_right(store) -> None:
+    """incidents.is_case (computed, migration 0010) and incident_codes.is_case (triggers, 0009) say id = case_id."""
+    from sqlalchemy import select
+
+    from recruitwatch.store.schema import incident_codes, incidents
+
+    with store.engine.connect() as conn:
+        flags = conn.execute(select(incidents.c.id, incidents.c.case_id, incidents.c.is_case)).all()
+        codes = conn.execute(select(incident_codes.c.incident_id, incident_codes.c.is_case)).all()
+    canonical = {i: i == case for i, case, _ in flags}
+    assert [bool(flag) for _, _, flag in flags] == [canonical[i] for i, _, _ in flags]
+    assert [bool(flag) for _, flag in codes] == [canonical[i] for i, _ in codes]
+    assert sum(canonical.values()) == store.case_counts()[0] == store.stats()["incidents"]
+
+
 def _same_answers(store) -> None:
+    _case_flags_right(store)
     rows = store.list_incidents(IncidentFilter(cases=False), limit=100_000)
     for f in FILTERS:
         total, figures = store.incident_figures(BREAKDOWNS, f)
@@ -128,7 +145,7 @@ def test_codes_a_reviewer_edits_take_their_incidents_state(store, generated):
         store.list_incidents(IncidentFilter(tactic="recruitment_drive"), limit=10_000)) >= 1
 
 
-def test_a_0008_store_upgrades_to_0009_with_the_same_answers(store, generated):
+def test_a_0008_store_upgrades_to_0010_with_the_same_answers(store, generated):
     from alembic import command
     from sqlalchemy import inspect
 
@@ -141,6 +158,20 @@ def test_a_0008_store_upgrades_to_0009_with_the_same_answers(store, generated):
         command.downgrade(config, "0008")
     with store.engine.connect() as conn:
         assert "is_case" not in {c["name"] for c in inspect(conn).get_columns("incident_codes")}
-    store.init()  # the upgrade fills is_case from the stored cases
+        assert "is_case" not in {c["name"] for c in inspect(conn).get_columns("incidents")}
+    store.init()  # the upgrades fill incident_codes.is_case from the stored cases and compute incidents.is_case
     assert [(store.count_incidents(f), [i.id for i in store.list_incidents(f)]) for f in FILTERS] == before
+    _same_answers(store)
+
+
+def test_linking_at_ingest_and_relinking_keep_the_case_flags(store):
+    data = bench.generate(60, seed=5)
+    for inc in data.incidents:
+        inc.case_id = None  # the linker decides the cases
+    store.save_batch(data.documents[:30], [i for i in data.incidents if i.document_id in
+                                           {d.id for d in data.documents[:30]}])
+    store.save_batch(data.documents[30:], [i for i in data.incidents if i.document_id in
+                                           {d.id for d in data.documents[30:]}])
+    _same_answers(store)
+    store.relink(actor="tests")
     _same_answers(store)
