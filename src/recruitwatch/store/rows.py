@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, and_, exists, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, or_, select, true
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.types import NullType
 
 from recruitwatch.errors import StoreError
 from recruitwatch.records import Document, Evidence, Incident, ReadFailure
@@ -150,9 +151,12 @@ class _IsCase(ColumnElement[bool]):
     """The condition "the canonical incident of its case": the computed column ``incidents.is_case``
     (migration 0010) on PostgreSQL, which keeps statistics of a column but estimates ``id = case_id`` at
     0.5% instead of ~67%; ``id = case_id`` on SQLite, the terms of its partial indexes of cases (it uses one
-    only when the query's terms match its WHERE, and with them the index covers the query)."""
+    only when the query's terms match its WHERE, and with them the index covers the query).
 
-    type = Boolean()
+    Its type is left unknown (NullType): a Boolean expression in a WHERE is written ``... = 1`` on SQLite,
+    which its partial indexes would no longer match."""
+
+    type = NullType()
     inherit_cache = True
 
 
