@@ -175,3 +175,19 @@ def test_linking_at_ingest_and_relinking_keep_the_case_flags(store):
     _same_answers(store)
     store.relink(actor="tests")
     _same_answers(store)
+
+
+def test_the_case_condition_is_written_for_each_database():
+    """SQLite uses its partial indexes of cases only for the very terms ``id = case_id`` (not ``(...) = 1``);
+    PostgreSQL gets the computed column, whose statistics it has."""
+    from sqlalchemy import func, select
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from recruitwatch.store import rows as R
+    from recruitwatch.store.schema import incidents
+
+    stmt = select(func.count()).select_from(incidents).where(*R.filter_conditions(IncidentFilter(date_from="2024")))
+    lite = " ".join(str(stmt.compile(dialect=sqlite.dialect())).split())
+    pg = " ".join(str(stmt.compile(dialect=postgresql.dialect())).split())
+    assert "WHERE incidents.id = incidents.case_id AND incidents.date_end >=" in lite
+    assert "WHERE incidents.is_case = true AND incidents.date_end >=" in pg
