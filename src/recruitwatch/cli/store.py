@@ -272,14 +272,14 @@ def summary(
                                status=status, actor=actor, tactic=tactic, outcome=outcome, verification=verification)
     with opened(db) as store:
         total, results = store.incident_figures(by, filters)  # every breakdown and the count in 2-3 grouped queries
-        figures = store.stats()
+        cases, corroborated = store.case_counts()
         where = store.describe()
     if as_json:
         _emit_json({b: dict(rows) for b, rows in results.items()})
         return
-    filtered = total != figures.get("incidents", 0)
+    filtered = total != cases
     console.print(f"[bold]{total}[/] incidents{' matching the filters' if filtered else ''} (each case once, however "
-                  f"many reports tell it; {figures.get('corroborated', 0)} in the store corroborated by two or more "
+                  f"many reports tell it; {corroborated} in the store corroborated by two or more "
                   f"independent outlets) in {where}")
     for b, rows in results.items():
         table = Table(title=f"Incidents by {b}", title_justify="left")

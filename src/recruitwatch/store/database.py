@@ -606,21 +606,31 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
                 relevant += n if is_relevant else 0
                 languages[lang or "unknown"] = languages.get(lang or "unknown", 0) + n
                 kinds[kind] = kinds.get(kind, 0) + n
-            corroborated = func.sum(case((incidents.c.verification == "corroborated", 1), else_=0))
-            # Cases: an incident reported by several documents counts once.
-            cases, corroborated = conn.execute(select(func.count(), corroborated).select_from(incidents)
-                                               .where(incidents.c.id == incidents.c.case_id)).one()
+            cases, corroborated = self._case_counts(conn)
             return {
                 "documents": total,
                 "relevant_documents": relevant,
-                "incidents": cases or 0,
-                "corroborated": int(corroborated or 0),
+                "incidents": cases,
+                "corroborated": corroborated,
                 "incident_reports": one(select(func.count()).select_from(incidents)),
                 "evidence": one(select(func.count()).select_from(evidence)),
                 "failures": one(select(func.count()).select_from(ingest_failures)),
                 "languages": dict(sorted(languages.items(), key=lambda kv: (kv[0] == "unknown", kv[0]))),
                 "kinds": dict(sorted(kinds.items())),
             }
+
+    def case_counts(self) -> tuple[int, int]:
+        """(cases, corroborated cases): the two counts of :meth:`stats` that ``summary`` shows, without its
+        counts of documents and evidence."""
+        with self._connect() as conn:
+            return self._case_counts(conn)
+
+    def _case_counts(self, conn: Connection) -> tuple[int, int]:
+        # Cases: an incident reported by several documents counts once.
+        corroborated = func.sum(case((incidents.c.verification == "corroborated", 1), else_=0))
+        cases, corroborated = conn.execute(select(func.count(), corroborated).select_from(incidents)
+                                           .where(R.IS_CASE)).one()
+        return int(cases or 0), int(corroborated or 0)
 
     def incident_breakdown(self, by: str, filters: R.IncidentFilter | None = None) -> list[tuple[str, int]]:
         """Incident counts per value of ``by``; list fields are unnested (an incident counts once per code).
@@ -667,11 +677,11 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
             return {(f, c): n for f, c, n in conn.execute(every_case)}
         if filters is not None and filters.cases and not filters.document_id:
             cases = conn.execute(select(func.count()).select_from(incidents)
-                                 .where(incidents.c.id == incidents.c.case_id)).scalar() or 0
+                                 .where(R.IS_CASE)).scalar() or 0
             if 2 * total > cases:
                 # A case is left out when the filter's conditions are not all true (false or unknown).
                 rest = R.filter_conditions(replace(filters, cases=False), correlated=False)
-                left_out = select(incidents.c.id).where(incidents.c.id == incidents.c.case_id,
+                left_out = select(incidents.c.id).where(R.IS_CASE,
                                                         not_(func.coalesce(and_(*rest), false())))
                 result = {(f, c): n for f, c, n in conn.execute(every_case)}
                 for f, c, n in conn.execute(codes.where(incident_codes.c.incident_id.in_(left_out))):

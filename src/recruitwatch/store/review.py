@@ -70,7 +70,7 @@ class ReviewStore:
             return self._sources(conn, document_ids)
 
     def _queue_conditions(self) -> list[Any]:
-        return [incidents.c.id == incidents.c.case_id, incidents.c.verification.not_in(("verified", "rejected")),
+        return [R.IS_CASE, incidents.c.verification.not_in(("verified", "rejected")),
                 incidents.c.reviewed_by.is_(None)]
 
     def review_queue(self, *, limit: int = 20, offset: int = 0) -> list[Incident]:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Computed,
     DateTime,
     Float,
     ForeignKey,
@@ -103,6 +104,9 @@ incidents = Table(
     Column("version", Integer, nullable=False, server_default="1"),  # +1 per reviewer's change (optimistic concurrency)
     Column("reviewed_by", String()),  # who accepted or edited it: out of the review queue, kept by re-extraction
     Column("reviewed_at", DateTime(timezone=True)),
+    # Whether it is its case's canonical incident: computed by the database (migration 0010), so it follows
+    # case_id by itself, and PostgreSQL keeps statistics of it (it cannot estimate id = case_id).
+    Column("is_case", Boolean, Computed("id = case_id")),
     Index("ix_incidents_case_id", "case_id"),
     Index("ix_incidents_document_id", "document_id"),
     Index("ix_incidents_date", "date"),  # month/year breakdowns read only this index
