@@ -62,6 +62,15 @@ def test_users_first_run_add_list_roles_and_tokens(db):
 
     with open_store(db) as store:
         assert store.user_for_token(token.stdout.strip()).username == "ann"
+    assert "it works until" in token.stderr and "UTC" in token.stderr
+    forever = run("users", "token", "ann", "--days", "0", "--db", db)
+    assert forever.exit_code == 0 and "it never expires" in forever.stderr
+    listed = json.loads(run("users", "token", "ann", "--list", "--json", "--db", db).stdout)
+    assert len(listed) == 2 and {t["expires_at"] is None for t in listed} == {True, False}
+    assert token.stdout.strip() not in json.dumps(listed)
+    table = run("users", "token", "ann", "--list", "--db", db).stdout
+    assert "never" in table and listed[0]["id"] in table
+    assert run("users", "token", "ann", "--list", "--revoke", "--db", db).exit_code == 2
     assert run("users", "disable", "ann", "--db", db).exit_code == 0
     assert run("users", "disable", "root", "--db", db).exit_code == 3  # the last admin
 

@@ -105,5 +105,36 @@ def test_tokens_are_shown_once_stored_hashed_and_revocable(store):
         ["user_disable", "token_create"]
 
 
+def test_tokens_expire_after_their_days_and_are_listed_without_the_token(store):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from recruitwatch.errors import AccountError
+    from recruitwatch.store.schema import api_tokens
+
+    store.add_user("api", PASSWORD, "analyst")
+    default = store.create_token("api")
+    short = store.create_token("api", days=1)
+    forever = store.create_token("api", days=None)
+    listed = {t.id: t for t in store.list_tokens("api")}
+    assert set(listed) == {token_hash(t)[:12] for t in (default, short, forever)}
+    now = datetime.now(UTC)
+    assert abs(listed[token_hash(default)[:12]].expires_at - (now + timedelta(days=90))) < timedelta(minutes=1)
+    assert listed[token_hash(forever)[:12]].expires_at is None
+    assert all(default not in str(t.to_dict()) for t in listed.values())
+    # a day later (the stored expiry moved into the past): the short one no longer opens the API
+    with store.engine.begin() as conn:
+        conn.execute(update(api_tokens).where(api_tokens.c.token_hash == token_hash(short))
+                     .values(expires_at=now - timedelta(seconds=1)))
+    assert store.user_for_token(short) is None
+    assert store.user_for_token(default).username == "api" and store.user_for_token(forever).username == "api"
+    assert [t.expired() for t in store.list_tokens("api") if t.id == token_hash(short)[:12]] == [True]
+    with pytest.raises(AccountError, match="more than 0 days"):
+        store.create_token("api", days=0)
+    created = [e.details for e in store.audit_entries(action="token_create")]
+    assert {d["expires"] is None for d in created} == {True, False}
+
+
 def test_hash_password_uses_argon2id():
     assert hash_password("x" * 12).startswith("$argon2id$")

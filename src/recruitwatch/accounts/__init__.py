@@ -34,6 +34,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 LANGUAGES = ("en", "ru", "uz", "tg", "ky", "kk")
 MIN_PASSWORD_LENGTH = 10
+#: How long a new API token works unless told otherwise (``users token NAME --days N``).
+TOKEN_DAYS = 90
 
 #: Said by `recruitwatch users` and `recruitwatch serve` while the store has no user.
 FIRST_RUN_HINT = (

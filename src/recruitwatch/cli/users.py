@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from recruitwatch.accounts import FIRST_RUN_HINT, LANGUAGES, ROLES, can, system_user
+from recruitwatch.accounts import FIRST_RUN_HINT, LANGUAGES, ROLES, TOKEN_DAYS, can, system_user, token_hash
 from recruitwatch.cli import EXIT_FAILED, EXIT_USAGE, app
 from recruitwatch.cli.output import console, err_console, error
 from recruitwatch.cli.store import DbOption, JsonOption, _emit_json, opened
 from recruitwatch.errors import AccountError
+
+if TYPE_CHECKING:
+    from recruitwatch.store.accounts import TokenInfo
 
 users_app = typer.Typer(
     help="Accounts for the web app and the API: add, list, disable, set-role, set-language, token, sessions, "
@@ -174,24 +177,59 @@ def users_set_password(
 @users_app.command("token")
 def users_token(
     username: Annotated[str, typer.Argument(help="The user the API token acts as.")],
+    days: Annotated[float, typer.Option("--days", min=0,
+                                        help="Days until the new token stops working; 0 for a token that never "
+                                             "expires.")] = TOKEN_DAYS,
+    list_: Annotated[bool, typer.Option("--list", help="List the user's tokens (made, last used, expires) instead.")] = False,
     revoke: Annotated[bool, typer.Option("--revoke", help="Revoke every token of the user instead.")] = False,
     db: DbOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Create an API token for a user and print it once (only its SHA-256 is stored: copy it now).
-    Send it as `Authorization: Bearer TOKEN`."""
+    Send it as `Authorization: Bearer TOKEN`. It stops working after --days (90 by default)."""
+    if list_ and revoke:
+        error("give --list or --revoke, not both")
+        raise typer.Exit(EXIT_USAGE)
     with opened(db) as store:
         try:
             if revoke:
                 n = store.revoke_tokens(username, actor=os_user())
                 console.print(f"Revoked {n} token{'s' if n != 1 else ''} of {username}.", highlight=False)
                 return
-            token = store.create_token(username, actor=os_user())
+            if list_:
+                found = store.list_tokens(username)
+            else:
+                token = store.create_token(username, days=days or None, actor=os_user())
+                ref = token_hash(token)[:12]
+                expires = next(t.expires_at for t in store.list_tokens(username) if t.id == ref)
         except AccountError as exc:
             error(str(exc))
             raise typer.Exit(EXIT_FAILED) from None
+    if list_:
+        _print_tokens(username, found, as_json)
+        return
     sys.stdout.write(token + "\n")
-    err_console.print("This token is shown once; store it safely. Revoke with "
+    until = f"it works until {expires:%Y-%m-%d %H:%M} UTC" if expires else "it never expires"
+    err_console.print(f"This token is shown once; store it safely ({until}). Revoke with "
                       f"`recruitwatch users token {username} --revoke`.", highlight=False)
+
+
+def _print_tokens(username: str, found: list[TokenInfo], as_json: bool) -> None:
+    if as_json:
+        _emit_json([t.to_dict() for t in found])
+        return
+    if not found:
+        console.print(f"{username} has no API token.", highlight=False)
+        return
+    table = Table()
+    for name in ("token", "made (UTC)", "last used (UTC)", "expires (UTC)"):
+        table.add_column(name)
+    for t in found:
+        expires = "never" if t.expires_at is None else t.expires_at.strftime("%Y-%m-%d %H:%M")
+        table.add_row(t.id, t.created_at.strftime("%Y-%m-%d %H:%M"),
+                      t.last_used_at.strftime("%Y-%m-%d %H:%M") if t.last_used_at else "never",
+                      expires + (" (expired)" if t.expired() else ""))
+    console.print(table)
 
 
 @users_app.command("sessions")

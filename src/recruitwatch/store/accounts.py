@@ -7,7 +7,8 @@ is written to the audit log in the same transaction. Passwords and tokens never 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
@@ -15,6 +16,7 @@ from sqlalchemy import Connection, delete, func, select, update
 from recruitwatch import accounts as A
 from recruitwatch.accounts import User
 from recruitwatch.errors import AccountError
+from recruitwatch.store.connection import aware
 from recruitwatch.store.schema import api_tokens, users
 
 _USER_COLUMNS = (users.c.id, users.c.username, users.c.role, users.c.language, users.c.disabled)
@@ -24,6 +26,26 @@ _DUMMY_PASSWORD = "recruitwatch-no-such-user"
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """One API token as ``users token NAME --list`` shows it (never the token itself)."""
+
+    id: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+
+    def expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or _now())
+
+    def to_dict(self) -> dict[str, Any]:
+        def iso(t: datetime | None) -> str | None:
+            return t.isoformat() if t else None
+
+        return {"id": self.id, "created_at": iso(self.created_at), "last_used_at": iso(self.last_used_at),
+                "expires_at": iso(self.expires_at), "expired": self.expired()}
 
 
 def _user(row: Any) -> User:
@@ -151,18 +173,36 @@ class AccountStore:
 
     # -- API tokens --------------------------------------------------------------------------
 
-    def create_token(self, username: str, *, actor: str = "system") -> str:
-        """A new API token for ``username``: returned once, stored only as its SHA-256."""
+    def create_token(self, username: str, *, days: float | None = A.TOKEN_DAYS, actor: str = "system") -> str:
+        """A new API token for ``username``: returned once, stored only as its SHA-256. It stops working
+        ``days`` days from now (default 90); ``days=None`` makes one that never expires."""
+        if days is not None and not days > 0:
+            raise AccountError(f"a token must live more than 0 days (got {days}); give no limit for one that never expires")
         token = A.new_token()
         digest = A.token_hash(token)
+        now = _now()
+        expires = None if days is None else now + timedelta(days=days)
         with self._connect(write=True) as conn:
             row = self._user_row(conn, username)
             if row.disabled:
                 raise AccountError(f"{username!r} is disabled; enable the account before giving it a token")
-            conn.execute(api_tokens.insert().values(token_hash=digest, user_id=row.id, created_at=_now()))
+            conn.execute(api_tokens.insert().values(token_hash=digest, user_id=row.id, created_at=now,
+                                                    expires_at=expires))
             self._audit(conn, "token_create", actor=actor, target_kind="user", target_id=username,
-                        details={"token": digest[:12]})
+                        details={"token": digest[:12], "expires": expires.isoformat(timespec="seconds") if expires else None})
         return token
+
+    def list_tokens(self, username: str) -> list[TokenInfo]:
+        """The API tokens of ``username``, newest first: each by the first 12 hex digits of its hash
+        (as the audit trail names it), with when it was made, last used and expires."""
+        with self._connect() as conn:
+            row = self._user_row(conn, username)
+            rows = conn.execute(select(api_tokens.c.token_hash, api_tokens.c.created_at, api_tokens.c.last_used_at,
+                                       api_tokens.c.expires_at)
+                                .where(api_tokens.c.user_id == row.id)
+                                .order_by(api_tokens.c.created_at.desc(), api_tokens.c.token_hash)).all()
+        return [TokenInfo(r.token_hash[:12], aware(r.created_at), aware(r.last_used_at), aware(r.expires_at))
+                for r in rows]
 
     def user_for_token(self, token: str) -> User | None:
         """The enabled user an API token belongs to, or None. Records the token's last use.
@@ -177,6 +217,10 @@ class AccountStore:
             row = conn.execute(select(*_USER_COLUMNS).join_from(api_tokens, users, users.c.id == api_tokens.c.user_id)
                                .where(api_tokens.c.token_hash == digest)).first()
             if row is None or row.disabled:
+                return None
+            expires = aware(conn.execute(select(api_tokens.c.expires_at)
+                                          .where(api_tokens.c.token_hash == digest)).scalar())
+            if expires is not None and expires <= _now():
                 return None
             conn.execute(update(api_tokens).where(api_tokens.c.token_hash == digest).values(last_used_at=_now()))
             return _user(row)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,13 @@ def describe_url(url: URL) -> str:
     where = f"{url.host or 'localhost'}:{url.port or 5432}"
     who = f" as {url.username}" if url.username else ""
     return f"PostgreSQL database {url.database} on {where}{who} ({url.render_as_string(hide_password=True)})"
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """A stored time as a UTC-aware datetime: SQLite gives naive datetimes back; every stored time is UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
 
 
 def _json_dumps(value: Any) -> str:

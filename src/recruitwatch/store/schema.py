@@ -229,6 +229,7 @@ api_tokens = Table(
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_used_at", DateTime(timezone=True)),
+    Column("expires_at", DateTime(timezone=True)),  # NULL: never (migration 0011)
     Index("ix_api_tokens_user_id", "user_id"),
 )
 

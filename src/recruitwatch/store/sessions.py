@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select, update
 
 from recruitwatch.accounts import User, token_hash
 from recruitwatch.accounts.sessions import TOUCH_EVERY, SessionPolicy
+from recruitwatch.store.connection import aware
 from recruitwatch.store.schema import sessions, users
 
 _USER_COLUMNS = (users.c.id, users.c.username, users.c.role, users.c.language, users.c.disabled)
@@ -23,10 +24,6 @@ _USER_COLUMNS = (users.c.id, users.c.username, users.c.role, users.c.language, u
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite returns naive datetimes
 
 
 @dataclass(frozen=True)
@@ -76,7 +73,7 @@ class SessionStore:
                                .where(sessions.c.id_hash == digest)).first()
         if row is None:
             return None
-        created, seen = _aware(row.created_at), _aware(row.last_seen_at)
+        created, seen = aware(row.created_at), aware(row.last_seen_at)
         expired = (now - created).total_seconds() > policy.max_seconds or \
             (now - seen).total_seconds() > policy.idle_seconds
         if expired or row.disabled:
@@ -108,7 +105,7 @@ class SessionStore:
             row = self._user_row(conn, username)
             found = conn.execute(select(sessions).where(sessions.c.user_id == row.id)
                                  .order_by(sessions.c.created_at.desc())).all()
-        return [SessionInfo(r.id_hash[:12], _aware(r.created_at), _aware(r.last_seen_at)) for r in found]
+        return [SessionInfo(r.id_hash[:12], aware(r.created_at), aware(r.last_seen_at)) for r in found]
 
     def revoke_sessions(self, username: str, *, actor: str = "system") -> int:
         """End every session of ``username`` (they must log in again); returns how many there were."""

@@ -22,16 +22,10 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
 
+from recruitwatch.store.connection import aware
 from recruitwatch.store.schema import incidents, watch_items, watch_outbox, watch_sources
 
 CHUNK = 500
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """SQLite gives naive datetimes back; every time here is UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +65,9 @@ class PendingNotice:
 def _state(row: Any) -> WatchSourceState:
     return WatchSourceState(
         key=row.key, kind=row.kind, location=row.location, name=row.name, etag=row.etag,
-        last_modified=row.last_modified, cursor=_aware(row.cursor), last_attempt=_aware(row.last_attempt),
-        last_success=_aware(row.last_success), failures=int(row.failures or 0), last_error=row.last_error,
-        next_due=_aware(row.next_due),
+        last_modified=row.last_modified, cursor=aware(row.cursor), last_attempt=aware(row.last_attempt),
+        last_success=aware(row.last_success), failures=int(row.failures or 0), last_error=row.last_error,
+        next_due=aware(row.next_due),
     )
 
 
@@ -139,7 +133,7 @@ class WatchStore:
         channels = list(channels)
         with self._connect(write=True) as conn:
             row = conn.execute(select(watch_sources.c.cursor).where(watch_sources.c.key == key)).first()
-            since = _aware(row.cursor) if row is not None and row.cursor is not None else started
+            since = aware(row.cursor) if row is not None and row.cursor is not None else started
             queued = self._queue_incidents(conn, key, list(dict.fromkeys(document_ids)), since, channels, now)
             self._record_items(conn, key, seen or {}, list(forget), now)
             conn.execute(update(watch_sources).where(watch_sources.c.key == key).values(
@@ -192,12 +186,12 @@ class WatchStore:
         stmt = (select(watch_outbox).where(watch_outbox.c.channel == channel, watch_outbox.c.sent_at.is_(None))
                 .order_by(watch_outbox.c.pk).limit(limit))
         with self._connect() as conn:
-            return [PendingNotice(r.pk, r.channel, r.incident_id, r.source_key, _aware(r.queued_at), r.attempts)
+            return [PendingNotice(r.pk, r.channel, r.incident_id, r.source_key, aware(r.queued_at), r.attempts)
                     for r in conn.execute(stmt)]
 
     def last_notice_sent(self, channel: str) -> datetime | None:
         with self._connect() as conn:
-            return _aware(conn.execute(select(func.max(watch_outbox.c.sent_at))
+            return aware(conn.execute(select(func.max(watch_outbox.c.sent_at))
                                        .where(watch_outbox.c.channel == channel)).scalar())
 
     def mark_notices(self, pks: Iterable[int], *, sent: bool, error: str | None = None) -> None:
