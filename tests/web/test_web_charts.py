@@ -94,3 +94,59 @@ def test_dashboard_figures_are_kept_per_filter_until_cleared():
     assert cache.get(("b",), compute) == 2
     cache.clear()
     assert cache.get(("a",), compute) == 3
+
+
+def test_the_dashboard_snapshot_is_read_once_then_again_in_the_background_when_old():
+    import threading
+
+    from recruitwatch.web.views.dashboard import FigureCache
+
+    cache, reads = FigureCache(ttl=60), []
+    gate = threading.Event()
+
+    def load():
+        reads.append(1)
+        if len(reads) == 2:
+            gate.wait(10)  # the background read, held until the test lets it go
+        return len(reads)
+
+    assert cache.snapshot(load) == 1 and cache.snapshot(load) == 1 and len(reads) == 1
+    cache._snapshot = (cache._snapshot[0] - 61, 1)  # a minute later
+    assert cache.snapshot(load) == 1  # the old one answers while the new one is read
+    assert cache.snapshot(load) == 1 and cache._refreshing
+    gate.set()
+    for _ in range(200):
+        if not cache._refreshing:
+            break
+        threading.Event().wait(0.01)
+    assert cache.snapshot(load) == 2 and len(reads) == 2
+    cache.clear()  # an edit in the web app: read at once
+    assert cache.snapshot(load) == 3
+
+
+def test_a_background_read_begun_before_an_edit_is_not_kept():
+    import threading
+
+    from recruitwatch.web.views.dashboard import FigureCache
+
+    cache, started, go = FigureCache(ttl=60), threading.Event(), threading.Event()
+    values = iter(["first", "stale", "fresh"])
+
+    def load():
+        value = next(values)
+        if value == "stale":
+            started.set()
+            go.wait(10)
+        return value
+
+    assert cache.snapshot(load) == "first"
+    cache._snapshot = (cache._snapshot[0] - 61, "first")
+    assert cache.snapshot(load) == "first"
+    started.wait(10)
+    cache.clear()  # the edit lands while the old read is still under way
+    go.set()
+    for _ in range(200):
+        if not cache._refreshing:
+            break
+        threading.Event().wait(0.01)
+    assert cache.snapshot(load) == "fresh"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
@@ -48,6 +48,9 @@ from recruitwatch.store.schema import CODE_FIELDS, documents, evidence, incident
 from recruitwatch.store.search import SearchHit, document_terms, fts5_match, parse_query, snippet, tsquery
 from recruitwatch.store.sessions import SessionStore
 from recruitwatch.store.watch import WatchStore
+
+if TYPE_CHECKING:
+    from recruitwatch.store.case_figures import CaseFigures
 
 log = logging.getLogger(__name__)
 
@@ -631,6 +634,19 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         cases, corroborated = conn.execute(select(func.count(), corroborated).select_from(incidents)
                                            .where(R.IS_CASE)).one()
         return int(cases or 0), int(corroborated or 0)
+
+    def case_snapshot(self) -> CaseFigures:
+        """The cases and their codes, read once into memory, to count and break down any case filter
+        there (:class:`~recruitwatch.store.case_figures.CaseFigures`; the dashboard keeps one)."""
+        from recruitwatch.store.case_figures import CaseFigures
+
+        i = incidents.c
+        with self._connect() as conn:
+            cases = conn.execute(select(i.id, i.date, i.date_start, i.date_end, i.status, i.outcome, i.verification,
+                                        i.confidence).where(R.IS_CASE)).all()
+            codes = conn.execute(select(incident_codes.c.incident_id, incident_codes.c.field, incident_codes.c.code)
+                                 .where(incident_codes.c.is_case == true())).all()
+        return CaseFigures(cases, codes)
 
     def incident_breakdown(self, by: str, filters: R.IncidentFilter | None = None) -> list[tuple[str, int]]:
         """Incident counts per value of ``by``; list fields are unnested (an incident counts once per code).
