@@ -500,9 +500,11 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         """pk -> BM25 of the newest matches, computed here: FTS5's ``bm25()`` would count each word's
         matches in the whole index (all of its postings) on every query."""
         fts = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH :q"
-        pks = conn.execute(text(f"{fts} ORDER BY rowid DESC LIMIT :n"),
-                           {"q": fts5_match(groups), "n": SEARCH_CANDIDATES}).scalars().all()
-        if not pks:
+        candidates = conn.execute(text(
+            f"SELECT d.pk, d.title, substr(d.text, 1, :chars) AS text FROM ({fts} ORDER BY rowid DESC LIMIT :n) c "
+            "JOIN documents d ON d.pk = c.rowid"), {"q": fts5_match(groups), "n": SEARCH_CANDIDATES, "chars": RANKED_CHARS})
+        bodies = {row.pk: document_body(row.title, row.text) for row in candidates}
+        if not bodies:
             return {}
         # Each group's weight (idf) from how many of the newest SEARCH_SAMPLE documents contain it. A single
         # group's weight would scale every score alike, so it is not counted.
@@ -513,9 +515,6 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
             counts = [conn.execute(text(f"SELECT count(*) FROM ({fts} AND rowid > :low)"),
                                    {"q": fts5_match([g]), "low": low}).scalar_one() for g in groups]
             weights = [idf(n, sample) for n in counts]
-        bodies = {row.pk: document_body(row.title, row.text) for row in conn.execute(
-            select(documents.c.pk, documents.c.title, func.substr(documents.c.text, 1, RANKED_CHARS).label("text"))
-            .where(documents.c.pk.in_(pks)))}
         return bm25(bodies, groups, weights)
 
     def _rank_postgresql(self, conn: Connection, groups: list[list[str]]) -> dict[int, float]:

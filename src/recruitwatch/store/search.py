@@ -18,7 +18,7 @@ from recruitwatch.records import Document
 # Text longer than this is indexed only up to here (PostgreSQL caps a tsvector at 1 MB).
 MAX_INDEXED_CHARS = 1_000_000
 # The BM25 of a search hit (SQLite) counts the words of its title and the start of its text up to here.
-RANKED_CHARS = 10_000
+RANKED_CHARS = 5_000
 # FTS5's bm25() parameters, which bm25() below keeps.
 BM25_K1, BM25_B = 1.2, 0.75
 
@@ -85,7 +85,7 @@ def bm25(bodies: Mapping[int, str], groups: list[list[str]], weights: Sequence[f
     The formula of FTS5's ``bm25()``, with each group weighed by ``weights`` (its :func:`idf`) and the
     length normalised by the candidates' mean length. Higher is better.
     """
-    terms = {pk: [morph.term(w) for w in morph.WORD.findall(body[:RANKED_CHARS])] for pk, body in bodies.items()}
+    terms = {pk: morph.terms(body[:RANKED_CHARS]) for pk, body in bodies.items()}
     mean_length = max(1.0, sum(map(len, terms.values())) / max(1, len(terms)))
     scores = {}
     for pk, words in terms.items():
