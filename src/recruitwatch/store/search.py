@@ -18,7 +18,7 @@ from recruitwatch.records import Document
 # Text longer than this is indexed only up to here (PostgreSQL caps a tsvector at 1 MB).
 MAX_INDEXED_CHARS = 1_000_000
 # The BM25 of a search hit (SQLite) counts the words of its title and the start of its text up to here.
-RANKED_CHARS = 5_000
+RANKED_CHARS = 2_000
 # FTS5's bm25() parameters, which bm25() below keeps.
 BM25_K1, BM25_B = 1.2, 0.75
 
