@@ -128,10 +128,11 @@ def test_the_newest_matches_are_ranked(store, monkeypatch):
              "Вербовка на стройке, вербовка в общежитии.", "Ещё одна новость, где вербовка упомянута однажды среди многих других слов."]
     for i, t in enumerate(texts):  # one batch each: added in this order
         store.save_batch([Document.create(text=t, origin=f"n{i}")], [])
-    hits = store.search_documents("вербовка")
+    hits = store.search_documents("вербовка", limit=3)
     assert [h.document.origin for h in hits] == ["n2", "n3", "n4"]
     assert hits[0].rank > hits[1].rank > hits[2].rank > 0
     assert [h.document.origin for h in store.search_documents("вербовка", limit=2)] == ["n2", "n3"]
+    assert len(store.search_documents("вербовка", limit=5)) == 5  # asked for more: that many are ranked
 
 
 def test_phrases_rank_by_how_often_they_occur(store):

@@ -479,13 +479,14 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
     def search_documents(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         """Documents containing every word (in any inflected form) and "quoted phrase" of ``query``, best first.
 
-        The newest ``SEARCH_CANDIDATES`` matches are ranked (see docs/storage.md, Search).
+        The newest ``SEARCH_CANDIDATES`` matches (or ``limit``, if more) are ranked (see docs/storage.md, Search).
         """
         groups = parse_query(query)
         if not groups:
             return []
+        n = max(SEARCH_CANDIDATES, limit)
         with self._connect() as conn:
-            ranked = self._rank_sqlite(conn, groups) if self.dialect == "sqlite" else self._rank_postgresql(conn, groups)
+            ranked = self._rank_sqlite(conn, groups, n) if self.dialect == "sqlite" else self._rank_postgresql(conn, groups, n)
             best = sorted(ranked, key=lambda pk: (ranked[pk], pk), reverse=True)[:limit]
             found = {row.pk: row for row in conn.execute(
                 select(documents.c.pk, *R.DOCUMENT_COLUMNS).where(documents.c.pk.in_(best)))} if best else {}
@@ -496,13 +497,13 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
             result.append(SearchHit(document=doc, snippet=snip, rank=ranked[pk], matches=spans))
         return result
 
-    def _rank_sqlite(self, conn: Connection, groups: list[list[str]]) -> dict[int, float]:
-        """pk -> BM25 of the newest matches, computed here: FTS5's ``bm25()`` would count each word's
+    def _rank_sqlite(self, conn: Connection, groups: list[list[str]], n: int) -> dict[int, float]:
+        """pk -> BM25 of the ``n`` newest matches, computed here: FTS5's ``bm25()`` would count each word's
         matches in the whole index (all of its postings) on every query."""
         fts = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH :q"
         candidates = conn.execute(text(
             f"SELECT d.pk, d.title, substr(d.text, 1, :chars) AS text FROM ({fts} ORDER BY rowid DESC LIMIT :n) c "
-            "JOIN documents d ON d.pk = c.rowid"), {"q": fts5_match(groups), "n": SEARCH_CANDIDATES, "chars": RANKED_CHARS})
+            "JOIN documents d ON d.pk = c.rowid"), {"q": fts5_match(groups), "n": n, "chars": RANKED_CHARS})
         bodies = {row.pk: document_body(row.title, row.text) for row in candidates}
         if not bodies:
             return {}
@@ -514,15 +515,15 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
             sample = conn.execute(select(func.count()).where(documents.c.pk > low)).scalar_one()
             counts = [conn.execute(text(f"SELECT count(*) FROM ({fts} AND rowid > :low)"),
                                    {"q": fts5_match([g]), "low": low}).scalar_one() for g in groups]
-            weights = [idf(n, sample) for n in counts]
+            weights = [idf(count, sample) for count in counts]
         return bm25(bodies, groups, weights)
 
-    def _rank_postgresql(self, conn: Connection, groups: list[list[str]]) -> dict[int, float]:
-        """pk -> ``ts_rank_cd`` of the newest matches."""
+    def _rank_postgresql(self, conn: Connection, groups: list[list[str]], n: int) -> dict[int, float]:
+        """pk -> ``ts_rank_cd`` of the ``n`` newest matches."""
         rows = conn.execute(text(
             "SELECT pk, ts_rank_cd(terms, q) AS score FROM "
             "(SELECT pk, terms FROM document_search WHERE terms @@ to_tsquery('simple', :q) ORDER BY pk DESC LIMIT :n) s, "
-            "to_tsquery('simple', :q) q"), {"q": tsquery(groups), "n": SEARCH_CANDIDATES})
+            "to_tsquery('simple', :q) q"), {"q": tsquery(groups), "n": n})
         return {row.pk: float(row.score) for row in rows}
 
     # -- incidents -------------------------------------------------------------------------
