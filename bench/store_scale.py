@@ -5,13 +5,16 @@ and summary latency, on SQLite and PostgreSQL.
     .venv/bin/python bench/store_scale.py --postgres            # and PostgreSQL (RECRUITWATCH_TEST_POSTGRES_URL or
                                                                 # scripts/postgres-test-server.sh)
     .venv/bin/python bench/store_scale.py --documents 1000000 --incidents 100000 --postgres --dir /var/tmp/scale
+    .venv/bin/python bench/store_scale.py --documents 1000000 --incidents 100000 --no-fill --no-incidents --compare
+                                                                # search only, before (the former query) and after
 
 Documents are the synthetic ones of bench/store_search.py (150 words, a few words in half the archive, a long
 tail of rare ones); every ``documents / incidents``-th document gets an incident with random codes, dates and
 statuses, and about a third of the incidents are extra reports of an earlier incident's case (``case_id``), so
 "one row per case" is a real condition. A store is filled once and reused by later runs (``--dir``: the SQLite
 file; PostgreSQL: the schema ``scale_<documents>``). Each kind of query runs ``--repeat`` times, round-robin
-(after one warm-up round); p50 and p95 per kind are printed. Targets (issue 11): search p95 < 100 ms at 1,000,000
+(after one warm-up round); p50 and p95 per kind are printed, with the median CPU time of this process (all of
+SQLite's work; PostgreSQL's is in the server) and the load average. Targets (issue 11): search p95 < 100 ms at 1,000,000
 documents; incidents list with filters and summary < 200 ms at 100,000 incidents.
 """
 
