@@ -508,11 +508,13 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         if not bodies:
             return {}
         # Each group's weight (idf) from how many of the newest SEARCH_SAMPLE documents contain it. A single
-        # group's weight would scale every score alike, so it is not counted.
+        # group's weight would scale every score alike, so it is not counted. The documents are counted in
+        # FTS5's row per document (documents_fts_docsize, a few bytes), not in `documents` (their texts).
         weights = [1.0]
         if len(groups) > 1:
-            low = conn.execute(select(func.max(documents.c.pk))).scalar_one() - SEARCH_SAMPLE
-            sample = conn.execute(select(func.count()).where(documents.c.pk > low)).scalar_one()
+            low = conn.exec_driver_sql("SELECT max(id) FROM documents_fts_docsize").scalar_one() - SEARCH_SAMPLE
+            sample = conn.execute(text("SELECT count(*) FROM documents_fts_docsize WHERE id > :low"),
+                                  {"low": low}).scalar_one()
             counts = [conn.execute(text(f"SELECT count(*) FROM ({fts} AND rowid > :low)"),
                                    {"q": fts5_match([g]), "low": low}).scalar_one() for g in groups]
             weights = [idf(count, sample) for count in counts]
