@@ -5,13 +5,16 @@ and summary latency, on SQLite and PostgreSQL.
     .venv/bin/python bench/store_scale.py --postgres            # and PostgreSQL (RECRUITWATCH_TEST_POSTGRES_URL or
                                                                 # scripts/postgres-test-server.sh)
     .venv/bin/python bench/store_scale.py --documents 1000000 --incidents 100000 --postgres --dir /var/tmp/scale
+    .venv/bin/python bench/store_scale.py --documents 1000000 --incidents 100000 --no-fill --no-incidents --compare
+                                                                # search only, before (the former query) and after
 
 Documents are the synthetic ones of bench/store_search.py (150 words, a few words in half the archive, a long
 tail of rare ones); every ``documents / incidents``-th document gets an incident with random codes, dates and
 statuses, and about a third of the incidents are extra reports of an earlier incident's case (``case_id``), so
 "one row per case" is a real condition. A store is filled once and reused by later runs (``--dir``: the SQLite
 file; PostgreSQL: the schema ``scale_<documents>``). Each kind of query runs ``--repeat`` times, round-robin
-(after one warm-up round); p50 and p95 per kind are printed. Targets (issue 11): search p95 < 100 ms at 1,000,000
+(after one warm-up round); p50 and p95 per kind are printed, with the median CPU time of this process (all of
+SQLite's work; PostgreSQL's is in the server) and the load average. Targets (issue 11): search p95 < 100 ms at 1,000,000
 documents; incidents list with filters and summary < 200 ms at 100,000 incidents.
 """
 
@@ -28,10 +31,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from sqlalchemy import text
 from store_search import make_text
 
 from recruitwatch.records import Document, Incident
 from recruitwatch.store import IncidentFilter, open_store
+from recruitwatch.store.search import fts5_match, parse_query, snippet, tsquery
 
 SEARCHES = {
     "common word": ["мигрант", "военкомат", "контракт"],
@@ -98,26 +103,54 @@ def fill(store, n_docs: int, n_incs: int, batch: int) -> None:
             conn.exec_driver_sql("ANALYZE")
 
 
-def timed(fn) -> float:
-    t = time.perf_counter()
+# The ranked query of document search before it ranked 200 candidates (and SQLite's in Python): FTS5's bm25()
+# or ts_rank_cd over the 2,000 newest matches, for --compare.
+FORMER_SQLITE = (
+    "SELECT d.title, d.text, h.score FROM (SELECT pk, score FROM (SELECT rowid AS pk, -bm25(documents_fts) AS score "
+    "FROM documents_fts WHERE documents_fts MATCH :q ORDER BY rowid DESC LIMIT 2000) ORDER BY score DESC, pk DESC LIMIT 20) h "
+    "JOIN documents d ON d.pk = h.pk ORDER BY h.score DESC, d.pk DESC"
+)
+FORMER_POSTGRESQL = (
+    "SELECT d.title, d.text, h.score FROM (SELECT pk, ts_rank_cd(terms, q) AS score FROM (SELECT pk, terms "
+    "FROM document_search WHERE terms @@ to_tsquery('simple', :q) ORDER BY pk DESC LIMIT 2000) s, "
+    "to_tsquery('simple', :q) q ORDER BY score DESC, pk DESC LIMIT 20) h JOIN documents d ON d.pk = h.pk "
+    "ORDER BY h.score DESC, d.pk DESC"
+)
+
+
+def former_search(store, query: str) -> list[str]:
+    """Document search as it was (see FORMER_SQLITE), with its snippets."""
+    groups = parse_query(query)
+    sqlite = store.dialect == "sqlite"
+    with store.engine.connect() as conn:
+        rows = conn.execute(text(FORMER_SQLITE if sqlite else FORMER_POSTGRESQL),
+                            {"q": fts5_match(groups) if sqlite else tsquery(groups)}).all()
+    return [snippet(row.text, groups)[0] for row in rows]
+
+
+def timed(fn) -> tuple[float, float]:
+    """Wall-clock and this process's CPU time of ``fn()``, in ms."""
+    t, c = time.perf_counter(), time.process_time()
     fn()
-    return (time.perf_counter() - t) * 1000
+    return (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000
 
 
 def report(title: str, cases: dict[str, list], repeat: int) -> None:
-    """Run each (kind -> [callables]) round-robin; print p50/p95 per kind."""
+    """Run each (kind -> [callables]) round-robin; print p50/p95 per kind, and the median CPU time of this
+    process (SQLite's work, or the client's side of PostgreSQL's)."""
     for fns in cases.values():
         for fn in fns:
             fn()  # warm-up
-    times: dict[str, list[float]] = {k: [] for k in cases}
+    times: dict[str, list[tuple[float, float]]] = {k: [] for k in cases}
     for _ in range(repeat):
         for kind, fns in cases.items():
             for fn in fns:
                 times[kind].append(timed(fn))
-    print(f"  {title:<24} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-    for kind, ts in times.items():
-        ts.sort()
-        print(f"  {kind:<24} {statistics.median(ts):8.1f} {ts[int(0.95 * (len(ts) - 1))]:8.1f} {ts[-1]:8.1f}")
+    print(f"  {title:<30} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'cpu p50':>8}")
+    for kind, pairs in times.items():
+        ts = sorted(w for w, _ in pairs)
+        cpu = statistics.median(c for _, c in pairs)
+        print(f"  {kind:<30} {statistics.median(ts):8.1f} {ts[int(0.95 * (len(ts) - 1))]:8.1f} {ts[-1]:8.1f} {cpu:8.1f}")
 
 
 def run(url: str, args) -> None:
@@ -131,8 +164,16 @@ def run(url: str, args) -> None:
     print(f"{store.describe()}: {stats['documents']} documents, {stats['incident_reports']} incidents "
           f"({stats['incidents']} cases)")
     searches = {kind: [lambda q=q: store.search_documents(q) for q in qs] for kind, qs in SEARCHES.items()}
+    if args.compare:  # before and after, alternating
+        searches = {f"{kind}{label}": [lambda q=q, f=f: f(q) for q in qs] for kind, qs in SEARCHES.items()
+                    for label, f in ((" (before)", lambda q: former_search(store, q)), ("", store.search_documents))}
     if not args.no_search:
+        print(f"  load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         report("search (20 hits)", searches, args.repeat)
+        print(f"  load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if args.no_incidents:
+        store.close()
+        return
     filters = {
         "no filter": IncidentFilter(),
         "place RU-MOW": IncidentFilter(place="RU-MOW"),
@@ -173,6 +214,8 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL too")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--no-search", action="store_true", help="incidents only")
+    parser.add_argument("--no-incidents", action="store_true", help="search only")
+    parser.add_argument("--compare", action="store_true", help="time the former search query too, alternating")
     parser.add_argument("--no-fill", action="store_true", help="measure the store as it is (a fill cut short)")
     args = parser.parse_args()
     urls = []

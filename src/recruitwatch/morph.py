@@ -94,7 +94,24 @@ def term(word: str) -> str:
 
 def index_terms(text: str) -> str:
     """Space-joined index terms of every word token in ``text``, in order (for full-text indexing)."""
-    return " ".join(_term(w) for w in WORD.findall(text))
+    return " ".join(terms(text))
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of every word token in ``text``, in order."""
+    return list(map(_term, word_list(text)))
+
+
+def word_list(text: str) -> list[str]:
+    r"""``WORD.findall(text)``, about twice as fast: most whitespace-separated tokens are one word
+    (``str.isalnum`` is the regular expression's ``[^\W_]``), and only the others need the expression."""
+    found: list[str] = []
+    for token in text.split():
+        if token.isalnum():
+            found.append(token)
+        else:
+            found.extend(WORD.findall(token))
+    return found
 
 
 def query_terms(query: str) -> list[str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from recruitwatch.records import Document
-from recruitwatch.store import IncidentFilter
+from recruitwatch.store import IncidentFilter, database
+from recruitwatch.store.search import RANKED_CHARS
 
 
 @pytest.fixture
@@ -117,3 +118,51 @@ def test_reindex_rebuilds_the_search_index(filled, sample):
     assert [i.summary for i in filled.search_incidents("passport")] == ["officers took their passports"]
     filled.reindex()  # twice: no duplicates
     assert len(filled.search_documents("мигрант")) == 1
+
+
+def test_the_newest_matches_are_ranked(store, monkeypatch):
+    # Only the newest SEARCH_CANDIDATES matches are ranked: an older document is not among the hits,
+    # however often it has the word; the newer ones are ranked among themselves.
+    monkeypatch.setattr(database, "SEARCH_CANDIDATES", 3)
+    texts = ["Вербовка " * 5, "Вербовка мигрантов, о которой писали раньше.", "Вербовка, вербовка и вербовка.",
+             "Вербовка на стройке, вербовка в общежитии.", "Ещё одна новость, где вербовка упомянута однажды среди многих других слов."]
+    for i, t in enumerate(texts):  # one batch each: added in this order
+        store.save_batch([Document.create(text=t, origin=f"n{i}")], [])
+    hits = store.search_documents("вербовка", limit=3)
+    assert [h.document.origin for h in hits] == ["n2", "n3", "n4"]
+    assert hits[0].rank > hits[1].rank > hits[2].rank > 0
+    assert [h.document.origin for h in store.search_documents("вербовка", limit=2)] == ["n2", "n3"]
+    assert len(store.search_documents("вербовка", limit=5)) == 5  # asked for more: that many are ranked
+
+
+def test_phrases_rank_by_how_often_they_occur(store):
+    docs = [
+        Document.create(text="Они подписали контракт. Потом контракт продлили, и снова подписали контракт.", origin="twice"),
+        Document.create(text="Они подписали контракт. Потом договор продлили, и снова подписали договор.", origin="once"),
+    ]
+    store.save_batch(docs, [])
+    hits = store.search_documents('"подписали контракт"')
+    assert [h.document.origin for h in hits] == ["twice", "once"]
+    assert hits[0].rank > hits[1].rank
+
+
+def test_a_word_only_in_the_title_is_ranked(store):
+    store.save_batch([Document.create(text="Текст без этого слова.", origin="titled", title="Облава в общежитии")], [])
+    [hit] = store.search_documents("облава")
+    assert hit.document.origin == "titled" and hit.rank > 0
+    assert hit.snippet.startswith("Текст без")  # the text's start: the match was in the title
+
+
+def test_a_match_far_into_a_long_text_is_found(store):
+    text = "Погода и дороги. " * 400 + "Мигрантов отправили на фронт."
+    assert text.index("Мигрантов") > RANKED_CHARS  # found, though ranked on the start of the text (SQLite)
+    store.save_batch([Document.create(text=text, origin="long")], [])
+    [hit] = store.search_documents("мигранты фронт")
+    assert hit.document.origin == "long" and "[Мигрантов]" in hit.snippet
+
+
+def test_the_order_of_hits_is_by_rank_then_newest(store):
+    store.save_batch([Document.create(text=f"Рейд номер {i}.", origin=f"r{i}") for i in range(3)], [])
+    hits = store.search_documents("рейд")
+    assert [h.document.origin for h in hits] == ["r2", "r1", "r0"]  # equal ranks: newest first
+    assert len({h.rank for h in hits}) == 1

@@ -45,7 +45,18 @@ from recruitwatch.store.connection import create_store_engine, describe_url, loc
 from recruitwatch.store.linking import LinkingStore
 from recruitwatch.store.review import ReviewStore
 from recruitwatch.store.schema import CODE_FIELDS, documents, evidence, incident_codes, incidents, ingest_failures
-from recruitwatch.store.search import SearchHit, document_terms, fts5_match, parse_query, snippet, tsquery
+from recruitwatch.store.search import (
+    RANKED_CHARS,
+    SearchHit,
+    bm25,
+    document_body,
+    document_terms,
+    fts5_match,
+    idf,
+    parse_query,
+    snippet,
+    tsquery,
+)
 from recruitwatch.store.sessions import SessionStore
 from recruitwatch.store.watch import WatchStore
 
@@ -57,8 +68,10 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 CHUNK = 500  # ids per IN (...) query
 # A search ranks at most this many of the newest matching documents, so a query for a word in
-# half the archive still answers fast. Rare words are unaffected.
-SEARCH_CANDIDATES = 2000
+# half the archive, or a phrase of two such words, still answers fast.
+SEARCH_CANDIDATES = 200
+# SQLite: a query's words are weighed (BM25's idf) by how many of this many newest documents contain them.
+SEARCH_SAMPLE = 10_000
 BREAKDOWNS = ("tactic", "actor", "place", "nationality", "status", "outcome", "verification", "month", "year")
 _HEX = re.compile(r"[0-9a-f]+")
 _TSQ = literal_column("'simple'::regconfig")
@@ -467,36 +480,56 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
             return [R.document_from_row(r) for r in conn.execute(stmt)]
 
     def search_documents(self, query: str, *, limit: int = 20) -> list[SearchHit]:
-        """Documents containing every word (in any inflected form) and "quoted phrase" of ``query``, best first."""
+        """Documents containing every word (in any inflected form) and "quoted phrase" of ``query``, best first.
+
+        The newest ``SEARCH_CANDIDATES`` matches (or ``limit``, if more) are ranked (see docs/storage.md, Search).
+        """
         groups = parse_query(query)
         if not groups:
             return []
-        if self.dialect == "sqlite":
-            fts = text(
-                "SELECT pk, score FROM (SELECT rowid AS pk, -bm25(documents_fts) AS score FROM documents_fts "
-                "WHERE documents_fts MATCH :q ORDER BY rowid DESC LIMIT :n) ORDER BY score DESC, pk DESC LIMIT :k"
-            ).bindparams(q=fts5_match(groups), n=SEARCH_CANDIDATES, k=limit)
-        else:
-            fts = text(
-                "SELECT pk, ts_rank_cd(terms, q) AS score FROM "
-                "(SELECT pk, terms FROM document_search WHERE terms @@ to_tsquery('simple', :q) ORDER BY pk DESC LIMIT :n) s, "
-                "to_tsquery('simple', :q) q ORDER BY score DESC, pk DESC LIMIT :k"
-            ).bindparams(q=tsquery(groups), n=SEARCH_CANDIDATES, k=limit)
-        # Rank and cut to `limit` before the join, so only the hits' texts are read.
-        hits = fts.columns(column("pk"), column("score")).subquery("hits")
-        stmt = (
-            select(*R.DOCUMENT_COLUMNS, hits.c.score)
-            .join_from(hits, documents, documents.c.pk == hits.c.pk)
-            .order_by(hits.c.score.desc(), documents.c.pk.desc())
-        )
+        n = max(SEARCH_CANDIDATES, limit)
         with self._connect() as conn:
-            found = conn.execute(stmt).all()
+            ranked = self._rank_sqlite(conn, groups, n) if self.dialect == "sqlite" else self._rank_postgresql(conn, groups, n)
+            best = sorted(ranked, key=lambda pk: (ranked[pk], pk), reverse=True)[:limit]
+            found = {row.pk: row for row in conn.execute(
+                select(documents.c.pk, *R.DOCUMENT_COLUMNS).where(documents.c.pk.in_(best)))} if best else {}
         result = []
-        for row in found:
-            doc = R.document_from_row(row)
+        for pk in best:
+            doc = R.document_from_row(found[pk])
             snip, spans = snippet(doc.text, groups)
-            result.append(SearchHit(document=doc, snippet=snip, rank=float(row.score or 0.0), matches=spans))
+            result.append(SearchHit(document=doc, snippet=snip, rank=ranked[pk], matches=spans))
         return result
+
+    def _rank_sqlite(self, conn: Connection, groups: list[list[str]], n: int) -> dict[int, float]:
+        """pk -> BM25 of the ``n`` newest matches, computed here: FTS5's ``bm25()`` would count each word's
+        matches in the whole index (all of its postings) on every query."""
+        fts = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH :q"
+        candidates = conn.execute(text(
+            f"SELECT d.pk, d.title, substr(d.text, 1, :chars) AS text FROM ({fts} ORDER BY rowid DESC LIMIT :n) c "
+            "JOIN documents d ON d.pk = c.rowid"), {"q": fts5_match(groups), "n": n, "chars": RANKED_CHARS})
+        bodies = {row.pk: document_body(row.title, row.text) for row in candidates}
+        if not bodies:
+            return {}
+        # Each group's weight (idf) from how many of the newest SEARCH_SAMPLE documents contain it. A single
+        # group's weight would scale every score alike, so it is not counted. The documents are counted in
+        # FTS5's row per document (documents_fts_docsize, a few bytes), not in `documents` (their texts).
+        weights = [1.0]
+        if len(groups) > 1:
+            low = conn.exec_driver_sql("SELECT max(id) FROM documents_fts_docsize").scalar_one() - SEARCH_SAMPLE
+            sample = conn.execute(text("SELECT count(*) FROM documents_fts_docsize WHERE id > :low"),
+                                  {"low": low}).scalar_one()
+            counts = [conn.execute(text(f"SELECT count(*) FROM ({fts} AND rowid > :low)"),
+                                   {"q": fts5_match([g]), "low": low}).scalar_one() for g in groups]
+            weights = [idf(count, sample) for count in counts]
+        return bm25(bodies, groups, weights)
+
+    def _rank_postgresql(self, conn: Connection, groups: list[list[str]], n: int) -> dict[int, float]:
+        """pk -> ``ts_rank_cd`` of the ``n`` newest matches."""
+        rows = conn.execute(text(
+            "SELECT pk, ts_rank_cd(terms, q) AS score FROM "
+            "(SELECT pk, terms FROM document_search WHERE terms @@ to_tsquery('simple', :q) ORDER BY pk DESC LIMIT :n) s, "
+            "to_tsquery('simple', :q) q"), {"q": tsquery(groups), "n": n})
+        return {row.pk: float(row.score) for row in rows}
 
     # -- incidents -------------------------------------------------------------------------
 

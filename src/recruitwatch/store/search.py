@@ -7,7 +7,9 @@ built the index, so ``Петербург`` finds ``в Петербурге`` and
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from recruitwatch import morph
@@ -15,6 +17,10 @@ from recruitwatch.records import Document
 
 # Text longer than this is indexed only up to here (PostgreSQL caps a tsvector at 1 MB).
 MAX_INDEXED_CHARS = 1_000_000
+# The BM25 of a search hit (SQLite) counts the words of its title and the start of its text up to here.
+RANKED_CHARS = 2_000
+# FTS5's bm25() parameters, which bm25() below keeps.
+BM25_K1, BM25_B = 1.2, 0.75
 
 _PART = re.compile(r'"([^"]*)"|([^\s"]+)')
 
@@ -51,9 +57,45 @@ def tsquery(groups: list[list[str]]) -> str:
     return " & ".join("(" + " <-> ".join(f"'{t}'" for t in group) + ")" for group in groups)
 
 
+def document_body(title: str | None, text: str) -> str:
+    """What a document is indexed and ranked on: its title and text."""
+    return f"{title}\n{text}" if title else text
+
+
 def document_terms(title: str | None, text: str) -> str:
-    body = f"{title}\n{text}" if title else text
-    return morph.index_terms(body[:MAX_INDEXED_CHARS])
+    return morph.index_terms(document_body(title, text)[:MAX_INDEXED_CHARS])
+
+
+def occurrences(terms: list[str], group: list[str]) -> int:
+    """How often ``group`` (a word's term, or a phrase's terms in order) occurs in ``terms``."""
+    first, rest = group[0], group[1:]
+    if not rest:
+        return terms.count(first)
+    return sum(1 for i, t in enumerate(terms) if t == first and terms[i + 1 : i + len(group)] == rest)
+
+
+def idf(doc_freq: int, sample: int) -> float:
+    """FTS5's inverse document frequency of a word or phrase in ``doc_freq`` of ``sample`` documents."""
+    return max(math.log((sample - doc_freq + 0.5) / (doc_freq + 0.5)), 1e-6)
+
+
+def bm25(bodies: Mapping[int, str], groups: list[list[str]], weights: Sequence[float]) -> dict[int, float]:
+    """BM25 of each candidate (pk -> :func:`document_body`, of which the first ``RANKED_CHARS`` count).
+
+    The formula of FTS5's ``bm25()``, with each group weighed by ``weights`` (its :func:`idf`) and the
+    length normalised by the candidates' mean length. Higher is better.
+    """
+    terms = {pk: morph.terms(body[:RANKED_CHARS]) for pk, body in bodies.items()}
+    mean_length = max(1.0, sum(map(len, terms.values())) / max(1, len(terms)))
+    scores = {}
+    for pk, words in terms.items():
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * len(words) / mean_length)
+        score = 0.0
+        for weight, group in zip(weights, groups, strict=True):
+            tf = occurrences(words, group)
+            score += weight * tf * (BM25_K1 + 1) / (tf + norm)
+        scores[pk] = score
+    return scores
 
 
 def snippet(text: str, groups: list[list[str]], width: int = 200) -> tuple[str, list[tuple[int, int]]]:
