@@ -60,7 +60,7 @@ def test_a_document_stored_before_fingerprints_were_kept_gets_one_when_it_is_a_c
 
     ru, repost, en = russian(), russian_repost(), english()
     save(store, ru, en)
-    with store._connect(write=True) as conn:  # as a store upgraded by migration 0010 holds them: none
+    with store._connect(write=True) as conn:  # as a store upgraded by migration 0012 holds them: none
         conn.execute(delete(document_shingles))
     save(store, repost)
     assert store.document_group(repost.document.id).group_id == ru.document.id

@@ -194,7 +194,7 @@ class LinkingStore:
 
     def _fingerprints(self, conn: Connection, pks: list[int], prints: dict[int, bytes]) -> dict[int, str]:
         """The ids of stored documents (by pk), their fingerprints added to ``prints``. A document
-        stored before fingerprints were kept (migration 0010) gets one now, from its text."""
+        stored before fingerprints were kept (migration 0012) gets one now, from its text."""
         ids: dict[int, str] = {}
         missing: list[int] = []
         for chunk in _chunks(pks):

@@ -186,7 +186,7 @@ document_bands = Table(
 
 # The fingerprint of each document's shingles (recruitwatch.link.documents.fingerprint): their
 # sorted 64-bit hashes, what verifying a near-duplicate candidate needs. Filled as documents are
-# linked; a document stored before migration 0010 gets its row when it is first a candidate.
+# linked; a document stored before migration 0012 gets its row when it is first a candidate.
 document_shingles = Table(
     "document_shingles",
     metadata,

@@ -7,10 +7,10 @@
 
 Nothing is computed here: a document stored before this migration gets its row the first time it
 is a near-duplicate candidate of a new document (from its stored text, in that batch's
-transaction), or when ``recruitwatch link`` links the whole store again. Until then it is linked as before.
+transaction), or when ``recruitwatch link`` links the whole store again.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-07
 """
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
