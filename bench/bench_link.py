@@ -31,7 +31,7 @@ from itertools import combinations
 from pathlib import Path
 
 from recruitwatch.link.cases import cases as components_of
-from recruitwatch.link.documents import band_keys, components, near_duplicate, stamp
+from recruitwatch.link.documents import components, near_duplicate, sketch
 from recruitwatch.link.features import incident_keys
 from recruitwatch.link.match import match
 from recruitwatch.records import Document, Evidence, Incident
@@ -173,24 +173,24 @@ def _edit(rng: random.Random, text: str) -> str:
 
 def group_quality(n_originals: int, seed: int = 8) -> dict[str, float]:
     rng = random.Random(seed)
-    docs = []  # (stamp, true group)
+    docs = []  # (id, sketch, true group)
     for g in range(n_originals):
         text = _article(rng, g)
-        docs.append((stamp(f"{g}-0", text, "2024-01-01"), g))
+        docs.append((f"{g}-0", sketch(text), g))
         for k in range(rng.choice([0, 0, 1, 2, 3])):
-            docs.append((stamp(f"{g}-{k + 1}", _edit(rng, text), "2024-01-02"), g))
+            docs.append((f"{g}-{k + 1}", sketch(_edit(rng, text)), g))
     index: dict[tuple[int, int], list[int]] = {}
-    for i, (st, _) in enumerate(docs):
-        for key in band_keys(st.shingles):
+    for i, (_, sk, _) in enumerate(docs):
+        for key in sk.bands:
             index.setdefault(key, []).append(i)
     edges = set()
     for bucket in index.values():
         for i, j in combinations(bucket, 2):
-            if near_duplicate(docs[i][0], docs[j][0]) is not None:
-                edges.add((docs[i][0].id, docs[j][0].id))
-    found = components([d.id for d, _ in docs], edges)
+            if near_duplicate(docs[i][1].fingerprint, docs[j][1].fingerprint) is not None:
+                edges.add((docs[i][0], docs[j][0]))
+    found = components([d for d, _, _ in docs], edges)
     predicted = {frozenset(p) for comp in found for p in combinations(sorted(comp), 2)}
-    truth = {frozenset((a[0].id, b[0].id)) for a, b in combinations(docs, 2) if a[1] == b[1]}
+    truth = {frozenset((a[0], b[0])) for a, b in combinations(docs, 2) if a[2] == b[2]}
     tp = len(predicted & truth)
     return {"documents": len(docs), "groups": n_originals, "precision": tp / len(predicted) if predicted else 1.0,
             "recall": tp / len(truth) if truth else 1.0}
@@ -200,7 +200,7 @@ def link_cost(url: str, stored: int, batch: int, seed: int = 9) -> dict[str, flo
     from sqlalchemy import insert, select
 
     from recruitwatch.store import open_store
-    from recruitwatch.store.schema import document_bands, documents
+    from recruitwatch.store.schema import document_bands, document_shingles, documents
 
     rng = random.Random(seed)
     store = open_store(url)
@@ -232,12 +232,14 @@ def link_cost(url: str, stored: int, batch: int, seed: int = 9) -> dict[str, flo
     for start in range(0, stored, chunk):
         pairs = [fake(i) for i in range(start, min(stored, start + chunk))]
         store.save_batch([d for d, _ in pairs], [i for _, i in pairs], link=False)
-        with store._connect(write=True) as conn:  # the band keys ingest would have stored
+        with store._connect(write=True) as conn:  # the band keys and fingerprints ingest would have stored
             pks = dict(conn.execute(select(documents.c.id, documents.c.pk)
                                     .where(documents.c.id.in_([d.id for d, _ in pairs]))).all())
-            rows = [{"key": k, "document_pk": pks[d.id]} for d, _ in pairs
-                    for k in band_keys(stamp(d.id, d.text, None).shingles)]
-            conn.execute(insert(document_bands), rows)
+            sketches = {d.id: sketch(d.text) for d, _ in pairs}
+            conn.execute(insert(document_bands), [{"key": k, "document_pk": pks[i]} for i, sk in sketches.items()
+                                                  for k in sk.bands])
+            conn.execute(insert(document_shingles), [{"document_pk": pks[i], "hashes": sk.fingerprint}
+                                                     for i, sk in sketches.items()])
     load = time.perf_counter() - t0
     new = [fake(stored + i) for i in range(batch)]
     t0 = time.perf_counter()

@@ -2,7 +2,7 @@
 
 The Dask workers do the expensive part: they read the files (a task is a chunk of small files, or
 one larger file such as a JSONL shard or a WARC archive), skip what the store already holds,
-screen, extract and compute what storing needs (index terms, link keys, band keys), exactly as the
+screen, extract and compute what storing needs (index terms, link keys, band keys and shingle fingerprints), exactly as the
 local pool's workers do (``pipeline._read_and_analyse``). This process, the client, is the only
 writer: it takes the results **in input order** (a reorder buffer: results that arrive early wait
 until those before them are in) and stores them with the local runner's own code

@@ -33,6 +33,7 @@ from recruitwatch.records import Document, Incident, ReadFailure
 
 if TYPE_CHECKING:
     from recruitwatch.ingest.ocr import OcrOptions
+    from recruitwatch.store.database import Prepared
 
 DEFAULT_BATCH_SIZE = 50
 _ingest_log = logging.getLogger("recruitwatch.ingest")  # where read_source logs skipped files
@@ -422,7 +423,7 @@ class _Read:
     __slots__ = ("id", "document", "result", "prepared")
 
     def __init__(self, id: str, document: Document | None, result: Analysis | ReadFailure | None = None,
-                 prepared: tuple | None = None):
+                 prepared: Prepared | None = None):
         self.id, self.document, self.result, self.prepared = id, document, result, prepared
 
     @property
@@ -519,7 +520,7 @@ def _read_and_analyse(task: tuple[str, list], store=None) -> list:
     """In a worker: read the task's files (or take its items), skip the documents already stored
     (in ``store``, by default the pool worker's own connection), analyse the others and prepare
     their index terms. ``None`` marks the end of an input; other items pass through unchanged."""
-    from recruitwatch.store.database import prepare_terms
+    from recruitwatch.store.database import prepare
 
     store = _worker_store if store is None else store
 
@@ -547,13 +548,15 @@ def _read_and_analyse(task: tuple[str, list], store=None) -> list:
             known.add(item.id)  # a second copy in this task is not analysed again
             result = analyse_or_fail(item)
             if isinstance(result, Analysis):
-                out.append(_Read(item.id, None, result, prepare_terms(result.document, result.incidents)))
+                out.append(_Read(item.id, None, result, prepare(result.document, result.incidents)))
             else:
                 out.append(_Read(item.id, item, result))
     return out
 
 
 def _store_batches(entries: Iterable, store, batch_size: int, progress: _Progress, summary: IngestSummary) -> None:
+    from recruitwatch.store.database import prepare
+
     for batch in _batches(entries, batch_size):
         documents: dict[str, _Read] = {}
         copies: list[Document] = []  # the same content found again (another path, name, URL)
@@ -580,7 +583,7 @@ def _store_batches(entries: Iterable, store, batch_size: int, progress: _Progres
         ends_now, ends_after = _ends(order, {d.id for d in fresh}, len(fresh))
         progress.advance(files=ends_now, documents=read - len(fresh), failed=len(failures))
         analyses: list[Analysis] = []
-        prepared: dict[str, tuple] = {}
+        prepared: dict[str, Prepared] = {}
         if fresh:
             progress.at("analysing")
         for index, entry in enumerate(fresh):
@@ -592,8 +595,7 @@ def _store_batches(entries: Iterable, store, batch_size: int, progress: _Progres
                 continue
             progress.advance(files=ends_after[index], documents=1)
             analyses.append(analysis)
-            if entry.prepared is not None:
-                prepared[analysis.document.id] = entry.prepared
+            prepared[analysis.document.id] = entry.prepared or prepare(analysis.document, analysis.incidents)
         progress.at("storing")
         # Linking (near-duplicate groups, cases, corroboration) happens inside the batch's transaction.
         copies += [d.doc for i, d in documents.items() if i in known]

@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 from reports import english, english_follow_up, other_case_same_city_month, russian, vague
 
-from recruitwatch.link.documents import DUPLICATE_JACCARD, band_keys, components, jaccard, shingles
+from recruitwatch.link.documents import (
+    DUPLICATE_CONTAINMENT,
+    DUPLICATE_JACCARD,
+    MIN_CONTAINED,
+    band_keys,
+    components,
+    fingerprint,
+    jaccard,
+    near_duplicate,
+    shingles,
+)
 from recruitwatch.link.features import incident_keys, skeleton
 from recruitwatch.link.match import is_vague, match
 
@@ -66,6 +76,24 @@ def test_a_repost_with_one_added_line_shares_bands_and_passes_the_exact_check():
     assert len(band_keys(a)) == len(set(band_keys(a)))  # every band its own key
     unrelated = shingles("a completely different story about the weather in Bishkek and early snow " * 3)
     assert jaccard(a, unrelated) < 0.1
+
+
+@pytest.mark.issue(11)
+def test_fingerprints_count_what_the_shingle_sets_count():
+    base = " ".join(f"word{i} shared text of a report about a detention number {i}" for i in range(30))
+    texts = [base, base + " The editors asked the police for comment.", base[: len(base) // 2],
+             base.replace("detention", "raid", 12), "Short text.", ""]
+    for x in texts:
+        fx = fingerprint(shingles(x))
+        assert len(fx) == 8 * len(shingles(x))
+        for y in texts:
+            a, b, fy = shingles(x), shingles(y), fingerprint(shingles(y))
+            expected = None
+            if a and b:
+                score = jaccard(a, b)
+                contained = min(len(a), len(b)) >= MIN_CONTAINED and len(a & b) / min(len(a), len(b)) >= DUPLICATE_CONTAINMENT
+                expected = score if score >= DUPLICATE_JACCARD or contained else None
+            assert near_duplicate(fx, fy) == expected
 
 
 def test_components_do_not_depend_on_edge_order():

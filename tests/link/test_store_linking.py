@@ -51,6 +51,27 @@ def test_a_repost_with_one_added_line_joins_the_group_and_the_earliest_is_canoni
     assert [d.id for d in group.members] == [ru.document.id, repost.document.id]
 
 
+@pytest.mark.issue(11)
+def test_a_document_stored_before_fingerprints_were_kept_gets_one_when_it_is_a_candidate(store):
+    from sqlalchemy import delete, select
+
+    from recruitwatch.link.documents import fingerprint, shingles
+    from recruitwatch.store.schema import document_shingles, documents
+
+    ru, repost, en = russian(), russian_repost(), english()
+    save(store, ru, en)
+    with store._connect(write=True) as conn:  # as a store upgraded by migration 0012 holds them: none
+        conn.execute(delete(document_shingles))
+    save(store, repost)
+    assert store.document_group(repost.document.id).group_id == ru.document.id
+    with store._connect() as conn:
+        kept = dict(conn.execute(select(documents.c.id, document_shingles.c.hashes)
+                                 .join_from(document_shingles, documents, documents.c.pk == document_shingles.c.document_pk)).all())
+    # The candidate's fingerprint was made from its stored text; the unrelated report was no candidate.
+    assert kept == {ru.document.id: fingerprint(shingles(ru.document.text)),
+                    repost.document.id: fingerprint(shingles(repost.document.text))}
+
+
 def test_an_english_and_a_russian_report_are_one_case_corroborated_by_two_outlets(store):
     en, ru = english(), russian()
     save(store, en, ru)

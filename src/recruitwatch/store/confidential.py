@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select, update
+from sqlalchemy import Connection, delete, func, or_, select, update
 
 from recruitwatch.crypto import (
     ConfidentialDataError,
@@ -47,7 +47,14 @@ from recruitwatch.errors import StoreError
 from recruitwatch.limits import DEFAULT_LIMITS
 from recruitwatch.records import Document, Evidence, Incident, PersonDetails
 from recruitwatch.store import rows as R
-from recruitwatch.store.schema import data_keys, documents, people, testimonies, testimony_attachments
+from recruitwatch.store.schema import (
+    data_keys,
+    document_shingles,
+    documents,
+    people,
+    testimonies,
+    testimony_attachments,
+)
 
 #: What ``documents.text`` of a testimony holds: the text itself is sealed in ``testimonies``.
 TESTIMONY_PLACEHOLDER = "[confidential testimony: the text is encrypted; read it with `recruitwatch testimony show {id}`]"
@@ -386,6 +393,9 @@ class ConfidentialStore:
                 conn.execute(update(testimony_attachments).where(testimony_attachments.c.document_id.in_(docs))
                              .values(name=None, content=None))
                 conn.execute(update(documents).where(documents.c.id.in_(docs)).values(text=SHREDDED_PLACEHOLDER))
+                # A fingerprint is of the text it was made from: made again from the new text when needed.
+                conn.execute(delete(document_shingles).where(document_shingles.c.document_pk.in_(
+                    select(documents.c.pk).where(documents.c.id.in_(docs)))))
         if keyring is None or keyring.path is None:
             return DeletedPerson(row.id, docs, False, None)
         try:

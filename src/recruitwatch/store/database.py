@@ -36,6 +36,8 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from recruitwatch import morph
 from recruitwatch.accounts import system_user
 from recruitwatch.errors import StoreError
+from recruitwatch.link.documents import Sketch, sketch
+from recruitwatch.link.features import LinkKeys, incident_keys
 from recruitwatch.records import Document, Incident, ReadFailure
 from recruitwatch.store import rows as R
 from recruitwatch.store.accounts import AccountStore
@@ -294,7 +296,7 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         origins: Iterable[Document] = (),
         link: bool = True,
         actor: str | None = None,
-        prepared: Mapping[str, tuple] | None = None,
+        prepared: Mapping[str, Prepared] | None = None,
     ) -> BatchResult:
         """Save documents, their incidents (with codes and evidence) and read failures in ONE transaction.
 
@@ -309,28 +311,27 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         rolls the whole batch back.
 
         ``prepared`` (by document id) holds what a worker process already computed for a document
-        (see :func:`prepare_terms`): its index terms, and its incidents' index terms and link keys.
+        (see :func:`prepare`): its index terms, its incidents' index terms and link keys, its sketch.
         What is missing is computed here; the result is the same either way.
         """
-        from recruitwatch.link.features import incident_keys
-
         now = _now()
         docs = list({d.id: d for d in documents}.values())
         incs = list({i.id: i for i in incidents}.values())
         fails = list({(f.source, f.problem): f for f in failures}.values())
         by_id = {d.id: d for d in docs}
         inc_by_id = {i.id: i for i in incs}
-        # Lemmatise before taking the write lock, and only what is probably new (a re-run skips it).
-        known = self.known_document_ids(by_id) if docs else set()
         prepared = prepared or {}
-        doc_terms, inc_terms, keys, bands = {}, {}, {}, {}
+        # Lemmatise before taking the write lock, and only what is probably new (a re-run skips it).
+        unprepared = [i for i in by_id if i not in prepared]
+        known = self.known_document_ids(unprepared) if unprepared else set()
+        doc_terms, inc_terms, keys, sketches = {}, {}, {}, {}
         for d in docs:
             ready = prepared.get(d.id)
             if ready is not None:
-                doc_terms[d.id] = ready[0]
-                inc_terms.update(ready[1])
-                keys.update(ready[2])
-                bands[d.id] = ready[3]
+                doc_terms[d.id] = ready.terms
+                inc_terms.update(ready.incident_terms)
+                keys.update(ready.link_keys)
+                sketches[d.id] = ready.sketch
             elif d.id not in known:
                 doc_terms[d.id] = document_terms(d.title, d.text)
         for i in incs:
@@ -359,7 +360,7 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
                 new_incs = self._insert_incidents(conn, incs, keys, now, inc_terms)
             if link:
                 stored_docs = [(pk, by_id[i]) for pk, i in new_docs]
-                changed = self._link_documents(conn, stored_docs, bands) if stored_docs else set()
+                changed = self._link_documents(conn, stored_docs, sketches) if stored_docs else set()
                 fresh_incs = [inc_by_id[i] for _, i in new_incs]
                 if fresh_incs or changed:
                     self._link_incidents(conn, fresh_incs, {i.id: keys[i.id] for i in fresh_incs}, changed)
@@ -783,15 +784,23 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         return total, out
 
 
-def prepare_terms(document: Document, incidents: list[Incident]) -> tuple[str, dict[str, str], dict, list[int]]:
-    """What :meth:`Store.save_batch` computes for a new document (its index terms, its incidents'
-    index terms and link keys, its near-duplicate band keys), computed ahead, in a worker process."""
-    from recruitwatch.link.documents import band_keys, shingles
-    from recruitwatch.link.features import incident_keys
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What :meth:`Store.save_batch` computes for a new document, computed ahead in a worker
+    process (:func:`prepare`): its index terms, its incidents' index terms and link keys, and the
+    sketch near-duplicate linking needs (band keys and shingle fingerprint)."""
 
-    return (document_terms(document.title, document.text), {i.id: incident_terms(i) for i in incidents},
-            {i.id: incident_keys(i, document.text, document.published) for i in incidents},
-            band_keys(frozenset(shingles(document.text))))
+    terms: str
+    incident_terms: dict[str, str]
+    link_keys: dict[str, LinkKeys]
+    sketch: Sketch
+
+
+def prepare(document: Document, incidents: list[Incident]) -> Prepared:
+    """What storing ``document`` and its ``incidents`` needs besides the records themselves."""
+    return Prepared(document_terms(document.title, document.text), {i.id: incident_terms(i) for i in incidents},
+                    {i.id: incident_keys(i, document.text, document.published) for i in incidents},
+                    sketch(document.text))
 
 
 def incident_terms(incident: Incident) -> str:

@@ -21,7 +21,7 @@ from sqlalchemy import text as text_
 from recruitwatch.accounts import system_user
 from recruitwatch.errors import StoreError
 from recruitwatch.link import cases as C
-from recruitwatch.link.documents import DocumentStamp, band_keys, components, near_duplicate, stamp
+from recruitwatch.link.documents import Sketch, components, fingerprint, near_duplicate, shingles, sketch
 from recruitwatch.link.features import LinkKeys, incident_keys
 from recruitwatch.link.match import Match, blocks, match
 from recruitwatch.records import Document, Incident
@@ -29,6 +29,7 @@ from recruitwatch.store import rows as R
 from recruitwatch.store.schema import (
     document_bands,
     document_origins,
+    document_shingles,
     documents,
     evidence,
     incident_blocks,
@@ -134,55 +135,85 @@ class LinkingStore:
     # -- near-duplicate documents ------------------------------------------------------------
 
     def _link_documents(self, conn: Connection, docs: list[tuple[int, Document]],
-                        bands: Mapping[str, list[int]] | None = None) -> set[str]:
-        """Index new documents' band keys (``docs``: stored pk and document) and regroup them with
-        their near duplicates. ``bands``: band keys already computed (by a worker process), by id.
+                        sketches: Mapping[str, Sketch] | None = None) -> set[str]:
+        """Index new documents' band keys and fingerprints (``docs``: stored pk and document) and
+        regroup them with their near duplicates. ``sketches``: those already computed (by a worker
+        process), by document id; the others are computed here.
 
         Returns the ids of documents whose group changed (their cases' corroboration may change).
         """
-        texts = {d.id: (d.text, d.published) for _, d in docs}
-        stamps: dict[str, DocumentStamp] = {}
-
-        def stamp_of(doc_id: str) -> DocumentStamp:  # shingles only for the documents that need them
-            if doc_id not in stamps:
-                stamps[doc_id] = stamp(doc_id, *texts[doc_id])
-            return stamps[doc_id]
-
-        wanted: dict[int, set[int]] = {}
-        ids = {pk: d.id for pk, d in docs}
-        rows = []
-        for pk, d in docs:
-            keys = bands[d.id] if bands is not None and d.id in bands else band_keys(stamp_of(d.id).shingles)
-            wanted[pk] = set(keys)
-            rows += [{"key": k, "document_pk": pk} for k in keys]
-        if not rows:
+        sketches = sketches or {}
+        made = {pk: sketches.get(d.id) or sketch(d.text) for pk, d in docs}
+        prints = {pk: s.fingerprint for pk, s in made.items()}
+        if prints:
+            self._insert_rows(conn, document_shingles, ("document_pk", "hashes"), list(prints.items()))
+        bands = [(key, pk) for pk, s in made.items() for key in s.bands]
+        if not bands:
             return set()
+        # Who shares a band key: this batch's documents, and the stored ones (read before this
+        # batch's keys are added, so the lookup returns only documents stored before).
         by_key: dict[int, set[int]] = {}
-        if self.dialect == "sqlite":  # the same statements, straight to the driver: the writer's hot path
-            conn.exec_driver_sql("INSERT OR IGNORE INTO document_bands (key, document_pk) VALUES (?, ?)",
-                                 [(r["key"], r["document_pk"]) for r in rows])
-            for chunk in _chunks(sorted({r["key"] for r in rows})):
-                query = f"SELECT key, document_pk FROM document_bands WHERE key IN ({', '.join('?' * len(chunk))})"
-                for key, pk in conn.exec_driver_sql(query, tuple(chunk)):
-                    by_key.setdefault(key, set()).add(pk)
-        else:
-            conn.execute(self._insert(document_bands), rows)
-            for chunk in _chunks(sorted({r["key"] for r in rows})):
-                for key, pk in conn.execute(select(document_bands.c.key, document_bands.c.document_pk)
-                                            .where(document_bands.c.key.in_(chunk))):
-                    by_key.setdefault(key, set()).add(pk)
-        candidates = {pk: set().union(*(by_key.get(k, set()) for k in keys)) - {pk} for pk, keys in wanted.items()}
-        others = sorted(set().union(*candidates.values()) - set(ids))
-        for chunk in _chunks(others):
-            for row in conn.execute(select(documents.c.pk, documents.c.id, documents.c.text, documents.c.published)
-                                    .where(documents.c.pk.in_(chunk))):
-                ids[row.pk] = row.id
-                texts[row.id] = (row.text, row.published)
-        edges = {tuple(sorted((ids[a], ids[b]))) for a, cands in candidates.items() for b in cands
-                 if b in ids and near_duplicate(stamp_of(ids[a]), stamp_of(ids[b])) is not None}
+        for key, pk in bands:
+            by_key.setdefault(key, set()).add(pk)
+        for key, pk in self._band_rows(conn, sorted(by_key)):
+            by_key[key].add(pk)
+        self._insert_rows(conn, document_bands, ("key", "document_pk"), bands)
+        pairs: set[tuple[int, int]] = set()  # candidates, each pair once
+        for key, pk in bands:
+            pairs.update((min(pk, other), max(pk, other)) for other in by_key[key] if other != pk)
+        ids = {pk: d.id for pk, d in docs}
+        others = sorted({pk for pair in pairs for pk in pair} - ids.keys())
+        ids.update(self._fingerprints(conn, others, prints))
+        edges = {tuple(sorted((ids[a], ids[b]))) for a, b in pairs
+                 if a in ids and b in ids and near_duplicate(prints[a], prints[b]) is not None}
         if not edges:
             return set()
         return self._regroup(conn, {n for e in edges for n in e}, list(edges))
+
+    def _insert_rows(self, conn: Connection, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        """Insert rows (tuples in ``columns`` order), skipping those already there."""
+        if not rows:
+            return
+        if self.dialect == "sqlite":  # the same statement, straight to the driver: the writer's hot path
+            conn.exec_driver_sql(f"INSERT OR IGNORE INTO {table.name} ({', '.join(columns)}) "
+                                 f"VALUES ({', '.join('?' * len(columns))})", rows)
+        else:
+            conn.execute(self._insert(table), [dict(zip(columns, row)) for row in rows])
+
+    def _band_rows(self, conn: Connection, keys: list[int]) -> list[tuple[int, int]]:
+        """(key, document pk) of the stored band keys among ``keys``."""
+        found: list[tuple[int, int]] = []
+        for chunk in _chunks(keys):
+            if self.dialect == "sqlite":
+                query = f"SELECT key, document_pk FROM document_bands WHERE key IN ({', '.join('?' * len(chunk))})"
+                found += conn.exec_driver_sql(query, tuple(chunk)).fetchall()
+            else:
+                found += conn.execute(select(document_bands.c.key, document_bands.c.document_pk)
+                                      .where(document_bands.c.key.in_(chunk))).all()
+        return found
+
+    def _fingerprints(self, conn: Connection, pks: list[int], prints: dict[int, bytes]) -> dict[int, str]:
+        """The ids of stored documents (by pk), their fingerprints added to ``prints``. A document
+        stored before fingerprints were kept (migration 0012) gets one now, from its text."""
+        ids: dict[int, str] = {}
+        missing: list[int] = []
+        for chunk in _chunks(pks):
+            stmt = (select(documents.c.pk, documents.c.id, document_shingles.c.hashes)
+                    .join_from(documents, document_shingles, document_shingles.c.document_pk == documents.c.pk,
+                               isouter=True)
+                    .where(documents.c.pk.in_(chunk)))
+            for pk, doc_id, hashes in conn.execute(stmt):
+                ids[pk] = doc_id
+                if hashes is None:
+                    missing.append(pk)
+                else:
+                    prints[pk] = hashes
+        for chunk in _chunks(missing):
+            rows = conn.execute(select(documents.c.pk, documents.c.text).where(documents.c.pk.in_(chunk))).all()
+            made = [(pk, fingerprint(shingles(text))) for pk, text in rows]
+            prints.update(made)
+            self._insert_rows(conn, document_shingles, ("document_pk", "hashes"), made)
+        return ids
 
     def _regroup(self, conn: Connection, involved: set[str], edges: list[tuple[str, str]]) -> set[str]:
         groups: set[str] = set()
@@ -557,6 +588,7 @@ class LinkingStore:
         with self._connect(write=True) as conn:
             conn.execute(delete(incident_links).where(incident_links.c.kind == "match"))
             conn.execute(delete(document_bands))
+            conn.execute(delete(document_shingles))
             conn.execute(delete(incident_blocks))
             conn.execute(update(documents).values(group_id=documents.c.id))
             conn.execute(update(incidents).values(case_id=incidents.c.id))

@@ -184,6 +184,16 @@ document_bands = Table(
     sqlite_with_rowid=False,
 )
 
+# The fingerprint of each document's shingles (recruitwatch.link.documents.fingerprint): their
+# sorted 64-bit hashes, what verifying a near-duplicate candidate needs. Filled as documents are
+# linked; a document stored before migration 0012 gets its row when it is first a candidate.
+document_shingles = Table(
+    "document_shingles",
+    metadata,
+    Column("document_pk", PK, primary_key=True),
+    Column("hashes", LargeBinary, nullable=False),
+)
+
 # Blocking keys of incidents for linking: "REGION|YYYY-MM" (recruitwatch.link.match.blocks).
 incident_blocks = Table(
     "incident_blocks",
