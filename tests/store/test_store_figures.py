@@ -120,6 +120,7 @@ def _same_answers(store) -> None:
             assert figures[by] == want[by] == store.incident_breakdown(by, f), (by, f)
         if snapshot.answers(f):
             assert snapshot.figures(BREAKDOWNS, f) == (want_total, want), f
+            assert snapshot.count(f) == want_total
         else:
             with pytest.raises(ValueError):
                 snapshot.mask(f)

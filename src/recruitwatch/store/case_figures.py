@@ -135,6 +135,10 @@ class CaseFigures:
                 keep &= self._confidence <= f.confidence_max
         return keep
 
+    def count(self, filters: IncidentFilter | None = None) -> int:
+        """How many cases ``filters`` keeps (:meth:`Store.count_incidents` for a filter of cases)."""
+        return int(self.mask(filters).sum())
+
     def figures(self, by: Iterable[str], filters: IncidentFilter | None = None
                 ) -> tuple[int, dict[str, list[tuple[str, int]]]]:
         """What :meth:`Store.incident_figures` gives for ``by`` and ``filters``: the number of cases, and

@@ -210,7 +210,7 @@ def create_api() -> FastAPI:
         if query.problems:
             raise HTTPException(422, [Problem(param=p.param, value=p.value, message=p.message,
                                               suggestions=p.suggestions[:10]).model_dump() for p in query.problems])
-        found, total = _page(store, query)
+        found, total = _page(store, query, getattr(request.app.state, "figures", None))
         docs = documents_of(store, found)
         return IncidentPage(total=total, page=query.page, per_page=query.per_page, filter=query.facets,
                             incidents=[incident_out(i, docs.get(i.document_id)) for i in found])

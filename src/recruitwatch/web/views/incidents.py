@@ -12,9 +12,11 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 
 from recruitwatch.records import Document, Incident
 from recruitwatch.store import Store
+from recruitwatch.store.case_figures import CaseFigures
 from recruitwatch.taxonomy import ACTORS, OUTCOMES, STATUSES, TACTICS
 from recruitwatch.web import filters, present
 from recruitwatch.web.views.common import LangDep, StoreDep, render, store_call
+from recruitwatch.web.views.dashboard import FigureCache
 
 router = APIRouter()
 EXPORT_BATCH = 500
@@ -24,14 +26,19 @@ CSV_COLUMNS = ("id", "case_id", "date", "date_precision", "places", "place_names
                "document_title", "document_outlet", "document_url", "document_published")
 
 
-def _page(store: Store, query: filters.ListQuery) -> tuple[list[Incident], int]:
-    """One page of the list and the total, from the same conditions."""
+def _page(store: Store, query: filters.ListQuery, cache: FigureCache | None = None) -> tuple[list[Incident], int]:
+    """One page of the list and the total. Without a search, the total of cases comes from the dashboard's
+    snapshot of the cases when there is one (``cache``), so the list and the dashboard show the same count
+    for a filter; it follows changes made outside this server within the snapshot's minute, like the
+    dashboard. The rows are always read from the store."""
     f = query.filters
     if query.q:
         f.cases = False  # a search finds every report's incident (a word may be in one report of a case)
         found = store_call(store.search_incidents, query.q, filters=f, limit=query.per_page, offset=query.offset)
         return found, store_call(store.count_incidents, f, query=query.q)
     found = store_call(store.list_incidents, f, limit=query.per_page, offset=query.offset)
+    if cache is not None and CaseFigures.answers(f):
+        return found, cache.snapshot(lambda: store_call(store.case_snapshot)).count(f)
     return found, store_call(store.count_incidents, f)
 
 
@@ -57,7 +64,7 @@ def incident_list(request: Request, store: StoreDep, lang: LangDep) -> HTMLRespo
     if query.problems:
         return render(request, "incidents.html", lang, query=query, rows=[], total=0, pages=0,
                       choices=facet_choices(lang))
-    found, total = _page(store, query)
+    found, total = _page(store, query, getattr(request.app.state, "figures", None))
     docs = documents_of(store, found)
     pages = max(1, -(-total // query.per_page))
     return render(request, "incidents.html", lang, query=query, rows=[(i, docs.get(i.document_id)) for i in found],
