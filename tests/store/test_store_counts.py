@@ -36,3 +36,26 @@ def test_search_pages_and_counts(filled):
     assert filled.count_incidents(IncidentFilter(cases=False), query="мигрантов") == len(every) == 1
     assert filled.search_incidents("мигрантов", filters=IncidentFilter(cases=False), offset=1) == []
     assert filled.count_incidents(query="") == 0
+
+
+def test_search_ranks_the_newest_matches_and_counts_every_one(store, sample, monkeypatch):
+    """PostgreSQL ranks the newest SEARCH_CANDIDATES matches (or offset + limit); every database counts every
+    match, with and without facets, and pages through the ranked ones without losing or repeating any."""
+    from dataclasses import replace
+
+    import recruitwatch.store.database as database
+
+    base = sample.incidents[0]
+    copies = [replace(base, id=f"{n:032x}", summary=f"вербовка мигрантов {'контракт ' * (n % 3)}", case_id=None,
+                      evidence=list(base.evidence)) for n in range(1, 13)]
+    store.save_batch(sample.documents, copies, link=False)
+    monkeypatch.setattr(database, "SEARCH_CANDIDATES", 4)
+    every = IncidentFilter(cases=False)
+    assert store.count_incidents(every, query="вербовка") == 12
+    assert store.count_incidents(IncidentFilter(cases=False, place="RU"), query="вербовка") == \
+        len(store.search_incidents("вербовка", filters=IncidentFilter(cases=False, place="RU"), limit=100))
+    pages = [store.search_incidents("вербовка", filters=every, limit=5, offset=o) for o in (0, 5, 10)]
+    ids = [i.id for page in pages for i in page]
+    assert len(ids) == len(set(ids)) == 12  # offset + limit widens the ranked set: every match is reachable
+    top = store.search_incidents("вербовка контракт", filters=every, limit=4)
+    assert top and all("контракт" in i.summary for i in top)

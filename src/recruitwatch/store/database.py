@@ -588,10 +588,18 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
 
     def search_incidents(self, query: str, *, filters: R.IncidentFilter | None = None, limit: int = 20,
                          offset: int = 0) -> list[Incident]:
-        """Incidents whose evidence, summary or codes contain every word of ``query``, best first."""
+        """Incidents whose evidence, summary or codes contain every word of ``query``, best first.
+
+        On PostgreSQL the newest ``SEARCH_CANDIDATES`` matches (or ``offset + limit``, if more) are ranked,
+        as documents are (``ts_rank_cd`` of every match of a common word cost 90 ms at 100,000 incidents);
+        SQLite ranks every match with FTS5's ``bm25()``, which its index answers quickly here."""
         stmt = self._incident_search(query, R.INCIDENT_COLUMNS, filters)
         if stmt is None:
             return []
+        if self.dialect != "sqlite":
+            newest = self._incident_search(query, [incidents.c.pk], filters, scored=False)
+            newest = newest.order_by(incidents.c.pk.desc()).limit(max(SEARCH_CANDIDATES, offset + limit))
+            stmt = stmt.where(incidents.c.pk.in_(newest.scalar_subquery()))
         stmt = stmt.order_by(literal_column("score").desc(), incidents.c.pk.desc()).limit(limit).offset(offset)
         with self._connect() as conn:
             return self._with_evidence(conn, conn.execute(stmt).all())
@@ -603,6 +611,10 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
             found = self._incident_search(query, [incidents.c.pk], filters, scored=False)
             if found is None:
                 return 0
+            if self.dialect != "sqlite" and not R.filter_conditions(filters or R.IncidentFilter(cases=False)):
+                # no condition on incidents: the search table alone (its rows are the incidents'), no join
+                found = select(literal_column("pk")).select_from(table("incident_search")).where(
+                    literal_column("terms").op("@@")(func.to_tsquery(_TSQ, bindparam("q", tsquery(parse_query(query))))))
             stmt = select(func.count()).select_from(found.subquery())
         elif R.only_codes(filters) and (found := R.case_codes(filters)) is not None:
             # Cases filtered by codes only: counted in incident_codes' (is_case, field, code) index alone.
