@@ -40,12 +40,11 @@ def _raw(name: str) -> str:
 @pytest.mark.parametrize("name", NAMES)
 def test_a_factored_word_class_finds_exactly_what_the_written_one_finds(name):
     raw, factored = _raw(name), word_class(name)
-    assert factored == factor(raw, ignorecase=True)
-    # A word class is for IGNORECASE rules; factoring alone is exact either way.
-    for flags, found in ((re.IGNORECASE, factored), (re.IGNORECASE, factor(raw)), (0, factor(raw))):
+    assert factored == factor(raw)
+    for flags in (re.IGNORECASE, 0):
         for before, after in ((r"(?<![^\W\d_])", ""), ("", ""), (r"\b", r"\b"), ("", r"(?:\s+\w+)?(?=[\s.,])")):
             a = re.compile(before + "(?:" + raw + ")" + after, flags)
-            b = re.compile(before + "(?:" + found + ")" + after, flags)
+            b = re.compile(before + "(?:" + factored + ")" + after, flags)
             assert [m.span() for m in a.finditer(TEXT)] == [m.span() for m in b.finditer(TEXT)], (name, flags, before)
     a, b = re.compile("(?:" + raw + ")", re.IGNORECASE), re.compile("(?:" + factored + ")", re.IGNORECASE)
     rng = random.Random(7)
@@ -67,49 +66,21 @@ def test_factor_keeps_the_order_of_alternatives(pattern, text):
     for flags in (0, re.IGNORECASE):
         expected = [(m.span(), m.group()) for m in re.finditer(pattern, text, flags)]
         assert [(m.span(), m.group()) for m in re.finditer(factor(pattern), text, flags)] == expected
-    expected = [(m.span(), m.group()) for m in re.finditer(pattern, text, re.IGNORECASE)]
-    spelled = factor(pattern, ignorecase=True)
-    assert [(m.span(), m.group()) for m in re.finditer(spelled, text, re.IGNORECASE)] == expected
 
 
 def test_factor_groups_words_by_their_first_letters():
     assert factor("detain\\w*|draft|arrest") == "d(?:etain\\w*|raft)|arrest"
     assert factor("a(b)|ab") == "a(b)|ab"
-    # under IGNORECASE each first letter is spelled out case by case, case-sensitively
-    assert factor("detain|draft|7x", ignorecase=True) == "(?-i:D)(?:etain|raft)|(?-i:d)(?:etain|raft)|7x"
-
-
-def test_case_variants_are_the_characters_re_matches_under_ignorecase():
-    import _sre
-
-    from recruitwatch.text.factor import case_variants
-    from recruitwatch.text.regate import fold_char
-
-    by_fold: dict[str, set[str]] = {}
-    for code in range(0x110000):  # re compares a cased letter by its folded form
-        by_fold.setdefault(fold_char(code), set()).add(chr(code))
-    letters = [chr(c) for c in range(0x41, 0x530) if _sre.unicode_iscased(c)]
-    assert len(letters) > 600
-    for letter in letters:
-        variants = case_variants(letter)
-        assert set(variants) == by_fold[fold_char(ord(letter))], letter
-        for v in variants:
-            assert re.fullmatch(re.escape(letter), v, re.IGNORECASE), (letter, v)
-    assert set(case_variants("k")) == {"k", "K", "\u212a"}  # the Kelvin sign
-    assert case_variants("7") is None and case_variants("\u4e00") is None
 
 
 @pytest.mark.parametrize("pattern, text", [
     (r"(?<![\w\d])(?P<m>(?:январ|феврал|январь)\w*|(?-i:Jan|June|Jul))(?:\s+(?P<y>19\d\d|20\d\d))?", "январе 2021 June Jul JAN"),
     (r"(?:в|во|во\s+время|in)\s+(?P<w>(?:mon|tue|mo)\w*)", "во вторник в mon во время tue in mo"),
     (r"(?<!ab|ac)x(?=y|yz)", "abx acx dxyz"),
-    # IGNORECASE turned off and on inside: only letters compared without case are spelled out
-    (r"(?<!\w)(?:(?-i:spring|Summer|sun)|winter|(?i:autumn|fall))\s+(?P<y>\d+)",
-     "spring 1 SPRING 2 Summer 3 summer 4 WINTER 5 Autumn 6 sun 7 Sun 8"),
 ])
 def test_factor_groups_keeps_matches_and_groups(pattern, text):
     for flags in (0, re.IGNORECASE):
-        a, b = re.compile(pattern, flags), re.compile(factor_groups(pattern, flags), flags)
+        a, b = re.compile(pattern, flags), re.compile(factor_groups(pattern), flags)
         assert b.groupindex == a.groupindex
         assert [(m.span(), m.groups()) for m in b.finditer(text)] == [(m.span(), m.groups()) for m in a.finditer(text)]
 
@@ -121,7 +92,7 @@ def _written(module) -> dict:
     from recruitwatch.text import factor as factor_module
 
     saved = factor_module.factor, factor_module.factor_groups
-    factor_module.factor = factor_module.factor_groups = lambda pattern, *flags, **ignorecase: pattern
+    factor_module.factor = factor_module.factor_groups = lambda pattern: pattern
     try:
         return runpy.run_path(module.__file__)
     finally:

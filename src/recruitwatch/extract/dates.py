@@ -208,7 +208,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 # Each pattern's alternations factored by common prefixes: the same matches and groups, found faster.
-_PATTERNS = [(name, re.compile(factor_groups(pattern.pattern, pattern.flags), pattern.flags)) for name, pattern in _PATTERNS]
+_PATTERNS = [(name, re.compile(factor_groups(pattern.pattern), pattern.flags)) for name, pattern in _PATTERNS]
 
 _BIRTH_AFTER = re.compile(r"\s*(?:рождения|tug['‘’ʻ]il|туғил|туған|туулган|таваллуд|г\.?\s*р\.|года\s+рождения|г\.\s*рождения|yil(?:da|i)?\s+tug['‘’ʻ]il|йил(?:да)?\s+туғил|"
                           r"жылы\s+туған|жылы\s+туулган|-?жылы\s+туул|соли\s+таваллуд|born)", re.IGNORECASE)

@@ -19,14 +19,12 @@ import re
 
 from recruitwatch.extract import geo_select
 from recruitwatch.extract.dates import find_dates
-from recruitwatch.extract.gazetteer import tokens
 from recruitwatch.extract.learned import MODEL_LANG, RULE_CONFIDENCE, MentionScores, SentenceLabels
 from recruitwatch.extract.nationalities import find_nationalities, origin_candidates
 from recruitwatch.extract.places import find_places
 from recruitwatch.extract.segment import Segment, Sentence
 from recruitwatch.records import CueHit, Document, DocumentMentions, Evidence, Incident, Mention, mentions_within
 from recruitwatch.taxonomy.lexicon import CONTRACT_WORD, number_words, word_class
-from recruitwatch.text.factor import factor
 
 OUTCOME_RANK = {"refused": 1, "evaded_or_left": 2, "signed_contract": 3, "deployed": 4, "wounded": 5,
                 "deserted": 6, "captured": 6, "killed": 7, "deported": 8, "returned_home": 8,
@@ -45,7 +43,7 @@ _PEOPLE = "(?:" + word_class("people") + ")"
 _COUNT = re.compile(r"(?:(?:" + word_class("approximately") + r")\s+)?"
                     r"(\d{1,3}(?:[ ,]\d{3})*|\d+)\s+(?:\w+\s+){0,2}?" + _PEOPLE + r"\b", re.IGNORECASE)
 _WORD_NUMBERS = number_words()
-_WORD_COUNT = re.compile(r"\b(" + factor("|".join(map(re.escape, _WORD_NUMBERS)), ignorecase=True) + r")\b"
+_WORD_COUNT = re.compile(r"\b(" + "|".join(map(re.escape, _WORD_NUMBERS)) + r")\b"
                          r"(?:\s+(?:of\s+)?(?:\w+\s+){0,2}?" + _PEOPLE + r"\b|(?=\s+(?:их|of\s+them)))", re.IGNORECASE)
 _SINGULAR = re.compile(r"\b(?:" + word_class("singular") + r")\b", re.IGNORECASE)
 _PLURAL = re.compile(r"\b(?:" + word_class("plural") + r")\b", re.IGNORECASE)
@@ -412,9 +410,8 @@ def read_mentions(doc: Document, lang: str) -> DocumentMentions:
     def by_start(m: Mention) -> int:
         return m.start
 
-    toks = tokens(doc.text)  # places and nationalities read the same tokens
-    return DocumentMentions(doc.text, doc.published, sorted(find_places(doc.text, lang, toks), key=by_start),
-                            sorted(find_nationalities(doc.text, lang, toks), key=by_start),
+    return DocumentMentions(doc.text, doc.published, sorted(find_places(doc.text, lang), key=by_start),
+                            sorted(find_nationalities(doc.text, lang), key=by_start),
                             sorted(find_dates(doc.text, lang, doc.published), key=by_start))
 
 

@@ -64,7 +64,7 @@ _WIDE_WORD = "(?:[\\w\u2018\u2019\u02bb'`\\-]+[,;:]?\\s+)"
 
 def _compile(pattern: str) -> re.Pattern[str]:
     # factored by common prefixes: the same matches, found faster (text/factor.py)
-    return re.compile(factor_groups(r"(?<!\w)(?:" + pattern.replace(_GAP_WORD, _WIDE_WORD) + ")", re.IGNORECASE), re.IGNORECASE)
+    return re.compile(factor_groups(r"(?<!\w)(?:" + pattern.replace(_GAP_WORD, _WIDE_WORD) + ")"), re.IGNORECASE)
 
 
 _FRAGMENT = re.compile(r"\{([a-z_]+)\}")  # {name}; regex repeats {2,3} hold digits, never letters
@@ -125,14 +125,13 @@ def word_classes(lang: str) -> dict[str, WordClass]:
 
 @cache
 def word_class(name: str) -> str:
-    """A class of words in every language that has it, as one alternation (for a rule's regex,
-    compiled with IGNORECASE): the ``[words.NAME]`` patterns of the lexicons, in :data:`LANGUAGES`
-    order, factored by common prefixes and with its first letters spelled out case by case
-    (:func:`~recruitwatch.text.factor.factor`: the same matches under IGNORECASE, found several times faster)."""
+    """A class of words in every language that has it, as one alternation (for a rule's regex):
+    the ``[words.NAME]`` patterns of the lexicons, in :data:`LANGUAGES` order, factored by common
+    prefixes (:func:`~recruitwatch.text.factor.factor`: the same matches, found several times faster)."""
     parts = [c[name].pattern for lang in LANGUAGES if name in (c := word_classes(lang))]
     if not parts:
         raise LexiconError(f"no lexicon has the word class {name!r}")
-    return factor("|".join(parts), ignorecase=True)
+    return factor("|".join(parts))
 
 
 @cache

@@ -16,26 +16,9 @@ class, an escape, a group) ends every open group, so nothing moves past it. Lett
 letter under IGNORECASE but written differently (``a`` and ``A``) are never merged, so the result
 is also exact without IGNORECASE. Patterns with capturing groups are returned unchanged (their
 group numbers would move).
-
-Under IGNORECASE a second rewrite pays: ``re`` skips an alternative whose first operation is a
-case-sensitive literal after one comparison, but tries one that opens with a case-insensitive
-letter in full. So an alternation that is tried at every word start (a "hot" one: a pattern's
-own, or a group that opens a pattern's alternative) has each of its first letters written once
-per character that letter stands for under IGNORECASE, each case-sensitive:
-``(?-i:d)(?:etain|raft)|(?-i:D)(?:etain|raft)``. Those characters are the ones ``re`` itself
-matches (:func:`case_variants`, read from ``re`` over all of Unicode); no two of them can match
-at one position, so their order does not matter and the matches stay the same. (About 2.5x
-faster on a word class; a pattern that turns IGNORECASE off or on inside, or sets other flags,
-is followed scope by scope; ASCII, LOCALE and verbose scopes are left as written.)
 """
 
 from __future__ import annotations
-
-import _sre
-import re
-import sys
-from array import array
-from functools import cache
 
 from recruitwatch.text.regate import fold_char
 
@@ -85,42 +68,7 @@ def _lead(alternative: str) -> str | None:
     return alternative[0]
 
 
-#: The letters :func:`case_variants` knows: Latin, Greek and Cyrillic (the lexicons' scripts).
-_TABLE_FIRST, _TABLE_LAST = "\u0041", "\u052f"
-
-
-@cache
-def _variants_table() -> dict[str, tuple[str, ...]]:
-    """Every character ``re`` matches with a letter of the table under IGNORECASE, by the letter's
-    folded form: one IGNORECASE pass of ``re`` over every code point (the surrogates, which have
-    no case, left out)."""
-    every = "".join(array("I", r).tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
-                    for r in (range(0xD800), range(0xE000, 0x110000)))
-    table: dict[str, list[str]] = {}
-    for ch in re.findall(f"[{_TABLE_FIRST}-{_TABLE_LAST}]", every, re.IGNORECASE):
-        table.setdefault(fold_char(ord(ch)), []).append(ch)
-    return {key: tuple(chars) for key, chars in table.items()}
-
-
-def case_variants(letter: str) -> tuple[str, ...] | None:
-    """The characters the literal ``letter`` matches under IGNORECASE (``re`` compares a cased
-    letter by its folded form: these are the characters of that form), or None when ``letter``
-    has no case or lies outside the table."""
-    if not _TABLE_FIRST <= letter <= _TABLE_LAST or not _sre.unicode_iscased(ord(letter)):
-        return None  # (a letter without case is compared as it is: already the quick kind)
-    return _variants_table().get(fold_char(ord(letter)))
-
-
-def _spelled(letter: str, rest: str, hot: bool) -> list[str]:
-    """``letter + rest``, in a hot alternation as one case-sensitive alternative per character
-    the letter stands for under IGNORECASE."""
-    variants = case_variants(letter) if hot else None
-    if variants is None:
-        return [letter + rest]
-    return ["(?-i:" + re.escape(v) + ")" + rest for v in variants]
-
-
-def _factor(alternatives: list[str], hot: bool = False) -> list[str]:
+def _factor(alternatives: list[str]) -> list[str]:
     items: list[str | list] = []  # an alternative kept as it is, or [letter, rests]
     open_groups: dict[str, list] = {}
     for alt in alternatives:
@@ -142,57 +90,36 @@ def _factor(alternatives: list[str], hot: bool = False) -> list[str]:
             continue
         letter, rests = item
         if len(rests) == 1:
-            out.extend(_spelled(letter, rests[0], hot))
+            out.append(letter + rests[0])
             continue
         inner = _factor(rests)
-        out.extend(_spelled(letter, inner[0] if len(inner) == 1 else "(?:" + "|".join(inner) + ")", hot))
+        out.append(letter + (inner[0] if len(inner) == 1 else "(?:" + "|".join(inner) + ")"))
     return out
 
 
-def factor(pattern: str, ignorecase: bool = False) -> str:
+def factor(pattern: str) -> str:
     """``pattern`` with its top-level alternation factored by common prefixes (see the module
-    docstring); it matches exactly what ``pattern`` matches, with or without IGNORECASE.
-    ``ignorecase=True``: for a regex compiled with IGNORECASE (and neither ASCII nor LOCALE), the
-    alternation being hot, its first letters are also spelled out case by case (the same matches
-    under IGNORECASE only)."""
+    docstring); it matches exactly what ``pattern`` matches, with or without IGNORECASE."""
     alternatives = _alternatives(pattern)
     if alternatives is None or len(alternatives) < 2:
         return pattern
-    return "|".join(_factor(alternatives, hot=ignorecase))
+    return "|".join(_factor(alternatives))
 
 
 class _Unsupported(ValueError):
     """A construct the factoring does not rewrite (the pattern is then used as written)."""
 
 
-_ZERO_WIDTH_ESCAPES = frozenset("bBAZ")
-
-
-def _scoped(flags: str, ignorecase: bool) -> bool:
-    """IGNORECASE inside a ``(?flags-flags:...)`` group opened where it is ``ignorecase``."""
-    on, _, off = flags.partition("-")
-    if set(on + off) - {"i", "s", "m"}:
-        raise _Unsupported(flags)  # ASCII, LOCALE, UNICODE or verbose: left as written
-    return True if "i" in on else False if "i" in off else ignorecase
-
-
-def _group_body(pattern: str, i: int, ignorecase: bool = False, hot: bool = False) -> tuple[str, int]:
+def _group_body(pattern: str, i: int) -> tuple[str, int]:
     """The factored sequence from ``i`` up to the ``)`` that closes it (or the end), and the
-    index of that ``)``. ``ignorecase``: IGNORECASE holds here; ``hot``: the sequence is tried at
-    every position (a group in it that opens one of its alternatives is hot too)."""
+    index of that ``)``."""
     out: list[str] = []
     n = len(pattern)
-    consumed = False  # something that reads a character came before, in this alternative
     while i < n:
         c = pattern[i]
         if c == "\\":
             out.append(pattern[i:i + 2])
-            consumed = consumed or pattern[i + 1:i + 2] not in _ZERO_WIDTH_ESCAPES
             i += 2
-        elif c == "|":
-            out.append(c)
-            consumed = False
-            i += 1
         elif c == "[":
             j = i + 1
             if j < n and pattern[j] == "^":
@@ -202,12 +129,10 @@ def _group_body(pattern: str, i: int, ignorecase: bool = False, hot: bool = Fals
             while j < n and pattern[j] != "]":
                 j += 2 if pattern[j] == "\\" else 1
             out.append(pattern[i:j + 1])
-            consumed = True
             i = j + 1
         elif c == "(":
             if pattern.startswith("(?(", i) or pattern.startswith("(?#", i) or pattern.startswith("(?P=", i):
                 raise _Unsupported(pattern[i:i + 4])
-            inner = ignorecase
             if pattern.startswith(("(?<=", "(?<!"), i):
                 head = pattern[i:i + 4]
             elif pattern.startswith("(?P<", i):
@@ -219,40 +144,31 @@ def _group_body(pattern: str, i: int, ignorecase: bool = False, hot: bool = Fals
                 if k >= n or pattern[k] == ")":
                     raise _Unsupported(pattern[i:k + 1])  # a global flag group: "(?i)"
                 head = pattern[i:k + 1]
-                if head[-1] == ":" and len(head) > 3:
-                    inner = _scoped(head[2:-1], ignorecase)  # "(?-i:May)"
             else:
                 head = "("
-            zero_width = head in ("(?<=", "(?<!", "(?=", "(?!")
-            group_hot = hot and not consumed and head not in ("(?<=", "(?<!")
-            body, close = _group_body(pattern, i + len(head), inner, group_hot)
+            body, close = _group_body(pattern, i + len(head))
             if head not in ("(?<=", "(?<!"):  # a lookbehind's width must stay fixed: left as written
-                body = factor(body, ignorecase=inner and group_hot)
+                body = factor(body)
             else:
                 body = pattern[i + len(head):close]
             out.append(head + body + ")")
-            consumed = consumed or not zero_width
             i = close + 1
         elif c == ")":
             return "".join(out), i
         else:
             out.append(c)
-            consumed = consumed or c not in "^$"
             i += 1
     return "".join(out), i
 
 
-def factor_groups(pattern: str, flags: int = 0) -> str:
+def factor_groups(pattern: str) -> str:
     """:func:`factor` applied to the whole pattern and to the alternation of each of its groups
     (a group whose alternatives hold capturing groups, and lookbehinds, are left as written). The
-    same matches, and the same captures, as ``pattern`` compiled with ``flags``; under IGNORECASE
-    (without ASCII or LOCALE) the hot alternations' first letters are spelled out case by case
-    (see the module docstring)."""
-    ignorecase = bool(flags & re.IGNORECASE) and not flags & (re.ASCII | re.LOCALE)
+    same matches, and the same captures, as ``pattern``."""
     try:
-        body, end = _group_body(pattern, 0, ignorecase, hot=True)
+        body, end = _group_body(pattern, 0)
     except (_Unsupported, ValueError):
         return pattern
     if end != len(pattern):  # an unbalanced ")": leave it to re to report
         return pattern
-    return factor(body, ignorecase=ignorecase)
+    return factor(body)

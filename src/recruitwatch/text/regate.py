@@ -185,9 +185,9 @@ class Gate:
     def __init__(self, patterns: list[re.Pattern[str]]) -> None:
         self.clauses = [clauses_of(p) for p in patterns]
         words = {w for cl in self.clauses for clause in cl for w in clause}
-        # Every position where a gate string starts, with the longest one there (a lookahead:
-        # the matches overlap); the shorter ones that are its prefixes occur too.
-        self._regex = re.compile("(?=(" + trie_pattern(words) + "))") if words else None
+        self._regex = re.compile(trie_pattern(words)) if words else None
+        # A match at a position is the longest gate string there: the shorter ones that are
+        # its prefixes occur too.
         self._prefixes = {w: frozenset(w[:k] for k in range(1, len(w) + 1) if w[:k] in words) for w in words}
         # Inverted index: a pattern is a candidate only when a word of its first clause occurs.
         self._ungated = [k for k, cl in enumerate(self.clauses) if not cl]
@@ -201,10 +201,14 @@ class Gate:
         """The gate strings that occur in ``text`` (None: the text cannot be gated)."""
         if self._regex is None or _SPECIAL_RE.search(text):
             return None
+        low = text.lower()
         found: set[str] = set()
+        search = self._regex.search
         prefixes = self._prefixes
-        for word in set(self._regex.findall(text.lower())):
-            found |= prefixes[word]
+        m = search(low)
+        while m is not None:
+            found |= prefixes[m.group()]
+            m = search(low, m.start() + 1)
         return found
 
     def mask(self, text: str) -> list[bool]:
