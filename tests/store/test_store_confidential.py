@@ -391,3 +391,16 @@ def test_the_intake_forms_checked_incidents_replace_the_extracted_ones(keyed):
     assert {e.document_id for e in stored.evidence} == {doc_id}
     assert keyed.get_incident(stored.id, decrypt=True).summary == TESTIMONY[start:]
     assert "Шухрат".encode() not in raw_database(keyed)
+
+
+def test_testimonies_are_never_each_others_near_duplicates(keyed):
+    """Their stored texts are placeholders that differ only by id (shingled, any two are near duplicates):
+    two different testimonies stay in groups of their own, at ingest and after a full relink."""
+    other = TESTIMONY.replace("Алишер Каримов", "Фаррух Содиков").replace("12 марта", "3 мая")
+    first = add(keyed)
+    second = add(keyed, other, dataclasses.replace(PERSON, name="Фаррух Содиков"))
+    assert [m.id for m in keyed.document_group(first).members] == [first]
+    assert [m.id for m in keyed.document_group(second).members] == [second]
+    keyed.relink(actor="tests")
+    assert [m.id for m in keyed.document_group(first).members] == [first]
+    assert [m.id for m in keyed.document_group(second).members] == [second]

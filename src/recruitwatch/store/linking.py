@@ -26,6 +26,7 @@ from recruitwatch.link.features import LinkKeys, incident_keys
 from recruitwatch.link.match import Match, blocks, match
 from recruitwatch.records import Document, Incident
 from recruitwatch.store import rows as R
+from recruitwatch.store.confidential import is_sealed
 from recruitwatch.store.schema import (
     document_bands,
     document_origins,
@@ -42,6 +43,11 @@ CHUNK = 500
 MAX_CANDIDATES = 2000  # stored incidents compared with one new incident, at most
 REVIEW_KINDS = ("merge", "split")
 
+
+#: An encrypted testimony's stored text is a placeholder that differs between testimonies only by its id:
+#: shingled, any two are near duplicates (Jaccard 0.83). It gets no band keys and no fingerprint, so it is
+#: never anyone's near duplicate; its cases are linked by their incidents as before.
+_NO_SKETCH = Sketch([], b"")
 
 def _chunks(items: Sequence[Any], size: int = CHUNK):
     for i in range(0, len(items), size):
@@ -143,7 +149,7 @@ class LinkingStore:
         Returns the ids of documents whose group changed (their cases' corroboration may change).
         """
         sketches = sketches or {}
-        made = {pk: sketches.get(d.id) or sketch(d.text) for pk, d in docs}
+        made = {pk: _NO_SKETCH if is_sealed(d.text) else sketches.get(d.id) or sketch(d.text) for pk, d in docs}
         prints = {pk: s.fingerprint for pk, s in made.items()}
         if prints:
             self._insert_rows(conn, document_shingles, ("document_pk", "hashes"), list(prints.items()))
@@ -210,7 +216,7 @@ class LinkingStore:
                     prints[pk] = hashes
         for chunk in _chunks(missing):
             rows = conn.execute(select(documents.c.pk, documents.c.text).where(documents.c.pk.in_(chunk))).all()
-            made = [(pk, fingerprint(shingles(text))) for pk, text in rows]
+            made = [(pk, b"" if is_sealed(text) else fingerprint(shingles(text))) for pk, text in rows]
             prints.update(made)
             self._insert_rows(conn, document_shingles, ("document_pk", "hashes"), made)
         return ids
