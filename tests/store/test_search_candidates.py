@@ -1,5 +1,5 @@
-"""The candidates of a document search are the newest matches, whatever path finds them (SQLite and PostgreSQL):
-SQLite's rowid ranges read oldest first, PostgreSQL's index of adjacent term pairs for phrases."""
+"""The candidates of a document search are the newest matches (SQLite and PostgreSQL), also when PostgreSQL
+finds a phrase's through its index of adjacent term pairs (migration 0013)."""
 
 from __future__ import annotations
 
@@ -45,11 +45,9 @@ def queries() -> list[str]:
 
 @pytest.mark.parametrize("n", [5, 200])
 def test_the_candidates_are_the_newest_matches(archive, monkeypatch, n):
-    """With n candidates, a search finds exactly the n newest matches (SQLite: in windows of 7 documents, so a
-    query is looked for in several rowid ranges; PostgreSQL: phrases through the pairs index)."""
+    """With n candidates, a search finds exactly the n newest matches, as the documents' index terms hold them."""
     store, docs = archive
     monkeypatch.setattr(database, "SEARCH_CANDIDATES", n)
-    monkeypatch.setattr(database, "SEARCH_WINDOW", 7)
     by_id = {d.id: d for d in docs}
     for query in queries():
         want = newest_matches(docs, query, n)

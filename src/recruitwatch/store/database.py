@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import random
 import re
 import time
@@ -75,14 +74,9 @@ CHUNK = 500  # ids per IN (...) query
 SEARCH_CANDIDATES = 200
 # SQLite: a query's words are weighed (BM25's idf) by how many of this many newest documents contain them.
 SEARCH_SAMPLE = 10_000
-# SQLite: the newest matches are looked for in this many newest documents first (newest first, stopping at the
-# candidates), then further back in wider rowid ranges read oldest first: FTS5 reads a doclist backwards at 1.3-50
-# times the cost of reading it forwards (docs/storage.md, At scale).
-SEARCH_WINDOW = 10_000
 BREAKDOWNS = ("tactic", "actor", "place", "nationality", "status", "outcome", "verification", "month", "year")
 _HEX = re.compile(r"[0-9a-f]+")
 _TSQ = literal_column("'simple'::regconfig")
-_FTS = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH :q"
 DOCUMENTS, INCIDENTS = documents, incidents  # save_batch's arguments shadow the table names
 
 
@@ -510,47 +504,25 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
     def _rank_sqlite(self, conn: Connection, groups: list[list[str]], n: int) -> dict[int, float]:
         """pk -> BM25 of the ``n`` newest matches, computed here: FTS5's ``bm25()`` would count each word's
         matches in the whole index (all of its postings) on every query."""
-        top = conn.exec_driver_sql("SELECT max(id) FROM documents_fts_docsize").scalar_one()
-        newest = self._newest_sqlite(conn, fts5_match(groups), n, top or 0)
-        if not newest:
-            return {}
-        candidates = conn.execute(select(documents.c.pk, documents.c.title,
-                                         func.substr(documents.c.text, 1, RANKED_CHARS).label("text"))
-                                  .where(documents.c.pk.in_(newest)))
+        fts = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH :q"
+        candidates = conn.execute(text(
+            f"SELECT d.pk, d.title, substr(d.text, 1, :chars) AS text FROM ({fts} ORDER BY rowid DESC LIMIT :n) c "
+            "JOIN documents d ON d.pk = c.rowid"), {"q": fts5_match(groups), "n": n, "chars": RANKED_CHARS})
         bodies = {row.pk: document_body(row.title, row.text) for row in candidates}
+        if not bodies:
+            return {}
         # Each group's weight (idf) from how many of the newest SEARCH_SAMPLE documents contain it. A single
         # group's weight would scale every score alike, so it is not counted. The documents are counted in
         # FTS5's row per document (documents_fts_docsize, a few bytes), not in `documents` (their texts).
         weights = [1.0]
         if len(groups) > 1:
-            low = top - SEARCH_SAMPLE
+            low = conn.exec_driver_sql("SELECT max(id) FROM documents_fts_docsize").scalar_one() - SEARCH_SAMPLE
             sample = conn.execute(text("SELECT count(*) FROM documents_fts_docsize WHERE id > :low"),
                                   {"low": low}).scalar_one()
-            counts = [conn.execute(text(f"SELECT count(*) FROM ({_FTS} AND rowid > :low)"),
+            counts = [conn.execute(text(f"SELECT count(*) FROM ({fts} AND rowid > :low)"),
                                    {"q": fts5_match([g]), "low": low}).scalar_one() for g in groups]
             weights = [idf(count, sample) for count in counts]
         return bm25(bodies, groups, weights)
-
-    @staticmethod
-    def _newest_sqlite(conn: Connection, match: str, n: int, top: int) -> list[int]:
-        """Rowids of the ``n`` newest documents matching ``match`` (rowids up to ``top``), newest first.
-
-        The newest SEARCH_WINDOW documents are read newest first, up to ``n`` matches (a common word stops
-        early); with fewer, the older documents are read oldest first, in rowid ranges sized from the matches
-        found so far (at most 8 times the one before), newest range first, until there are ``n``.
-        """
-        high = top - SEARCH_WINDOW
-        found = list(conn.execute(text(f"{_FTS} AND rowid > :low ORDER BY rowid DESC LIMIT :n"),
-                                  {"q": match, "low": high, "n": n}).scalars())
-        width = SEARCH_WINDOW
-        while len(found) < n and high > 0:
-            wanted = (n - len(found)) * (top - high) / len(found) * 1.25 if found else math.inf
-            width = int(min(8 * width, max(SEARCH_WINDOW, wanted)))
-            older = conn.execute(text(f"{_FTS} AND rowid > :low AND rowid <= :high ORDER BY rowid"),
-                                 {"q": match, "low": high - width, "high": high}).scalars().all()
-            found.extend(reversed(older))
-            high -= width
-        return found[:n]
 
     def _rank_postgresql(self, conn: Connection, groups: list[list[str]], n: int) -> dict[int, float]:
         """pk -> ``ts_rank_cd`` of the ``n`` newest matches.

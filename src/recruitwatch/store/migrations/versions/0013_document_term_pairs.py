@@ -28,10 +28,14 @@ depends_on = None
 # only the rows that pass it, when it filters rows instead of reading the index.
 TERM_PAIRS = """
 CREATE FUNCTION term_pairs(terms tsvector) RETURNS tsvector
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 10000 AS $$
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 10000 AS $$
+DECLARE
+  pairs text[];
+BEGIN
   WITH p AS MATERIALIZED (SELECT t.lexeme, unnest(t.positions) AS pos FROM unnest(terms) t)
-  SELECT array_to_tsvector(coalesce(array_agg(a.lexeme || ' ' || b.lexeme), '{}'))
-  FROM p a JOIN p b ON b.pos = a.pos + 1
+  SELECT array_agg(a.lexeme || ' ' || b.lexeme) INTO pairs FROM p a JOIN p b ON b.pos = a.pos + 1;
+  RETURN array_to_tsvector(coalesce(pairs, '{}'));
+END
 $$
 """
 
