@@ -44,10 +44,15 @@ def queries() -> list[str]:
 
 
 @pytest.mark.parametrize("n", [5, 200])
-def test_the_candidates_are_the_newest_matches(archive, monkeypatch, n):
-    """With n candidates, a search finds exactly the n newest matches, as the documents' index terms hold them."""
+@pytest.mark.parametrize("dense", [0, 200])
+def test_the_candidates_are_the_newest_matches(archive, monkeypatch, n, dense):
+    """With n candidates, a search finds exactly the n newest matches, as the documents' index terms hold them.
+    PostgreSQL looks for a phrase in the newest 7 rows, then in older ones through the pairs index (dense=0) or
+    row by row if one in 200 of the 7 matched."""
     store, docs = archive
     monkeypatch.setattr(database, "SEARCH_CANDIDATES", n)
+    monkeypatch.setattr(database, "PHRASE_WALK", 7)
+    monkeypatch.setattr(database, "PHRASE_DENSE", dense)
     by_id = {d.id: d for d in docs}
     for query in queries():
         want = newest_matches(docs, query, n)
@@ -56,10 +61,12 @@ def test_the_candidates_are_the_newest_matches(archive, monkeypatch, n):
         assert all(h.document.text == by_id[h.document.id].text for h in hits)
 
 
-def test_phrases_find_what_the_positions_alone_found(archive):
-    """PostgreSQL: the pairs condition leaves the newest matches of a phrase as the tsvector's positions find them,
+def test_phrases_find_what_the_positions_alone_found(archive, monkeypatch):
+    """PostgreSQL: the pairs index leaves the newest matches of a phrase as the tsvector's positions find them,
     in the same order; SQLite: nothing to check (no pairs index)."""
     store, _ = archive
+    monkeypatch.setattr(database, "PHRASE_WALK", 7)
+    monkeypatch.setattr(database, "PHRASE_DENSE", 0)
     if store.dialect == "sqlite":
         pytest.skip("the pairs index is PostgreSQL's")
     for query in queries():
