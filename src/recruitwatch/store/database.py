@@ -536,7 +536,7 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         in PHRASE_DENSE), else only the rows holding every adjacent pair of its terms (the GIN index on
         ``term_pairs(terms)``, migration 0013): a rare phrase of two common words otherwise read most of the
         table. Reading a row of the index's is about 10 times the cost of the next row of the walk (random
-        heap blocks), hence the threshold (docs/storage.md, At scale)."""
+        heap blocks), hence the threshold (docs/storage.md, "Phrases on PostgreSQL")."""
         q = {"q": tsquery(groups), "n": n}
         rank = ("SELECT pk, ts_rank_cd(terms, to_tsquery('simple', :q)) AS score FROM "
                 "(SELECT pk, terms FROM document_search WHERE {} ORDER BY pk DESC LIMIT :n) s")
