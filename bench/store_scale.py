@@ -36,7 +36,7 @@ from store_search import make_text
 
 from recruitwatch.records import Document, Incident
 from recruitwatch.store import IncidentFilter, open_store
-from recruitwatch.store.search import fts5_match, parse_query, snippet, tsquery
+from recruitwatch.store.search import parse_query, snippet, tsquery
 
 SEARCHES = {
     "common word": ["мигрант", "военкомат", "контракт"],
@@ -103,28 +103,23 @@ def fill(store, n_docs: int, n_incs: int, batch: int) -> None:
             conn.exec_driver_sql("ANALYZE")
 
 
-# The ranked query of document search before it ranked 200 candidates (and SQLite's in Python): FTS5's bm25()
-# or ts_rank_cd over the 2,000 newest matches, for --compare.
-FORMER_SQLITE = (
-    "SELECT d.title, d.text, h.score FROM (SELECT pk, score FROM (SELECT rowid AS pk, -bm25(documents_fts) AS score "
-    "FROM documents_fts WHERE documents_fts MATCH :q ORDER BY rowid DESC LIMIT 2000) ORDER BY score DESC, pk DESC LIMIT 20) h "
-    "JOIN documents d ON d.pk = h.pk ORDER BY h.score DESC, d.pk DESC"
-)
+# Document search before the pairs index (PostgreSQL), for --compare: a phrase checked on the newest rows one by
+# one; ranked and cut to 20 as now, with the same snippets. SQLite's search has not changed: --compare times it twice.
 FORMER_POSTGRESQL = (
     "SELECT d.title, d.text, h.score FROM (SELECT pk, ts_rank_cd(terms, q) AS score FROM (SELECT pk, terms "
-    "FROM document_search WHERE terms @@ to_tsquery('simple', :q) ORDER BY pk DESC LIMIT 2000) s, "
+    "FROM document_search WHERE terms @@ to_tsquery('simple', :q) ORDER BY pk DESC LIMIT 200) s, "
     "to_tsquery('simple', :q) q ORDER BY score DESC, pk DESC LIMIT 20) h JOIN documents d ON d.pk = h.pk "
     "ORDER BY h.score DESC, d.pk DESC"
 )
 
 
 def former_search(store, query: str) -> list[str]:
-    """Document search as it was (see FORMER_SQLITE), with its snippets."""
+    """Document search as it was (see FORMER_POSTGRESQL), with its snippets."""
+    if store.dialect == "sqlite":
+        return [hit.snippet for hit in store.search_documents(query)]
     groups = parse_query(query)
-    sqlite = store.dialect == "sqlite"
     with store.engine.connect() as conn:
-        rows = conn.execute(text(FORMER_SQLITE if sqlite else FORMER_POSTGRESQL),
-                            {"q": fts5_match(groups) if sqlite else tsquery(groups)}).all()
+        rows = conn.execute(text(FORMER_POSTGRESQL), {"q": tsquery(groups)}).all()
     return [snippet(row.text, groups)[0] for row in rows]
 
 
@@ -212,6 +207,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20, help="runs of each search (listing: a third)")
     parser.add_argument("--dir", default="/tmp/recruitwatch-scale", help="where the SQLite stores are kept")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL too")
+    parser.add_argument("--schema", help="the PostgreSQL schema (default: scale_<documents>_<incidents>)")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--no-search", action="store_true", help="incidents only")
     parser.add_argument("--no-incidents", action="store_true", help="search only")
@@ -225,7 +221,7 @@ def main() -> None:
     if args.postgres:
         base = os.environ.get("RECRUITWATCH_TEST_POSTGRES_URL") or subprocess.run(
             ["scripts/postgres-test-server.sh"], capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
-        urls.append(postgres_schema(base, f"scale_{args.documents}_{args.incidents}"))
+        urls.append(postgres_schema(base, args.schema or f"scale_{args.documents}_{args.incidents}"))
     for url in urls:
         started = time.perf_counter()
         run(url, args)

@@ -74,6 +74,10 @@ CHUNK = 500  # ids per IN (...) query
 SEARCH_CANDIDATES = 200
 # SQLite: a query's words are weighed (BM25's idf) by how many of this many newest documents contain them.
 SEARCH_SAMPLE = 10_000
+# PostgreSQL: a query with a phrase reads this many newest rows first, then older ones the same way if at least
+# one in PHRASE_DENSE matched, else through the index of adjacent term pairs (Store._rank_postgresql).
+PHRASE_WALK = 10_000
+PHRASE_DENSE = 200
 BREAKDOWNS = ("tactic", "actor", "place", "nationality", "status", "outcome", "verification", "month", "year")
 _HEX = re.compile(r"[0-9a-f]+")
 _TSQ = literal_column("'simple'::regconfig")
@@ -525,12 +529,43 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         return bm25(bodies, groups, weights)
 
     def _rank_postgresql(self, conn: Connection, groups: list[list[str]], n: int) -> dict[int, float]:
-        """pk -> ``ts_rank_cd`` of the ``n`` newest matches."""
-        rows = conn.execute(text(
-            "SELECT pk, ts_rank_cd(terms, q) AS score FROM "
-            "(SELECT pk, terms FROM document_search WHERE terms @@ to_tsquery('simple', :q) ORDER BY pk DESC LIMIT :n) s, "
-            "to_tsquery('simple', :q) q"), {"q": tsquery(groups), "n": n})
-        return {row.pk: float(row.score) for row in rows}
+        """pk -> ``ts_rank_cd`` of the ``n`` newest matches.
+
+        A query with a phrase reads the newest PHRASE_WALK rows one by one, checking positions. With fewer than
+        ``n`` matches there, older rows are read the same way if the phrase is common there (at least one row
+        in PHRASE_DENSE), else only the rows holding every adjacent pair of its terms (the GIN index on
+        ``term_pairs(terms)``, migration 0013): a rare phrase of two common words otherwise read most of the
+        table. Reading a row of the index's is about 10 times the cost of the next row of the walk (random
+        heap blocks), hence the threshold (docs/storage.md, "Phrases on PostgreSQL")."""
+        q = {"q": tsquery(groups), "n": n}
+        rank = ("SELECT pk, ts_rank_cd(terms, to_tsquery('simple', :q)) AS score FROM "
+                "(SELECT pk, terms FROM document_search WHERE {} ORDER BY pk DESC LIMIT :n) s")
+        plain = "terms @@ to_tsquery('simple', :q)"
+        phrases = [" ".join(g) for g in groups if len(g) > 1]
+        if not phrases:
+            return {row.pk: float(row.score) for row in conn.execute(text(rank.format(plain)), q)}
+        # A bound the planner can see (a subquery's value it cannot: it then chose a plan that computed term_pairs()
+        # of many rows).
+        q["low"] = (conn.exec_driver_sql("SELECT max(pk) FROM document_search").scalar_one() or 0) - PHRASE_WALK
+        found = {row.pk: float(row.score) for row in conn.execute(text(rank.format(f"{plain} AND pk > :low")), q)}
+        if len(found) * PHRASE_DENSE >= PHRASE_WALK:
+            older = plain
+        else:
+            # The pairs as term_pairs() makes them from a document, from the phrases' own tsvectors.
+            pairs = conn.execute(text(
+                "SELECT string_agg(quote_literal(p.lexeme), ' & ') FROM unnest(CAST(:phrases AS text[])) ph, "
+                "unnest(term_pairs(to_tsvector('simple', ph))) p"), {"phrases": phrases}).scalar_one()
+            # The query is checked with ts_match_vq(), the function of @@, which no index answers: with `@@` the
+            # planner also read the terms index (for a phrase, every row with both words; for a word, every row
+            # with it) and then, as a phrase needs its positions checked (or the bitmap was too large to be
+            # exact), computed term_pairs() again for every row it read.
+            older = ("term_pairs(terms) @@ CAST(:pairs AS tsquery) AND ts_match_vq(terms, to_tsquery('simple', :q))"
+                     if pairs else plain)
+            q["pairs"] = pairs
+        if len(found) < n and q["low"] > 0:
+            rows = conn.execute(text(rank.format(f"{older} AND pk <= :low")), q | {"n": n - len(found)})
+            found |= {row.pk: float(row.score) for row in rows}
+        return found
 
     # -- incidents -------------------------------------------------------------------------
 
