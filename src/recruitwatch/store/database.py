@@ -26,8 +26,8 @@ from sqlalchemy import (
     table,
     text,
     true,
+    tuple_,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from recruitwatch import morph
@@ -258,7 +258,13 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
     # -- writing ---------------------------------------------------------------------------
 
     def _insert(self, tbl):
-        return (postgresql.insert(tbl) if self.dialect == "postgresql" else sqlite.insert(tbl)).on_conflict_do_nothing()
+        # The dialect's module is imported here: importing SQLAlchemy's PostgreSQL dialect costs a SQLite store
+        # about 0.1 s of start-up (its drivers' modules, asyncio).
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(tbl).on_conflict_do_nothing()
 
     def _insert_incidents(self, conn: Connection, incs: list[Incident], keys: dict[str, Any], now: datetime,
                           terms: dict[str, str]) -> list[tuple[int, str]]:
@@ -758,13 +764,14 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         """:meth:`count_incidents` and an :meth:`incident_breakdown` for each of ``by``, with the same
         results and order, from two grouped reads instead of one query per breakdown.
 
-        Cases (a filter without ``document_id``) are read as whole rows of an index of cases, each case
-        once, the filter evaluated on the row (on SQLite its codes in the case's own lists,
-        :func:`~recruitwatch.store.rows.listed_code`, so no look-up per case): one read grouped by status,
-        outcome, verification and month gives the count and those breakdowns; one grouped by the lists of
-        the code fields asked (tactics and places together: the order of ``ix_incidents_cases_codes``)
-        gives the codes, each list's distinct codes counted here. Every report's incidents (``cases=False``
-        or ``document_id``) are counted from ``incident_codes``.
+        Cases (a filter without ``document_id``) are read as rows of an index of cases, each case once,
+        the filter evaluated on the row (on SQLite its codes in the case's own lists,
+        :func:`~recruitwatch.store.rows.listed_code`, so no look-up per case), grouped by status, outcome,
+        verification and month (the count and those breakdowns) and by the lists of the code fields asked
+        (tactics and places together; each list's distinct codes are counted here): on SQLite one walk of
+        an index per grouping, in the index's order (migration 0013), on PostgreSQL one statement with
+        ``GROUPING SETS`` (the filter's semi-join with ``incident_codes`` done once). Every report's
+        incidents (``cases=False`` or ``document_id``) are counted from ``incident_codes``.
 
         Ties in count are ordered by the value's code points (as SQLite and a PostgreSQL database
         with the C collation order them).
@@ -776,30 +783,29 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         f = filters or R.IncidentFilter()
         cases = f.cases and not f.document_id
         where = R.filter_conditions(f, correlated=False, listed=cases and self.dialect == "sqlite")
-        n = func.count().label("n")
         # substr(date, 1, 7) with literal bounds: the expression of ix_incidents_cases_figures (SQLite).
-        month = func.substr(incidents.c.date, literal_column("1"), literal_column("7")).label("month")
-        scalars = (incidents.c.status, incidents.c.outcome, incidents.c.verification)
-        counts: dict[str, dict[str, int]] = {b: {} for b in wanted}
+        month = func.substr(incidents.c.date, literal_column("1"), literal_column("7"))
         fields = [b for b in wanted if b in CODE_FIELDS.values()]
+        groups = _list_groups(fields) if cases else []
+        groupings = [[incidents.c.status, incidents.c.outcome, incidents.c.verification, month]]
+        groupings += [[incidents.c[R.LIST_COLUMNS[field]] for field in group] for group in groups]
+        counts: dict[str, dict[str, int]] = {b: {} for b in wanted}
+        total = 0
         with self._connect() as conn:
-            total = 0
-            for status, outcome, verification, key, c in conn.execute(
-                    select(*scalars, month, n).where(*where).group_by(*scalars, month)):
-                total += c
-                for b, value in (("status", status), ("outcome", outcome), ("verification", verification),
-                                 ("month", key if key and len(key) >= 7 else None),
-                                 ("year", key[:4] if key and len(key) >= 4 else None)):
-                    if b in counts and value is not None:
-                        counts[b][value] = counts[b].get(value, 0) + c
-            if fields and cases:
-                for group in _list_groups(fields):
-                    lists = [incidents.c[R.LIST_COLUMNS[field]] for field in group]
-                    for *codes, c in conn.execute(select(*lists, n).where(*where).group_by(*lists)):
-                        for field, listed in zip(group, codes, strict=True):
-                            for code in set(listed):
-                                counts[field][code] = counts[field].get(code, 0) + c
-            elif fields:
+            for k, values, c in self._grouped(conn, groupings, where):
+                if k == 0:
+                    total += c
+                    status, outcome, verification, key = values
+                    for b, value in (("status", status), ("outcome", outcome), ("verification", verification),
+                                     ("month", key if key and len(key) >= 7 else None),
+                                     ("year", key[:4] if key and len(key) >= 4 else None)):
+                        if b in counts and value is not None:
+                            counts[b][value] = counts[b].get(value, 0) + c
+                    continue
+                for field, listed in zip(groups[k - 1], values, strict=True):
+                    for code in set(listed):
+                        counts[field][code] = counts[field].get(code, 0) + c
+            if fields and not cases:
                 ids = select(incidents.c.id).where(*where)
                 for field, code, c in conn.execute(
                         select(incident_codes.c.field, incident_codes.c.code, func.count())
@@ -812,11 +818,31 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
             out[b] = sorted(rows) if b in ("month", "year") else sorted(rows, key=lambda r: (-r[1], r[0]))
         return total, out
 
+    def _grouped(self, conn: Connection, groupings: list[list[Any]], where: list[Any]
+                 ) -> Iterator[tuple[int, list[Any], int]]:
+        """(k, values, count) for each group of the incidents matching ``where`` grouped by the columns
+        ``groupings[k]``: on SQLite one query per grouping, on PostgreSQL one statement for all of them."""
+        n = func.count()
+        if self.dialect == "sqlite" or len(groupings) == 1:
+            for k, columns in enumerate(groupings):
+                for *values, c in conn.execute(select(*columns, n).where(*where).group_by(*columns)):
+                    yield k, values, c
+            return
+        columns = list(dict.fromkeys(c for grouping in groupings for c in grouping))  # by identity
+        where_in = [[columns.index(c) for c in grouping] for grouping in groupings]
+        # GROUPING(all columns): a bit per column, set when the row's grouping leaves that column out.
+        mask = {sum(1 << (len(columns) - 1 - i) for i in range(len(columns)) if i not in at): k
+                for k, at in enumerate(where_in)}
+        sets = func.grouping_sets(*(tuple_(*grouping) for grouping in groupings))
+        stmt = select(*columns, func.grouping(*columns), n).where(*where).group_by(sets)
+        for *values, bits, c in conn.execute(stmt):
+            k = mask[bits]
+            yield k, [values[i] for i in where_in[k]], c
+
 
 def _list_groups(fields: list[str]) -> list[list[str]]:
-    """The code fields read together in one grouped query: tactic and place (the first columns of
-    ``ix_incidents_cases_codes``, so SQLite groups them in index order without a sort; their pairs of lists
-    are few), each other field alone."""
+    """The code fields grouped together: tactic and place (the first columns of ``ix_incidents_cases_codes``,
+    so SQLite groups them in index order without a sort; their pairs of lists are few), each other alone."""
     together = [f for f in ("tactic", "place") if f in fields]
     return ([together] if together else []) + [[f] for f in fields if f not in together]
 
