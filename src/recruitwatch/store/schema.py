@@ -135,10 +135,12 @@ incidents = Table(
     Index("ix_incidents_outcome", "outcome"),
     Index("ix_incidents_confidence", "confidence"),
     Index("ix_incidents_verification", "verification"),
-    # SQLite also has three partial indexes of cases (WHERE id = case_id; migrations 0006 and 0009, SQLite only):
+    # SQLite also has four partial indexes of cases (WHERE id = case_id; migrations 0006, 0009 and 0013, SQLite only):
     # ix_incidents_cases (id, case_id, date, date_start, date_end, status, outcome, verification, confidence),
-    # ix_incidents_cases_date_start (date_start, pk, id, date_end, status, outcome, verification, confidence) and
-    # ix_incidents_cases_figures (status, outcome, verification, date, date_start, date_end, confidence, id).
+    # ix_incidents_cases_date_start (date_start, pk, id, date_end, status, outcome, verification, confidence),
+    # ix_incidents_cases_figures (status, outcome, verification, substr(date, 1, 7), date, date_start, date_end,
+    # confidence, id, case_id, tactics, places, nationalities, actors) and ix_incidents_cases_codes (tactics, places,
+    # nationalities, actors, status, outcome, verification, date_start, date_end, confidence, id, case_id).
 )
 
 # One row per code of an incident's list fields: field is place | nationality | actor | tactic.
