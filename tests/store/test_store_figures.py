@@ -152,6 +152,17 @@ def test_codes_are_matched_exactly_in_the_stored_lists(store):
         IncidentFilter(tactic="rai"), IncidentFilter(place="R"),
     ]
     _same_answers(store, filters)
+    if store.dialect == "sqlite":  # lists written another way: compact, letters beyond ASCII escaped
+        import json
+
+        from sqlalchemy import text
+
+        with store.engine.begin() as conn:
+            for inc in data.incidents[::2]:
+                conn.execute(text("UPDATE incidents SET places = :p, tactics = :t WHERE id = :id"),
+                             {"p": json.dumps(inc.places, separators=(",", ":")), "t": json.dumps(inc.tactics),
+                              "id": inc.id})
+        _same_answers(store, filters)
 
 
 def test_merging_and_splitting_keep_the_counts_by_code_right(store, generated):

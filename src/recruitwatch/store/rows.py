@@ -226,13 +226,16 @@ def listed_code(field: str, values: list[str]) -> ColumnElement[bool]:
     ``values`` (a place: or one of its sub-places), tested in the stored JSON text, so a walk of an index
     holding the lists needs no look-up in ``incident_codes`` per case.
 
-    The store writes a list as ``json.dumps`` does (``["RU-MOW", "UZ"]``), and a quote inside an item as
+    The store writes a list as ``json.dumps`` does (``["RU-MOW", "UZ"]``; letters beyond ASCII as they are or
+    escaped, ``\\u041c``, both are looked for), and a quote inside an item as
     ``\\"``: so ``"`` after ``[`` or ``,`` (with or without a space) always opens an item, and ``["RU-MOW"``
     or ``, "RU-MOW"`` in the text means exactly that the list has the item ``RU-MOW`` (``"RU-`` without the
     closing quote: an item starting with ``RU-``)."""
-    items = [json.dumps(v, ensure_ascii=False) for v in values]
+    # Each item as the store writes it, and with non-ASCII letters escaped (as json.dumps writes by default).
+    items = list(dict.fromkeys(json.dumps(v, ensure_ascii=ascii) for v in values for ascii in (False, True)))
     if field == "place":  # the place itself, or one below it
-        items += [json.dumps(v + "-", ensure_ascii=False)[:-1] for v in values]
+        items += list(dict.fromkeys(json.dumps(v + "-", ensure_ascii=ascii)[:-1] for v in values
+                                    for ascii in (False, True)))
     stored = type_coerce(incidents.c[LIST_COLUMNS[field]], String)
     return or_(*(func.instr(stored, literal(opening + item, String)) > 0
                  for item in items for opening in ("[", ", ", ",")))
