@@ -769,7 +769,7 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         :func:`~recruitwatch.store.rows.listed_code`, so no look-up per case), grouped by status, outcome,
         verification and month (the count and those breakdowns) and by the lists of the code fields asked
         (tactics and places together; each list's distinct codes are counted here): on SQLite one walk of
-        an index per grouping, in the index's order (migration 0013), on PostgreSQL one statement with
+        an index per grouping, in the index's order (migration 0014), on PostgreSQL one statement with
         ``GROUPING SETS`` (the filter's semi-join with ``incident_codes`` done once). Every report's
         incidents (``cases=False`` or ``document_id``) are counted from ``incident_codes``.
 

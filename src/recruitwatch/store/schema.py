@@ -135,7 +135,7 @@ incidents = Table(
     Index("ix_incidents_outcome", "outcome"),
     Index("ix_incidents_confidence", "confidence"),
     Index("ix_incidents_verification", "verification"),
-    # SQLite also has four partial indexes of cases (WHERE id = case_id; migrations 0006, 0009 and 0013, SQLite only):
+    # SQLite also has four partial indexes of cases (WHERE id = case_id; migrations 0006, 0009 and 0014, SQLite only):
     # ix_incidents_cases (id, case_id, date, date_start, date_end, status, outcome, verification, confidence),
     # ix_incidents_cases_date_start (date_start, pk, id, date_end, status, outcome, verification, confidence),
     # ix_incidents_cases_figures (status, outcome, verification, substr(date, 1, 7), date, date_start, date_end,

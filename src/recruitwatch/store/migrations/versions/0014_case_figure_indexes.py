@@ -13,8 +13,8 @@ case is needed (a code filter is tested on the incident's stored code list, see 
 Both are partial indexes of cases (``WHERE id = case_id``) and hold ``case_id``, without which SQLite
 reads each row to test the condition. PostgreSQL needs neither (it hashes the groups; docs/storage.md).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-08
 """
 
@@ -23,8 +23,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
