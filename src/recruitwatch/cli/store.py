@@ -271,7 +271,7 @@ def summary(
     filters = incident_filters(date_from=date_from, date_to=date_to, place=place, nationality=nationality,
                                status=status, actor=actor, tactic=tactic, outcome=outcome, verification=verification)
     with opened(db) as store:
-        total, results = store.incident_figures(by, filters)  # every breakdown and the count in 2-3 grouped queries
+        total, results = store.incident_figures(by, filters)  # every breakdown and the count from two grouped reads
         cases, corroborated = store.case_counts()
         where = store.describe()
     if as_json:

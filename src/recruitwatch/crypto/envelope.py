@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
+# cryptography is imported where a value is sealed or opened: most commands open a store without
+# sealing anything, and its import cost every command about 0.1 s of start-up.
 from recruitwatch.crypto.errors import ConfidentialDataError, WrongKey
 
 KEY_BYTES = 32  # AES-256
@@ -35,6 +34,8 @@ def aad(table: str, row: str, field: str) -> bytes:
 
 def seal(key: bytes, plaintext: bytes, associated: bytes) -> bytes:
     """Encrypt and authenticate ``plaintext`` under ``key``, bound to ``associated``."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     nonce = os.urandom(NONCE_BYTES)
     return VERSION + nonce + AESGCM(key).encrypt(nonce, plaintext, associated)
 
@@ -42,6 +43,9 @@ def seal(key: bytes, plaintext: bytes, associated: bytes) -> bytes:
 def open_sealed(key: bytes, blob: bytes, associated: bytes, *, what: str = "a confidential value") -> bytes:
     """The plaintext of a :func:`seal` blob; :class:`ConfidentialDataError` when it does not open
     (another key, another row or field, or altered bytes)."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     blob = bytes(blob)
     if len(blob) < 1 + NONCE_BYTES + 16 or blob[:1] != VERSION:
         raise ConfidentialDataError(f"{what} is not a recruitwatch ciphertext (damaged or from another program)")

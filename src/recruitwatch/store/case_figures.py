@@ -4,8 +4,8 @@
     total, out = snapshot.figures(("month", "place", "status"), IncidentFilter(place="RU"))
 
 The dashboard and the map answer a new filter with the same count and breakdowns as
-:meth:`Store.incident_figures`, but a filter that keeps most cases (a country, an early start date)
-costs SQL a look-up per case. Here every case is a row of a few NumPy arrays (its status, outcome,
+:meth:`Store.incident_figures`, which reads every case of the store again for each filter (two grouped
+walks of indexes of cases: 60-165 ms of CPU at 100,000 incidents on SQLite). Here every case is a row of a few NumPy arrays (its status, outcome,
 verification, month and year as small integers, its date bounds and confidence) and every code of a
 case a pair (case, code) per field; a filter is a boolean mask over the cases, a breakdown a
 ``bincount``: about a millisecond per filter at 100,000 incidents, whatever it keeps.

@@ -8,7 +8,7 @@ import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -16,21 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
-    and_,
     bindparam,
     case,
     column,
-    false,
     func,
     inspect,
     literal_column,
-    not_,
     select,
     table,
     text,
     true,
+    tuple_,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from recruitwatch import morph
@@ -261,7 +258,13 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
     # -- writing ---------------------------------------------------------------------------
 
     def _insert(self, tbl):
-        return (postgresql.insert(tbl) if self.dialect == "postgresql" else sqlite.insert(tbl)).on_conflict_do_nothing()
+        # The dialect's module is imported here: importing SQLAlchemy's PostgreSQL dialect costs a SQLite store
+        # about 0.1 s of start-up (its drivers' modules, asyncio).
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(tbl).on_conflict_do_nothing()
 
     def _insert_incidents(self, conn: Connection, incs: list[Incident], keys: dict[str, Any], now: datetime,
                           terms: dict[str, str]) -> list[tuple[int, str]]:
@@ -756,43 +759,19 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         with self._connect() as conn:
             return [(str(k), int(c)) for k, c in conn.execute(stmt).all()]
 
-    def _code_counts(self, conn: Connection, fields: list[str], filters: R.IncidentFilter | None,
-                     where: list[Any], total: int) -> dict[tuple[str, str], int]:
-        """Cases counted by each code of ``fields`` among the ``total`` cases matching ``filters`` (``where``).
-
-        Read from incident_codes: every case's codes (is_case) without a filter; the codes of the ids a
-        filter selects (from incident_codes alone when it has only codes); and when it keeps more than half
-        of the cases, every case's codes minus those of the cases it leaves out, so that a filter keeping
-        nearly everything (a country, an early start date) costs what one leaving out nearly everything does.
-        """
-        codes = (select(incident_codes.c.field, incident_codes.c.code, func.count())
-                 .where(incident_codes.c.field.in_(fields)).group_by(incident_codes.c.field, incident_codes.c.code))
-        every_case = codes.where(incident_codes.c.is_case == true())
-        cases_only = R.only_codes(filters)
-        found = R.case_codes(filters) if cases_only else None
-        if cases_only and found is None:
-            return {(f, c): n for f, c, n in conn.execute(every_case)}
-        if filters is not None and filters.cases and not filters.document_id:
-            cases = conn.execute(select(func.count()).select_from(incidents)
-                                 .where(R.IS_CASE)).scalar() or 0
-            if 2 * total > cases:
-                # A case is left out when the filter's conditions are not all true (false or unknown).
-                rest = R.filter_conditions(replace(filters, cases=False), correlated=False)
-                left_out = select(incidents.c.id).where(R.IS_CASE,
-                                                        not_(func.coalesce(and_(*rest), false())))
-                result = {(f, c): n for f, c, n in conn.execute(every_case)}
-                for f, c, n in conn.execute(codes.where(incident_codes.c.incident_id.in_(left_out))):
-                    result[(f, c)] -= n
-                return {key: n for key, n in result.items() if n > 0}
-        ids = found[0] if found is not None else select(incidents.c.id).where(*where)
-        return {(f, c): n for f, c, n in conn.execute(codes.where(incident_codes.c.incident_id.in_(ids)))}
-
     def incident_figures(self, by: Iterable[str], filters: R.IncidentFilter | None = None
                          ) -> tuple[int, dict[str, list[tuple[str, int]]]]:
         """:meth:`count_incidents` and an :meth:`incident_breakdown` for each of ``by``, with the same
-        results and order, from two grouped queries instead of one query per breakdown: one over the
-        codes of the matching incidents (grouped by field and code), one over the matching incidents
-        themselves (grouped by status, outcome and verification, and by month when asked; summed up here).
+        results and order, from two grouped reads instead of one query per breakdown.
+
+        Cases (a filter without ``document_id``) are read as rows of an index of cases, each case once,
+        the filter evaluated on the row (on SQLite its codes in the case's own lists,
+        :func:`~recruitwatch.store.rows.listed_code`, so no look-up per case), grouped by status, outcome,
+        verification and month (the count and those breakdowns) and by the lists of the code fields asked
+        (tactics and places together; each list's distinct codes are counted here): on SQLite one walk of
+        an index per grouping, in the index's order (migration 0014), on PostgreSQL one statement with
+        ``GROUPING SETS`` (the filter's semi-join with ``incident_codes`` done once). Every report's
+        incidents (``cases=False`` or ``document_id``) are counted from ``incident_codes``.
 
         Ties in count are ordered by the value's code points (as SQLite and a PostgreSQL database
         with the C collation order them).
@@ -801,34 +780,71 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         unknown = [b for b in wanted if b not in BREAKDOWNS]
         if unknown:
             raise StoreError(f"cannot break incidents down by {unknown[0]!r}; choose one of {', '.join(BREAKDOWNS)}")
-        where = R.filter_conditions(filters, correlated=False)
-        n = func.count().label("n")
+        f = filters or R.IncidentFilter()
+        cases = f.cases and not f.document_id
+        where = R.filter_conditions(f, correlated=False, listed=cases and self.dialect == "sqlite")
+        # substr(date, 1, 7) with literal bounds: the expression of ix_incidents_cases_figures (SQLite).
+        month = func.substr(incidents.c.date, literal_column("1"), literal_column("7"))
         fields = [b for b in wanted if b in CODE_FIELDS.values()]
-        scalar = (select(incidents.c.status, incidents.c.outcome, incidents.c.verification, n).where(*where)
-                  .group_by(incidents.c.status, incidents.c.outcome, incidents.c.verification))
-        month = func.substr(incidents.c.date, 1, 7).label("month")
+        groups = _list_groups(fields) if cases else []
+        groupings = [[incidents.c.status, incidents.c.outcome, incidents.c.verification, month]]
+        groupings += [[incidents.c[R.LIST_COLUMNS[field]] for field in group] for group in groups]
         counts: dict[str, dict[str, int]] = {b: {} for b in wanted}
+        total = 0
         with self._connect() as conn:
-            total = 0
-            for status, outcome, verification, c in conn.execute(scalar):
-                total += c
-                for b, value in (("status", status), ("outcome", outcome), ("verification", verification)):
-                    if b in counts:
-                        counts[b][value] = counts[b].get(value, 0) + c
-            if "month" in counts or "year" in counts:  # apart: grouped with the above, 15,000 groups to sort
-                for key, c in conn.execute(select(month, n).where(*where, incidents.c.date.is_not(None)).group_by(month)):
-                    if "month" in counts and len(key) >= 7:
-                        counts["month"][key] = counts["month"].get(key, 0) + c
-                    if "year" in counts and len(key) >= 4:
-                        counts["year"][key[:4]] = counts["year"].get(key[:4], 0) + c
-            if fields:
-                for (field, code), c in self._code_counts(conn, fields, filters, where, total).items():
+            for k, values, c in self._grouped(conn, groupings, where):
+                if k == 0:
+                    total += c
+                    status, outcome, verification, key = values
+                    for b, value in (("status", status), ("outcome", outcome), ("verification", verification),
+                                     ("month", key if key and len(key) >= 7 else None),
+                                     ("year", key[:4] if key and len(key) >= 4 else None)):
+                        if b in counts and value is not None:
+                            counts[b][value] = counts[b].get(value, 0) + c
+                    continue
+                for field, listed in zip(groups[k - 1], values, strict=True):
+                    for code in set(listed):
+                        counts[field][code] = counts[field].get(code, 0) + c
+            if fields and not cases:
+                ids = select(incidents.c.id).where(*where)
+                for field, code, c in conn.execute(
+                        select(incident_codes.c.field, incident_codes.c.code, func.count())
+                        .where(incident_codes.c.field.in_(fields), incident_codes.c.incident_id.in_(ids))
+                        .group_by(incident_codes.c.field, incident_codes.c.code)):
                     counts[field][code] = c
         out = {}
         for b, found in counts.items():
             rows = [(str(k), int(c)) for k, c in found.items()]
             out[b] = sorted(rows) if b in ("month", "year") else sorted(rows, key=lambda r: (-r[1], r[0]))
         return total, out
+
+    def _grouped(self, conn: Connection, groupings: list[list[Any]], where: list[Any]
+                 ) -> Iterator[tuple[int, list[Any], int]]:
+        """(k, values, count) for each group of the incidents matching ``where`` grouped by the columns
+        ``groupings[k]``: on SQLite one query per grouping, on PostgreSQL one statement for all of them."""
+        n = func.count()
+        if self.dialect == "sqlite" or len(groupings) == 1:
+            for k, columns in enumerate(groupings):
+                for *values, c in conn.execute(select(*columns, n).where(*where).group_by(*columns)):
+                    yield k, values, c
+            return
+        columns = list(dict.fromkeys(c for grouping in groupings for c in grouping))  # by identity
+        where_in = [[columns.index(c) for c in grouping] for grouping in groupings]
+        # GROUPING(all columns): a bit per column, set when the row's grouping leaves that column out.
+        mask = {sum(1 << (len(columns) - 1 - i) for i in range(len(columns)) if i not in at): k
+                for k, at in enumerate(where_in)}
+        sets = func.grouping_sets(*(tuple_(*grouping) for grouping in groupings))
+        stmt = select(*columns, func.grouping(*columns), n).where(*where).group_by(sets)
+        for *values, bits, c in conn.execute(stmt):
+            k = mask[bits]
+            yield k, [values[i] for i in where_in[k]], c
+
+
+def _list_groups(fields: list[str]) -> list[list[str]]:
+    """The code fields grouped together: tactic and place (the first columns of ``ix_incidents_cases_codes``,
+    so SQLite groups them in index order without a sort; their pairs of lists are few), each other alone."""
+    together = [f for f in ("tactic", "place") if f in fields]
+    return ([together] if together else []) + [[f] for f in fields if f not in together]
 
 
 @dataclass(frozen=True, slots=True)

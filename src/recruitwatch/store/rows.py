@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, true
+from sqlalchemy import ColumnElement, String, and_, exists, func, literal, or_, select, true, type_coerce
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.types import NullType
 
@@ -192,19 +193,52 @@ def _place_condition(prefix: str) -> ColumnElement[bool]:
     return or_(code == prefix, and_(code >= prefix + "-", code < prefix + "."))
 
 
+def _code_filters(filters: IncidentFilter) -> list[tuple[str, list[str]]]:
+    """(field, values) of each code filter of ``filters``; a place value also stands for its sub-places."""
+    out = []
+    if filters.place:
+        out.append(("place", [p.strip().upper() for p in _values(filters.place)]))
+    for field in ("nationality", "actor", "tactic"):
+        value = getattr(filters, field)
+        if value:
+            out.append((field, _values(value)))
+    return out
+
+
 def code_conditions(filters: IncidentFilter) -> list[tuple[str, ColumnElement[bool], bool]]:
     """(field, condition on ``incident_codes.code``, whether an incident can match it with several codes)
     for each code filter of ``filters``."""
     out = []
-    if filters.place:
-        places = [p.strip().upper() for p in _values(filters.place)]
-        out.append(("place", or_(*(_place_condition(p) for p in places)), True))
-    for attr, field in (("nationality", "nationality"), ("actor", "actor"), ("tactic", "tactic")):
-        value = getattr(filters, attr)
-        if value:
-            values = _values(value)
+    for field, values in _code_filters(filters):
+        if field == "place":
+            out.append((field, or_(*(_place_condition(p) for p in values)), True))
+        else:
             out.append((field, incident_codes.c.code.in_(values), len(values) > 1))
     return out
+
+
+# The incident's column with each field's list of codes.
+LIST_COLUMNS = {field: name for name, field in CODE_FIELDS.items()}
+
+
+def listed_code(field: str, values: list[str]) -> ColumnElement[bool]:
+    """SQLite: whether the incident's own list of ``field`` codes (``incidents.places``, ...) holds one of
+    ``values`` (a place: or one of its sub-places), tested in the stored JSON text, so a walk of an index
+    holding the lists needs no look-up in ``incident_codes`` per case.
+
+    The store writes a list as ``json.dumps`` does (``["RU-MOW", "UZ"]``; letters beyond ASCII as they are or
+    escaped, ``\\u041c``, both are looked for), and a quote inside an item as
+    ``\\"``: so ``"`` after ``[`` or ``,`` (with or without a space) always opens an item, and ``["RU-MOW"``
+    or ``, "RU-MOW"`` in the text means exactly that the list has the item ``RU-MOW`` (``"RU-`` without the
+    closing quote: an item starting with ``RU-``)."""
+    # Each item as the store writes it, and with non-ASCII letters escaped (as json.dumps writes by default).
+    items = list(dict.fromkeys(json.dumps(v, ensure_ascii=ascii) for v in values for ascii in (False, True)))
+    if field == "place":  # the place itself, or one below it
+        items += list(dict.fromkeys(json.dumps(v + "-", ensure_ascii=ascii)[:-1] for v in values
+                                    for ascii in (False, True)))
+    stored = type_coerce(incidents.c[LIST_COLUMNS[field]], String)
+    return or_(*(func.instr(stored, literal(opening + item, String)) > 0
+                 for item in items for opening in ("[", ", ", ",")))
 
 
 def only_codes(filters: IncidentFilter | None) -> bool:
@@ -233,8 +267,10 @@ def case_codes(filters: IncidentFilter | None):
     return stmt, several
 
 
-def filter_conditions(filters: IncidentFilter | None, *, correlated: bool = True) -> list[ColumnElement[bool]]:
-    """The SQL conditions on ``incidents`` for ``filters`` (``correlated=False`` for aggregates)."""
+def filter_conditions(filters: IncidentFilter | None, *, correlated: bool = True,
+                      listed: bool = False) -> list[ColumnElement[bool]]:
+    """The SQL conditions on ``incidents`` for ``filters`` (``correlated=False`` for aggregates; ``listed``:
+    codes tested in the incident's own lists, :func:`listed_code`, SQLite only)."""
     if filters is None:
         filters = IncidentFilter()
     where: list[ColumnElement[bool]] = []
@@ -245,8 +281,11 @@ def filter_conditions(filters: IncidentFilter | None, *, correlated: bool = True
     if filters.date_to:
         where.append(incidents.c.date_start <= date_bounds(filters.date_to)[1])
     cases = filters.cases and not filters.document_id
-    for field, condition, _ in code_conditions(filters):
-        where.append(_has_code(field, condition, correlated, cases))
+    if listed:
+        where += [listed_code(field, values) for field, values in _code_filters(filters)]
+    else:
+        for field, condition, _ in code_conditions(filters):
+            where.append(_has_code(field, condition, correlated, cases))
     if filters.status:
         where.append(incidents.c.status.in_(_values(filters.status)))
     if filters.outcome:

@@ -32,13 +32,32 @@ from sqlalchemy import (
     Table,
     Text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeDecorator
 
 metadata = MetaData()
 
 # SQLite only gives a rowid alias (and autoincrement) to a column declared exactly INTEGER.
 PK = BigInteger().with_variant(Integer(), "sqlite")
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class _JSON(TypeDecorator):
+    """JSON, and JSONB on PostgreSQL (what the migrations create), as ``JSON().with_variant(JSONB(),
+    "postgresql")`` is, but the PostgreSQL type is looked up only when a PostgreSQL engine uses it: importing
+    SQLAlchemy's PostgreSQL dialect (its drivers' modules, asyncio) cost every command on a SQLite store
+    about 0.1 s of start-up."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
+
+
+JSONType = _JSON()
 ID = String()
 # Strings have no length limit: PostgreSQL would refuse a whole batch for one over-long value,
 # and SQLite ignores limits anyway, so the two behave the same.
@@ -116,10 +135,12 @@ incidents = Table(
     Index("ix_incidents_outcome", "outcome"),
     Index("ix_incidents_confidence", "confidence"),
     Index("ix_incidents_verification", "verification"),
-    # SQLite also has three partial indexes of cases (WHERE id = case_id; migrations 0006 and 0009, SQLite only):
+    # SQLite also has four partial indexes of cases (WHERE id = case_id; migrations 0006, 0009 and 0014, SQLite only):
     # ix_incidents_cases (id, case_id, date, date_start, date_end, status, outcome, verification, confidence),
-    # ix_incidents_cases_date_start (date_start, pk, id, date_end, status, outcome, verification, confidence) and
-    # ix_incidents_cases_figures (status, outcome, verification, date, date_start, date_end, confidence, id).
+    # ix_incidents_cases_date_start (date_start, pk, id, date_end, status, outcome, verification, confidence),
+    # ix_incidents_cases_figures (status, outcome, verification, substr(date, 1, 7), date, date_start, date_end,
+    # confidence, id, case_id, tactics, places, nationalities, actors) and ix_incidents_cases_codes (tactics, places,
+    # nationalities, actors, status, outcome, verification, date_start, date_end, confidence, id, case_id).
 )
 
 # One row per code of an incident's list fields: field is place | nationality | actor | tactic.
