@@ -9,15 +9,16 @@ document is as relevant as its most relevant window.
 
 The windows are independent, so a text of :data:`PARALLEL_WINDOWS` windows or more is analysed
 by child processes, one per CPU this process may use (its affinity: ``taskset -c 0`` keeps a run
-on one core), never more than there are windows. The children are forked: they inherit the
-loaded model and the document, so a task is a window's two offsets and only the window's result
-comes back. The results are taken in window order, so the document's relevance, reasons and
-incidents are exactly those of the sequential path. The windows are read here, one after the
-other, where children cannot or should not be started: without the ``fork`` start method
-(Windows); in a process that is itself a worker of a pool (``ingest --workers``, Dask's worker
-processes, ``serve --workers``: its siblings already use the cores, and a daemonic process may
-not have children); in any thread but the main one (Dask's task threads, the web app's request
-threads: their siblings share the cores, and forking a threaded server is unsafe).
+on one core), never more than there are windows. The first window is read here; then children
+are forked: they inherit what it loaded (the model, the compiled expressions) and the document,
+so a task is a window's two offsets and only the window's result comes back. The results are
+taken in window order, so the document's relevance, reasons and incidents are exactly those of
+the sequential path. The windows are all read here, one after the other, where children cannot
+or should not be started: without the ``fork`` start method (Windows); in a process that is
+itself a worker of a pool (``ingest --workers``, Dask's worker processes, ``serve --workers``:
+its siblings already use the cores, and a daemonic process may not have children); in any
+thread but the main one (Dask's task threads, the web app's request threads: their siblings
+share the cores, and forking a threaded server is unsafe).
 
 A window that fails raises the same exception as sequentially (the first failing window's, in
 window order) and stops the children. They ignore Ctrl-C, which reaches the whole process
@@ -162,17 +163,21 @@ def _child_window(span: tuple[int, int]) -> _Window:
 
 
 def _in_children(doc: Document, analyse: Analyse, spans: list[tuple[int, int]], processes: int) -> Iterator[_Window]:
-    """The windows' analyses, in window order, made by ``processes`` forked children.
+    """The windows' analyses, in window order: the first here, the others by forked children.
 
-    Forked, the children get the document and ``analyse`` without pickling; a task is one window
-    (two offsets: the windows are many and cost about the same, so one at a time balances the
-    load for nothing), and its result is the window's few fields and incidents.
+    What a window needs is loaded on first use (the model, the lexicons, the compiled regular
+    expressions); read here first, it is loaded once and the children inherit it, instead of each
+    loading its own (a second of CPU and tens of MB each). Forked, the children also get the
+    document and ``analyse`` without pickling. A task is one window (two offsets: windows are many
+    and cost about the same, so one at a time balances the load for nothing); its result, the
+    window's few fields and incidents.
     """
-    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+    yield _analyse_window(doc, analyse, spans[0])
+    pool = ProcessPoolExecutor(min(processes, len(spans) - 1), mp_context=multiprocessing.get_context("fork"),
                                initializer=_start_child, initargs=(os.getpid(), doc, analyse))
     done = False
     try:
-        yield from pool.map(_child_window, spans)
+        yield from pool.map(_child_window, spans[1:])
         done = True
     finally:
         if not done:  # a window failed, Ctrl-C: stop the children now, not after their current window
