@@ -53,13 +53,15 @@ class Analysis:
                 "reasons": doc.reasons, "incidents": [i.to_gold() for i in self.incidents]}
 
 
-def analyse(document: Document, learned: bool = True) -> Analysis:
+def analyse(document: Document, learned: bool = True, *, processes: int | None = None) -> Analysis:
     """Screen a document and, when it is relevant, extract its incidents (``learned=False``: with
-    the cues alone, the baseline of the blind rounds). Long texts go window by window."""
+    the cues alone, the baseline of the blind rounds). Long texts go window by window, in several
+    processes when they have many windows (``processes``: see ``longtext.processes_for``); the
+    result is the same."""
     from recruitwatch.longtext import LONG_TEXT, analyse_windows
 
     if len(document.text or "") > LONG_TEXT:
-        document, incidents = analyse_windows(document, partial(_analyse_one, learned=learned))
+        document, incidents = analyse_windows(document, partial(_analyse_one, learned=learned), processes)
     else:
         document, incidents = _analyse_one(document, learned)
     document.pipeline_version = pipeline_version() if learned else f"{PIPELINE_VERSION}+rules"
