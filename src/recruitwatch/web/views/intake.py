@@ -15,6 +15,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from recruitwatch.accounts import User
 from recruitwatch.crypto.errors import KeyNotConfigured
@@ -149,8 +150,11 @@ async def save_testimony(request: Request, store: StoreDep, lang: LangDep, user:
     text_lang = str(form.get("text_lang", ""))
     try:
         incidents = checked_incidents(form, text)
-        doc_id = store.add_testimony(text, person, consent=consent, attachments=files, actor=user.username,
-                                     lang=text_lang if text_lang in TESTIMONY_LANGS else None, incidents=incidents)
+        # sealing and extracting are slow work: in the thread pool, so the server goes on answering meanwhile
+        # (and a long account is read window by window in this thread: no process is forked from the server)
+        doc_id = await run_in_threadpool(
+            store.add_testimony, text, person, consent=consent, attachments=files, actor=user.username,
+            lang=text_lang if text_lang in TESTIMONY_LANGS else None, incidents=incidents)
     except KeyNotConfigured:
         return _form(request, store, lang, 503, key_problem(store, lang))
     except RecruitwatchError as exc:
