@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ from sqlalchemy import (
     true,
     tuple_,
 )
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from recruitwatch import morph
 from recruitwatch.accounts import system_user
@@ -301,6 +302,8 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
                 cursor.execute(statement, [f(row[n]) if f else row[n] for n, f in zip(names, convert)])
                 if cursor.rowcount == 1:
                     added.append((cursor.lastrowid, row["id"]))
+        except sqlite3.Error as exc:  # as SQLAlchemy raises it, so that the caller reports it as for any statement
+            raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from exc
         finally:
             cursor.close()
         return added
