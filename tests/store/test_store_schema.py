@@ -115,6 +115,14 @@ def test_a_database_error_mid_batch_rolls_back_everything(store, sample):
     assert store.search_documents("Петербург") == []
 
 
+def test_a_bad_document_row_rolls_back_everything(store, sample):
+    # A document row the database refuses (no origin): the documents before it in the batch are not kept.
+    bad = Document.create(text="Ещё одно сообщение о вербовке", origin=None)
+    with pytest.raises(StoreError, match="origin"):
+        store.save_batch([*sample.documents, bad], sample.incidents)
+    assert _table_counts(store) == dict.fromkeys(_table_counts(store), 0)
+
+
 WRITER = """
 import sys
 from recruitwatch.records import Document

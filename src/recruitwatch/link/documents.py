@@ -124,23 +124,36 @@ def sketch(text: str) -> Sketch:
     return Sketch(band_keys(shingle_set), fingerprint(shingle_set))
 
 
-def near_duplicate(a: bytes, b: bytes) -> float | None:
-    """The Jaccard similarity of two documents (by their fingerprints) when they are near duplicates, else None.
+def hashes(fingerprint: bytes):  # -> numpy.ndarray of uint64
+    """A fingerprint's hashes as a (sorted) numpy array, to compare it with several others."""
+    import numpy as np
+
+    return np.frombuffer(fingerprint, dtype="<u8")
+
+
+def near_duplicate(a, b) -> float | None:
+    """The Jaccard similarity of two documents (by their fingerprints, as bytes or as :func:`hashes`)
+    when they are near duplicates, else None.
 
     Near duplicates: a Jaccard of at least DUPLICATE_JACCARD, or one text (of MIN_CONTAINED
     shingles or more) nearly all inside the other (a repost cut short or with a paragraph added).
     """
     import numpy as np
 
-    if not a or not b:
+    sa = a if isinstance(a, np.ndarray) else hashes(a)
+    sb = b if isinstance(b, np.ndarray) else hashes(b)
+    if not sa.size or not sb.size:
         return None
-    sa, sb = np.frombuffer(a, dtype="<u8"), np.frombuffer(b, dtype="<u8")
-    shared = np.intersect1d(sa, sb, assume_unique=True).size
+    if sa.size > sb.size:
+        sa, sb = sb, sa
+    # Both are sorted and hold each hash once: look each of the smaller's up in the larger.
+    found = np.searchsorted(sb, sa)
+    found[found == sb.size] = 0
+    shared = int(np.count_nonzero(sb[found] == sa))
     score = shared / (sa.size + sb.size - shared)
     if score >= DUPLICATE_JACCARD:
         return score
-    smaller = min(sa.size, sb.size)
-    if smaller >= MIN_CONTAINED and shared / smaller >= DUPLICATE_CONTAINMENT:
+    if sa.size >= MIN_CONTAINED and shared / sa.size >= DUPLICATE_CONTAINMENT:
         return score
     return None
 

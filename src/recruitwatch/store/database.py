@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ from sqlalchemy import (
     true,
     tuple_,
 )
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from recruitwatch import morph
 from recruitwatch.accounts import system_user
@@ -283,13 +284,38 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         self._index(conn, "incidents", [{"pk": pk, "terms": terms[i]} for pk, i in added])
         return added
 
+    def _insert_documents(self, conn: Connection, rows: list[dict[str, Any]]) -> list[tuple[int, str]]:
+        """Insert document rows not stored yet (by id or content key); (pk, id) of those inserted, in order."""
+        if self.dialect != "sqlite":
+            stmt = self._insert(DOCUMENTS).returning(DOCUMENTS.c.pk, DOCUMENTS.c.id)
+            return [tuple(r) for r in conn.execute(stmt, rows)]
+        # SQLite: the same statement one row at a time, straight to the driver (the writer's hot path), with
+        # the columns' own conversions (JSON, times); a row inserted is rowcount 1 and its pk the last rowid.
+        names = list(rows[0])
+        convert = _sqlite_conversions(conn, DOCUMENTS, tuple(names))
+        cursor = conn.connection.cursor()
+        statement = (f"INSERT INTO documents ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+                     "ON CONFLICT DO NOTHING")
+        added = []
+        try:
+            for row in rows:
+                cursor.execute(statement, [f(row[n]) if f else row[n] for n, f in zip(names, convert)])
+                if cursor.rowcount == 1:
+                    added.append((cursor.lastrowid, row["id"]))
+        except sqlite3.Error as exc:  # as SQLAlchemy raises it, so that the caller reports it as for any statement
+            raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from exc
+        finally:
+            cursor.close()
+        return added
+
     def _index(self, conn: Connection, kind: str, rows: list[dict[str, Any]]) -> None:
         """Add {pk, terms} rows to the full-text index of documents or incidents."""
         if not rows:
             return
         if self.dialect == "sqlite":
             name = "documents_fts" if kind == "documents" else "incidents_fts"
-            conn.execute(text(f"INSERT INTO {name} (rowid, terms) VALUES (:pk, :terms)"), rows)
+            conn.exec_driver_sql(f"INSERT INTO {name} (rowid, terms) VALUES (?, ?)",
+                                 [(row["pk"], row["terms"]) for row in rows])
         else:
             name = "document_search" if kind == "documents" else "incident_search"
             conn.execute(text(f"INSERT INTO {name} (pk, terms) VALUES (:pk, to_tsvector('simple', :terms))"), rows)
@@ -350,8 +376,7 @@ class Store(ConfidentialStore, LinkingStore, ReviewStore, AccountStore, SessionS
         with self._connect(write=True) as conn:
             new_docs: list[tuple[int, str]] = []
             if docs:
-                stmt = self._insert(DOCUMENTS).returning(DOCUMENTS.c.pk, DOCUMENTS.c.id)
-                new_docs = [tuple(r) for r in conn.execute(stmt, [R.document_row(d, now) for d in docs])]
+                new_docs = self._insert_documents(conn, [R.document_row(d, now) for d in docs])
                 self._index(
                     conn, "documents",
                     [
@@ -845,6 +870,12 @@ def _list_groups(fields: list[str]) -> list[list[str]]:
     so SQLite groups them in index order without a sort; their pairs of lists are few), each other alone."""
     together = [f for f in ("tactic", "place") if f in fields]
     return ([together] if together else []) + [[f] for f in fields if f not in together]
+
+
+def _sqlite_conversions(conn: Connection, tbl, names: tuple[str, ...]) -> list:
+    """Each column's bind conversion (``None`` where a value goes to SQLite as it is), as SQLAlchemy
+    applies it to the statements it runs: rows sent to the driver directly are stored the same."""
+    return [tbl.c[name].type._cached_bind_processor(conn.dialect) for name in names]
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from sqlalchemy import text as text_
 from recruitwatch.accounts import system_user
 from recruitwatch.errors import StoreError
 from recruitwatch.link import cases as C
-from recruitwatch.link.documents import Sketch, components, fingerprint, near_duplicate, shingles, sketch
+from recruitwatch.link.documents import Sketch, components, fingerprint, hashes, near_duplicate, shingles, sketch
 from recruitwatch.link.features import LinkKeys, incident_keys
 from recruitwatch.link.match import Match, blocks, match
 from recruitwatch.records import Document, Incident
@@ -130,13 +130,14 @@ class LinkingStore:
         return out
 
     def _add_origins(self, conn: Connection, docs: Iterable[Document], stored: dict[str, str], now: datetime) -> None:
+        found_at = document_origins.c.found_at.type._cached_bind_processor(conn.dialect) if self.dialect == "sqlite" else None
+        at = found_at(now) if found_at else now  # stored as SQLAlchemy stores it (rows go to the driver directly)
         rows = {}
         for d in docs:
             owner = stored.get(d.id, d.id)
-            rows[(owner, d.origin)] = {"document_id": owner, "origin": d.origin, "url": d.url, "outlet": d.outlet,
-                                       "published": d.published, "found_at": now}
-        if rows:
-            conn.execute(self._insert(document_origins), list(rows.values()))
+            rows[(owner, d.origin)] = (owner, d.origin, d.url, d.outlet, d.published, at)
+        self._insert_rows(conn, document_origins, ("document_id", "origin", "url", "outlet", "published", "found_at"),
+                          list(rows.values()))
 
     # -- near-duplicate documents ------------------------------------------------------------
 
@@ -165,13 +166,17 @@ class LinkingStore:
             by_key[key].add(pk)
         self._insert_rows(conn, document_bands, ("key", "document_pk"), bands)
         pairs: set[tuple[int, int]] = set()  # candidates, each pair once
-        for key, pk in bands:
-            pairs.update((min(pk, other), max(pk, other)) for other in by_key[key] if other != pk)
+        for pk, s in made.items():
+            if s.bands:
+                near = set().union(*(by_key[key] for key in s.bands))
+                near.discard(pk)
+                pairs.update((pk, other) if pk < other else (other, pk) for other in near)
         ids = {pk: d.id for pk, d in docs}
         others = sorted({pk for pair in pairs for pk in pair} - ids.keys())
         ids.update(self._fingerprints(conn, others, prints))
+        arrays = {pk: hashes(prints[pk]) for pair in pairs for pk in pair if pk in prints}
         edges = {tuple(sorted((ids[a], ids[b]))) for a, b in pairs
-                 if a in ids and b in ids and near_duplicate(prints[a], prints[b]) is not None}
+                 if a in ids and b in ids and near_duplicate(arrays[a], arrays[b]) is not None}
         if not edges:
             return set()
         return self._regroup(conn, {n for e in edges for n in e}, list(edges))
@@ -181,8 +186,8 @@ class LinkingStore:
         if not rows:
             return
         if self.dialect == "sqlite":  # the same statement, straight to the driver: the writer's hot path
-            conn.exec_driver_sql(f"INSERT OR IGNORE INTO {table.name} ({', '.join(columns)}) "
-                                 f"VALUES ({', '.join('?' * len(columns))})", rows)
+            conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                                 f"VALUES ({', '.join('?' * len(columns))}) ON CONFLICT DO NOTHING", rows)
         else:
             conn.execute(self._insert(table), [dict(zip(columns, row)) for row in rows])
 
@@ -208,12 +213,12 @@ class LinkingStore:
                     .join_from(documents, document_shingles, document_shingles.c.document_pk == documents.c.pk,
                                isouter=True)
                     .where(documents.c.pk.in_(chunk)))
-            for pk, doc_id, hashes in conn.execute(stmt):
+            for pk, doc_id, stored in conn.execute(stmt):
                 ids[pk] = doc_id
-                if hashes is None:
+                if stored is None:
                     missing.append(pk)
                 else:
-                    prints[pk] = hashes
+                    prints[pk] = stored
         for chunk in _chunks(missing):
             rows = conn.execute(select(documents.c.pk, documents.c.text).where(documents.c.pk.in_(chunk))).all()
             made = [(pk, b"" if is_sealed(text) else fingerprint(shingles(text))) for pk, text in rows]
