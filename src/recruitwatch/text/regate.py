@@ -221,7 +221,8 @@ class Gate:
         (None: a text that cannot be gated, where every pattern may match)."""
         if found is None:
             return [True] * len(self.clauses)
-        return [all(not clause.isdisjoint(found) for clause in cl) for cl in self.clauses]
+        picked = self._picked(found)
+        return [k in picked for k in range(len(self.clauses))]
 
     def occurrences(self, text: str) -> Occurrences | None:
         """Where the gate strings occur in ``text``, read once, so that :meth:`Occurrences.present`
@@ -246,13 +247,17 @@ class Gate:
         found = self.present(text)
         if found is None:
             return list(range(len(self.clauses)))
+        return sorted(self._picked(found))
+
+    def _picked(self, found: set[str]) -> set[int]:
+        """The patterns every clause of which holds a string of ``found`` (the ungated ones too)."""
         picked = set(self._ungated)
         by_word, clauses = self._by_word, self.clauses
         for w in found:
             for k in by_word.get(w, ()):
                 if k not in picked and all(not clause.isdisjoint(found) for clause in clauses[k][1:]):
                     picked.add(k)
-        return sorted(picked)
+        return picked
 
 
 class Occurrences:
