@@ -68,15 +68,16 @@ def label_sentences(text: str, analysis: TextAnalysis, model: Model | None,
     cues = analysis.sentence_cue_codes()
     lin = model.sentence
     probs = np.zeros((len(spans), len(lin.labels)), dtype=np.float32)
+    for i in range(len(spans)):
+        probs[i] = lin.probabilities(sentence_features(text, spans, cues, i, analysis.lang,
+                                                       None if tokens is None else tokens[i]))
     hits: list[CueHit] = []
-    for i, (start, end) in enumerate(spans):
-        p = lin.probabilities(sentence_features(text, spans, cues, i, analysis.lang,
-                                                None if tokens is None else tokens[i]))
-        probs[i] = p
+    above = np.nonzero(probs >= lin.thresholds)  # by sentence, then by label
+    for i, j in zip(above[0].tolist(), above[1].tolist()):
+        start, end = spans[i]
         a = start + len(text[start:end]) - len(text[start:end].lstrip())
-        for j in np.flatnonzero(p >= lin.thresholds):
-            field, _, code = lin.labels[j].partition(":")
-            hits.append(CueHit(CATEGORY[field], code, a, end, text[a:end], MODEL_LANG))
+        field, _, code = lin.labels[j].partition(":")
+        hits.append(CueHit(CATEGORY[field], code, a, end, text[a:end], MODEL_LANG))
     return SentenceLabels(spans, probs, {label: j for j, label in enumerate(lin.labels)}, hits)
 
 
