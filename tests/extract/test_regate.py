@@ -31,6 +31,7 @@ from types import SimpleNamespace
 import pytest
 
 from recruitwatch.extract import dates as dates_module
+from recruitwatch.extract import geo_select
 from recruitwatch.extract.dates import find_dates
 from recruitwatch.taxonomy import lexicon as cues_module
 from recruitwatch.taxonomy.lexicon import LANGUAGES, find_cues, load_lexicon
@@ -227,7 +228,8 @@ CORPORA = ("cue-tests", "heldout", "examples", "upper", "title", "yo-to-e", "kel
 @cache
 def _scan(name: str, which: str):
     """For each text: the gate's mask and every match of every pattern (the expensive part)."""
-    patterns, gate = (_cue_patterns(), _cues_gate()) if which == "cues" else (_date_patterns(), dates_module._gate())
+    patterns, gate = {"cues": (_cue_patterns(), _cues_gate()), "dates": (_date_patterns(), dates_module._gate()),
+                      "words": (geo_select._CLAUSE_WORDS, geo_select._CLAUSE_GATE)}[which]
     out = []
     for text, _, _ in _corpus(name):
         mask = gate.mask(text)
@@ -249,7 +251,7 @@ def _hidden(patterns, gate, texts, *, first: bool = False) -> list[tuple[str, st
     return found
 
 
-@pytest.mark.parametrize("which", ["cues", "dates"])
+@pytest.mark.parametrize("which", ["cues", "dates", "words"])
 @pytest.mark.parametrize("name", CORPORA)
 def test_gate_never_skips_a_pattern_that_matches(name, which):
     patterns, _, scanned = _scan(name, which)
@@ -259,7 +261,7 @@ def test_gate_never_skips_a_pattern_that_matches(name, which):
     assert not hidden, hidden[:10]
 
 
-@pytest.mark.parametrize("which", ["cues", "dates"])
+@pytest.mark.parametrize("which", ["cues", "dates", "words"])
 @pytest.mark.parametrize("name", CORPORA)
 def test_every_clause_has_a_string_inside_every_match(name, which):
     # Stronger than the above: the clause strings lie inside the match itself, as the module
@@ -450,6 +452,38 @@ def test_overlapping_and_nested_gate_strings_are_all_found():
     gate = Gate(patterns)
     assert gate.present("xabcdx контрактника") == {"abcd", "bc", "контракт", "контрактник", "актн"}
     assert gate.mask("контракт bc") == [False, True, True, False, False]
+
+
+def test_the_clause_word_classes_are_gated():
+    # The word classes geo_select reads in each clause of a mention (act, after, before, report,
+    # period) have a gate, and it skips most classes of a clause.
+    assert all(geo_select._CLAUSE_GATE.clauses)
+    _, _, scanned = _scan("heldout", "words")
+    clauses = [piece for text, _, _ in scanned for piece in re.split(r"[,;:.]", text) if piece.strip()]
+    masks = [geo_select._CLAUSE_GATE.mask(piece) for piece in clauses]
+    assert sum(not may for mask in masks for may in mask) > len(clauses) * 2.5
+
+
+@pytest.mark.parametrize("which", ["cues", "dates", "words"])
+def test_the_strings_of_a_part_are_read_from_the_whole_text(which):
+    """Occurrences.present(lo, hi), read once from the whole text, is Gate.present of text[lo:hi]:
+    at every cut, including cuts inside a gate string and around nested strings."""
+    patterns, gate, _ = _scan("heldout", which)
+    texts = [t for t, _, _ in _corpus("heldout")[:12] + _corpus("upper")[:4]] + ["xabcdx контрактника"]
+    for text in texts:
+        found = gate.occurrences(text)
+        assert found is not None
+        cuts = sorted({0, len(text), *range(0, len(text), 37), *(m.start() for m in re.finditer(r"[,.;]", text))})
+        for lo, hi in zip(cuts, cuts[1:] + [len(text)]):
+            for a, b in ((lo, hi), (lo, min(len(text), hi + 5)), (max(0, lo - 3), hi)):
+                assert found.present(a, b) == gate.present(text[a:b]), (text[a:b], which)
+    nested = Gate([re.compile(p) for p in ("abcd", "bc", "контракт", "контрактник", "актн")])
+    text = "xabcdx контрактника"
+    whole = nested.occurrences(text)
+    for a in range(len(text)):
+        for b in range(a, len(text) + 1):
+            assert whole.present(a, b) == nested.present(text[a:b])
+    assert _cues_gate().occurrences("a text with ſ") is None
 
 
 # ---- the checks above catch a broken gate --------------------------------------------------

@@ -20,7 +20,7 @@ from recruitwatch.extract.geo_select import Selector
 from recruitwatch.extract.incidents import build, has_new_anchor, mention_groups, merge_all, merge_retold, read_mentions
 from recruitwatch.extract.learned import attach_outside, case_probabilities, label_sentences, score_mentions
 from recruitwatch.extract.segment import split, told_without_cues
-from recruitwatch.learn.examples import doc_features
+from recruitwatch.learn.examples import doc_features, sentence_words
 from recruitwatch.records import Document, Incident
 
 if TYPE_CHECKING:
@@ -40,14 +40,16 @@ def extract(doc: Document, analysis: TextAnalysis | None = None, learned: bool =
     if analysis is None:
         analysis = read_text(doc.text, doc.lang)
     model = load_model() if learned else None
-    labels = label_sentences(doc.text, analysis, model)
+    # The words of each sentence, read once for the sentence labels and the mentions' features.
+    tokens = sentence_words(doc.text, analysis.sentence_spans, analysis.lang) if model is not None else None
+    labels = label_sentences(doc.text, analysis, model, tokens)
     hits = sorted(analysis.hits + labels.hits, key=lambda h: (h.start, h.end))
     found = read_mentions(doc, analysis.lang)
     segments = split(doc.text, hits, partial(has_new_anchor, found)) or told_without_cues(doc.text, hits, labels)
     if not segments:
         return []
     selector = Selector(found, segments)
-    mentions = score_mentions(doc.text, analysis.lang, doc.published, mention_groups(found), analysis, model)
+    mentions = score_mentions(doc.text, analysis.lang, doc.published, mention_groups(found), analysis, model, tokens)
     incidents = [build(doc, segment, hits, found, selector, labels, mentions) for segment in segments]
     attach_outside(incidents, segments, labels, doc.id)
     incidents = merge_retold(incidents)

@@ -37,6 +37,12 @@ _DATA = "recruitwatch.extract.data"
 
 #: Tokens: runs of letters, joined by inner hyphens or apostrophes (Санкт-Петербург, O‘zbekiston).
 TOKEN = re.compile(r"[^\W\d_]+(?:['’‘ʻʼ`´\-][^\W\d_]+)*")
+Token = tuple[int, int, str]  # start, end, the word
+
+
+def tokens(text: str) -> list[Token]:
+    """The words of text the finders of places and nationalities read (read once for both)."""
+    return [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʻ": "'", "ʼ": "'", "`": "'", "´": "'", "ё": "е", "Ё": "е"})
 _RUSSIAN = re.compile(r"[а-яё]+(?:-[а-яё]+)*")
 _CYRILLIC = re.compile(r"[Ѐ-ӿ]")

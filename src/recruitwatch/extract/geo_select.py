@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING
 from recruitwatch.extract.places import CITY_TO_REGION  # federal cities and the region around them
 from recruitwatch.records import DocumentMentions, Mention, mentions_within
 from recruitwatch.taxonomy.lexicon import word_class
+from recruitwatch.text.regate import Gate, Occurrences
 from recruitwatch.text.sentences import paragraph_spans
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -144,6 +145,9 @@ def _nearest(spans: Sequence[Span], start: int, end: int) -> int | None:
 
 #: The words a clause is read for, in the order _Where takes them.
 _CLAUSE_WORDS = (_ACT, _AFTER, _BEFORE, _REPORT, _PERIOD)
+#: Their literal gate: the text is read for its strings once, and a clause runs only the word
+#: classes whose strings it holds (most clauses hold one class or none).
+_CLAUSE_GATE = Gate(list(_CLAUSE_WORDS))
 
 
 class _Where:
@@ -184,6 +188,7 @@ class Selector:
         self._clause_words: dict[Span, tuple[list[Span], ...]] = {}  # clause -> the matches of _CLAUSE_WORDS in it
         self._sentence_starts: dict[int, list[int]] = {}  # id of a segment's sentences -> their starts
         self._date_starts: list[int] | None = None
+        self._gate_strings: Occurrences | None | bool = False  # False: the text not read for them yet
 
     # -- shared ---------------------------------------------------------------------------------
     @property
@@ -215,8 +220,13 @@ class Selector:
         c_lo, c_hi = _clause(text, m.start, m.end, lo, hi)
         found = self._clause_words.get((c_lo, c_hi))
         if found is None:  # each clause is read once, whatever number of mentions it holds
+            if self._gate_strings is False:
+                self._gate_strings = _CLAUSE_GATE.occurrences(text)
+            strings = self._gate_strings
+            may = _CLAUSE_GATE.mask_of(strings.present(c_lo, c_hi) if strings is not None else None)
             found = self._clause_words[c_lo, c_hi] = tuple(
-                [(w.start(), w.end()) for w in pattern.finditer(text, c_lo, c_hi)] for pattern in _CLAUSE_WORDS)
+                [(w.start(), w.end()) for w in pattern.finditer(text, c_lo, c_hi)] if ok else []
+                for pattern, ok in zip(_CLAUSE_WORDS, may))
         act, after, before, report, period = (_nearest(spans, m.start, m.end) for spans in found)
         if act is not None and act > _ACT_REACH:
             act = None

@@ -19,6 +19,7 @@ import re
 
 from recruitwatch.extract import geo_select
 from recruitwatch.extract.dates import find_dates
+from recruitwatch.extract.gazetteer import tokens
 from recruitwatch.extract.learned import MODEL_LANG, RULE_CONFIDENCE, MentionScores, SentenceLabels
 from recruitwatch.extract.nationalities import find_nationalities, origin_candidates
 from recruitwatch.extract.places import find_places
@@ -410,8 +411,9 @@ def read_mentions(doc: Document, lang: str) -> DocumentMentions:
     def by_start(m: Mention) -> int:
         return m.start
 
-    return DocumentMentions(doc.text, doc.published, sorted(find_places(doc.text, lang), key=by_start),
-                            sorted(find_nationalities(doc.text, lang), key=by_start),
+    words = tokens(doc.text)
+    return DocumentMentions(doc.text, doc.published, sorted(find_places(doc.text, lang, words), key=by_start),
+                            sorted(find_nationalities(doc.text, lang, words), key=by_start),
                             sorted(find_dates(doc.text, lang, doc.published), key=by_start))
 
 

@@ -10,6 +10,7 @@ stay available for each field's confidence.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -57,23 +58,26 @@ class SentenceLabels:
         return round(p, 3)
 
 
-def label_sentences(text: str, analysis: TextAnalysis, model: Model | None) -> SentenceLabels:
+def label_sentences(text: str, analysis: TextAnalysis, model: Model | None,
+                    tokens: Sequence[list[str]] | None = None) -> SentenceLabels:
     """Probabilities for every sentence, and a hit for each code at or above its threshold
-    (no model: no labels, every probability 0)."""
+    (no model: no labels, every probability 0). ``tokens``: the sentences' words, when already read."""
     spans = analysis.sentence_spans
     if model is None:
         return SentenceLabels(spans, np.zeros((len(spans), 0), dtype=np.float32), {}, [])
     cues = analysis.sentence_cue_codes()
     lin = model.sentence
     probs = np.zeros((len(spans), len(lin.labels)), dtype=np.float32)
+    for i in range(len(spans)):
+        probs[i] = lin.probabilities(sentence_features(text, spans, cues, i, analysis.lang,
+                                                       None if tokens is None else tokens[i]))
     hits: list[CueHit] = []
-    for i, (start, end) in enumerate(spans):
-        p = lin.probabilities(sentence_features(text, spans, cues, i, analysis.lang))
-        probs[i] = p
+    above = np.nonzero(probs >= lin.thresholds)  # by sentence, then by label
+    for i, j in zip(above[0].tolist(), above[1].tolist()):
+        start, end = spans[i]
         a = start + len(text[start:end]) - len(text[start:end].lstrip())
-        for j in np.flatnonzero(p >= lin.thresholds):
-            field, _, code = lin.labels[j].partition(":")
-            hits.append(CueHit(CATEGORY[field], code, a, end, text[a:end], MODEL_LANG))
+        field, _, code = lin.labels[j].partition(":")
+        hits.append(CueHit(CATEGORY[field], code, a, end, text[a:end], MODEL_LANG))
     return SentenceLabels(spans, probs, {label: j for j, label in enumerate(lin.labels)}, hits)
 
 
@@ -213,8 +217,9 @@ class MentionScores:
 
 
 def score_mentions(text: str, lang: str, published: str | None, groups: dict[str, list], analysis: TextAnalysis,
-                   model: Model | None) -> MentionScores:
-    """Probabilities for every place, nationality and date mention (no model: none)."""
+                   model: Model | None, tokens: Sequence[list[str]] | None = None) -> MentionScores:
+    """Probabilities for every place, nationality and date mention (no model: none). ``tokens``:
+    the words of the analysis's sentences in ``lang``, when already read."""
     from recruitwatch.learn.examples import mention_examples
 
     if model is None:
@@ -223,7 +228,7 @@ def score_mentions(text: str, lang: str, published: str | None, groups: dict[str
     by_group: dict[str, list[tuple[int, int, str, float]]] = {g: [] for g in groups}
     linears = {"place": model.place, "nationality": model.nationality, "date": model.date}
     for group, m, feats in mention_examples(text, lang, published, groups, analysis.sentence_spans,
-                                            analysis.sentence_cue_codes()):
+                                            analysis.sentence_cue_codes(), tokens):
         p = linears[group].probability(feats)
         scores[(group, m.start, m.end, m.value)] = max(p, scores.get((group, m.start, m.end, m.value), 0.0))
         by_group[group].append((m.start, m.end, m.value, p))

@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from recruitwatch.records import Mention
 
-from .gazetteer import TOKEN, TokenInfo, _rows, _strip, fold, gazetteer, token_forms
+from .gazetteer import Token, TokenInfo, _rows, _strip, fold, gazetteer, token_forms, tokens
 
 _ORIGIN_SUFFIXES = tuple(sorted(
     "lik лик лык лік лық дык дық дік тык тық тік лук лүк дук дүк тук түк ӣ ги".split(), key=len, reverse=True))
@@ -137,9 +137,11 @@ def _place_country(info: TokenInfo, word: str, city_ok: bool) -> str | None:
     return None
 
 
-def find_nationalities(text: str, lang: str | None = None) -> list[Mention]:
-    """Every mention of a victim's country of origin in ``text`` (see the module docstring)."""
-    toks = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+def find_nationalities(text: str, lang: str | None = None, toks: list[Token] | None = None) -> list[Mention]:
+    """Every mention of a victim's country of origin in ``text`` (see the module docstring).
+    ``toks``: the :func:`~.gazetteer.tokens` of text, when already read."""
+    if toks is None:
+        toks = tokens(text)
     out: list[Mention] = []
     n = len(toks)
     listing_until = -1  # a trigger carries over a list: "citizens of Armenia, Belarus and Tajikistan"

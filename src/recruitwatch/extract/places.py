@@ -31,7 +31,7 @@ from itertools import product
 
 from recruitwatch.records import Mention
 
-from .gazetteer import REGION, TOKEN, Entry, TokenInfo, fold, gazetteer, token_forms
+from .gazetteer import REGION, Entry, Token, TokenInfo, fold, gazetteer, token_forms, tokens
 
 # Locative and directional prepositions before a place name, per language.
 _PREPOSITIONS = frozenset(
@@ -49,10 +49,6 @@ _METONYMS = frozenset({"moscow", "москва", "kremlin", "кремль", "kyi
 # Federal cities whose name + "region" means the surrounding region.
 CITY_TO_REGION = {"RU-MOW": "RU-MOS", "RU-SPE": "RU-LEN", "UA-30": "UA-32", "UA-40": "UA-43"}
 _JOINER = re.compile(r"\.?[ \t\u00a0]*|[ \t\u00a0]*-[ \t\u00a0]*")
-
-
-def _tokens(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
 
 
 def _capitalised(word: str) -> bool:
@@ -92,10 +88,12 @@ def _accept(entry: Entry, info: TokenInfo, prev: str | None, n_tokens: int, surf
     return True
 
 
-def find_places(text: str, lang: str | None = None) -> list[Mention]:
-    """Every place name in ``text``, resolved to an ISO code (see the module docstring)."""
+def find_places(text: str, lang: str | None = None, toks: list[Token] | None = None) -> list[Mention]:
+    """Every place name in ``text``, resolved to an ISO code (see the module docstring).
+    ``toks``: the :func:`~.gazetteer.tokens` of text, when already read."""
     g = gazetteer()
-    toks = _tokens(text)
+    if toks is None:
+        toks = tokens(text)
     out: list[Mention] = []
     i, n = 0, len(toks)
     while i < n:

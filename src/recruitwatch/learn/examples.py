@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -50,11 +51,17 @@ def doc_features(text: str, title: str | None, lang: str | None, cues: Sequence[
     return feats
 
 
+def sentence_words(text: str, spans: Sequence[tuple[int, int]], lang: str | None) -> list[list[str]]:
+    """The words of each sentence: read once for the sentence labels and the mentions' features."""
+    return [words(text[start:end], lang) for start, end in spans]
+
+
 def sentence_features(text: str, spans: Sequence[tuple[int, int]], cues: Sequence[Sequence[tuple[str, str]]],
-                      i: int, lang: str | None) -> set[str]:
-    """A sentence's words, stems and stem pairs, its own cue codes and its neighbours'."""
+                      i: int, lang: str | None, tokens: list[str] | None = None) -> set[str]:
+    """A sentence's words, stems and stem pairs, its own cue codes and its neighbours'
+    (``tokens``: its :func:`sentence_words`, when already read)."""
     start, end = spans[i]
-    feats = text_features(words(text[start:end], lang))
+    feats = text_features(words(text[start:end], lang) if tokens is None else tokens)
     feats |= cue_features("c", cues[i])
     for j in (i - 1, i + 1):
         if 0 <= j < len(spans):
@@ -63,15 +70,29 @@ def sentence_features(text: str, spans: Sequence[tuple[int, int]], cues: Sequenc
     return feats
 
 
+_LINE_BREAK = re.compile("\n")
 DATELINE = re.compile(r"\W*[A-ZА-ЯЁ][^\W\d]*(?:[ .\-][^\W\d]+){0,3}\s*(?:\(\w+\))?\s*(?:,|[-—–])\s*$")
 _CENTRAL_ASIA = frozenset({"TJ", "UZ", "KG", "KZ", "TM"})
 _OCCUPIED = frozenset({"UA-14", "UA-09", "UA-23", "UA-65", "UA-43", "UA-40"})
 
 
-def in_dateline(text: str, start: int) -> bool:
-    """Whether a mention at ``start`` stands in a dateline ("NEW DELHI, 13 February. ...")."""
-    line_start = text.rfind("\n", 0, start) + 1
+def in_dateline(text: str, start: int, line_start: int | None = None) -> bool:
+    """Whether a mention at ``start`` stands in a dateline ("NEW DELHI, 13 February. ...");
+    ``line_start``: where its line starts, when known."""
+    if line_start is None:
+        line_start = text.rfind("\n", 0, start) + 1
     return DATELINE.match(text, line_start, start) is not None
+
+
+def line_starts(text: str) -> list[int]:
+    """Where each line of text starts (0, then after each line break), for :func:`line_start`."""
+    return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+
+
+def line_start(starts: list[int], pos: int) -> int:
+    """Where the line holding ``pos`` starts (``text.rfind("\\n", 0, pos) + 1``), by bisection:
+    in a long text without line breaks a search back would read the whole text per mention."""
+    return starts[bisect_right(starts, pos) - 1]
 
 
 def value_class(value: str) -> str:
@@ -90,10 +111,11 @@ def value_class(value: str) -> str:
 def mention_features(text: str, start: int, end: int, value: str, kind: str, sentence: tuple[int, int],
                      sentence_cues: Sequence[tuple[str, str]], lang: str | None, *, same_value: int, order: int,
                      in_lead: bool, published: str | None = None, precision: str | None = None,
-                     sentence_feats: tuple[list[str], set[str]] | None = None) -> set[str]:
+                     sentence_feats: tuple[list[str], set[str]] | None = None, line: int | None = None) -> set[str]:
     """What makes a found mention a value of the case: the words just before and after it, its
     sentence's words and cues, its kind and class, and its place in the document.
-    ``sentence_feats``: :func:`sentence_mention_features` of the sentence, when already read."""
+    ``sentence_feats``: :func:`sentence_mention_features` of the sentence, when already read;
+    ``line``: where the mention's line starts, when known."""
     left = words(text[max(sentence[0], start - 80):start], lang)[-4:]
     right = words(text[end:min(sentence[1], end + 80)], lang)[:4]
     feats = {"k|" + kind, f"L|{lang or 'und'}", f"n|{min(same_value, 4)}", f"o|{min(order, 3)}",
@@ -107,10 +129,11 @@ def mention_features(text: str, start: int, end: int, value: str, kind: str, sen
     stems, cues = sentence_feats or sentence_mention_features(text, sentence, sentence_cues, lang)
     feats.update(stems)
     feats |= cues
-    line_start = text.rfind("\n", 0, start) + 1
-    if in_dateline(text, start):
+    if line is None:
+        line = text.rfind("\n", 0, start) + 1
+    if in_dateline(text, start, line):
         feats.add("shape|dateline")  # "NEW DELHI, 13 February." dates the report, as a rule
-    if start - line_start < 3:
+    if start - line < 3:
         feats.add("shape|line-start")
     if kind.startswith("date"):
         feats.add(f"d|{precision}")
@@ -126,19 +149,22 @@ def mention_features(text: str, start: int, end: int, value: str, kind: str, sen
 
 
 def sentence_mention_features(text: str, sentence: tuple[int, int], sentence_cues: Sequence[tuple[str, str]],
-                              lang: str | None) -> tuple[list[str], set[str]]:
-    """What every mention of a sentence reads of it: the stems of its words (in order) and its cues."""
-    return ["s|" + t[:STEM] for t in words(text[sentence[0]:sentence[1]], lang)], cue_features("c", sentence_cues)
+                              lang: str | None, tokens: list[str] | None = None) -> tuple[list[str], set[str]]:
+    """What every mention of a sentence reads of it: the stems of its words (in order) and its cues
+    (``tokens``: the sentence's words, when already read)."""
+    if tokens is None:
+        tokens = words(text[sentence[0]:sentence[1]], lang)
+    return ["s|" + t[:STEM] for t in tokens], cue_features("c", sentence_cues)
 
 
 def mention_examples(text: str, lang: str | None, published: str | None, groups: dict[str, Sequence],
-                     spans: Sequence[tuple[int, int]], cues: Sequence[Sequence[tuple[str, str]]]
-                     ) -> list[tuple[str, object, set[str]]]:
+                     spans: Sequence[tuple[int, int]], cues: Sequence[Sequence[tuple[str, str]]],
+                     tokens: Sequence[list[str]] | None = None) -> list[tuple[str, object, set[str]]]:
     """(group, mention, features) for every mention of every group (``place``, ``nationality``,
-    ``date``); a mention has ``start``, ``end``, ``value``, ``kind`` (and ``precision``)."""
-    from bisect import bisect_right
-
+    ``date``); a mention has ``start``, ``end``, ``value``, ``kind`` (and ``precision``).
+    ``tokens``: the :func:`sentence_words` of ``spans``, when already read."""
     starts = [a for a, _ in spans]
+    lines = line_starts(text)
     lead_end = text.find("\n\n")
     lead_end = len(text) if lead_end < 0 else lead_end
     out: list[tuple[str, object, set[str]]] = []
@@ -155,13 +181,15 @@ def mention_examples(text: str, lang: str | None, published: str | None, groups:
             k = bisect_right(starts, m.start) - 1
             sentence = spans[k] if k >= 0 and m.start < spans[k][1] else (m.start, m.end)
             own = cues[k] if k >= 0 and m.start < spans[k][1] else ()
-            key = (*sentence, k >= 0 and m.start < spans[k][1])
+            inside = k >= 0 and m.start < spans[k][1]
+            key = (*sentence, inside)
             if key not in read:
-                read[key] = sentence_mention_features(text, sentence, own, lang)
+                read[key] = sentence_mention_features(text, sentence, own, lang,
+                                                      tokens[k] if inside and tokens is not None else None)
             feats = mention_features(text, m.start, m.end, m.value, m.kind, sentence, own, lang,
                                      same_value=counts[m.value], order=first[m.value], in_lead=m.start < lead_end,
                                      published=published, precision=m.precision if isinstance(m, DateMention) else None,
-                                     sentence_feats=read[key])
+                                     sentence_feats=read[key], line=line_start(lines, m.start))
             if chronology:
                 feats.add("chron|" + chronology[m.value])
             out.append((group, m, feats))

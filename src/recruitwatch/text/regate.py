@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import _sre
 import re
+from bisect import bisect_left
 from itertools import product
 from re import _constants as C
 from re import _parser
@@ -213,10 +214,32 @@ class Gate:
 
     def mask(self, text: str) -> list[bool]:
         """For each pattern, whether it may match ``text``."""
-        found = self.present(text)
+        return self.mask_of(self.present(text))
+
+    def mask_of(self, found: set[str] | None) -> list[bool]:
+        """For each pattern, whether it may match a text holding the gate strings ``found``
+        (None: a text that cannot be gated, where every pattern may match)."""
         if found is None:
             return [True] * len(self.clauses)
-        return [all(not clause.isdisjoint(found) for clause in cl) for cl in self.clauses]
+        picked = self._picked(found)
+        return [k in picked for k in range(len(self.clauses))]
+
+    def occurrences(self, text: str) -> Occurrences | None:
+        """Where the gate strings occur in ``text``, read once, so that :meth:`Occurrences.present`
+        gives :meth:`present` of any part of it without reading the part again (None: the text
+        cannot be gated)."""
+        if self._regex is None or _SPECIAL_RE.search(text):
+            return None
+        low = text.lower()  # as long as text: without the SPECIAL characters no letter changes length
+        starts: list[int] = []
+        longest: list[str] = []
+        search = self._regex.search
+        m = search(low)
+        while m is not None:
+            starts.append(m.start())
+            longest.append(m.group())
+            m = search(low, m.start() + 1)
+        return Occurrences(starts, longest, self._prefixes)
 
     def candidates(self, text: str) -> list[int]:
         """The indices of the patterns that may match ``text``, in order (the ``True`` entries
@@ -224,10 +247,37 @@ class Gate:
         found = self.present(text)
         if found is None:
             return list(range(len(self.clauses)))
+        return sorted(self._picked(found))
+
+    def _picked(self, found: set[str]) -> set[int]:
+        """The patterns every clause of which holds a string of ``found`` (the ungated ones too)."""
         picked = set(self._ungated)
         by_word, clauses = self._by_word, self.clauses
         for w in found:
             for k in by_word.get(w, ()):
                 if k not in picked and all(not clause.isdisjoint(found) for clause in clauses[k][1:]):
                     picked.add(k)
-        return sorted(picked)
+        return picked
+
+
+class Occurrences:
+    """The gate strings found at each position of one text (:meth:`Gate.occurrences`)."""
+
+    __slots__ = ("_starts", "_longest", "_prefixes")
+
+    def __init__(self, starts: list[int], longest: list[str], prefixes: dict[str, frozenset[str]]) -> None:
+        self._starts, self._longest, self._prefixes = starts, longest, prefixes
+
+    def present(self, lo: int, hi: int) -> set[str]:
+        """The gate strings that occur in ``text[lo:hi]``: :meth:`Gate.present` of that part. At
+        each position the longest string is kept, with the gate strings that are its prefixes
+        (those are the strings found there); near ``hi`` only the ones that end by ``hi``."""
+        found: set[str] = set()
+        starts, longest, prefixes = self._starts, self._longest, self._prefixes
+        for k in range(bisect_left(starts, lo), bisect_left(starts, hi)):
+            at, word = starts[k], longest[k]
+            if at + len(word) <= hi:
+                found |= prefixes[word]
+            else:
+                found.update(w for w in prefixes[word] if at + len(w) <= hi)
+        return found
