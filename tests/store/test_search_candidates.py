@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from recruitwatch.records import Document
-from recruitwatch.store import database
+from recruitwatch.store import database, open_store
 from recruitwatch.store.search import document_terms, occurrences, parse_query, tsquery
 
 # Inflected forms (one lemma, several spellings), a hyphenated word (two terms) and a few short words, so
@@ -26,13 +26,26 @@ def newest_matches(docs: list[Document], query: str, n: int) -> list[str]:
 
 
 @pytest.fixture
-def archive(store):
+def pg_store(postgres_schema_url):
+    """A fresh PostgreSQL store: the pairs index and term_pairs() are PostgreSQL's (SQLite has neither)."""
+    s = open_store(postgres_schema_url)
+    s.init()
+    yield s
+    s.close()
+
+
+def _archive(store):
     rng = random.Random(11)
     docs = [Document.create(text=" ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 40))), origin=f"t:{i}",
                             lang="ru", title=rng.choice([None, "Паспорт полиции"])) for i in range(160)]
     for start in range(0, len(docs), 40):  # in order, so the newest documents are the last ones
         store.save_batch(docs[start:start + 40], [], link=False)
     return store, docs
+
+
+@pytest.fixture
+def archive(store):
+    return _archive(store)
 
 
 def queries() -> list[str]:
@@ -61,14 +74,13 @@ def test_the_candidates_are_the_newest_matches(archive, monkeypatch, n, dense):
         assert all(h.document.text == by_id[h.document.id].text for h in hits)
 
 
-def test_phrases_find_what_the_positions_alone_found(archive, monkeypatch):
+@pytest.mark.postgres
+def test_phrases_find_what_the_positions_alone_found(pg_store, monkeypatch):
     """PostgreSQL: the pairs index leaves the newest matches of a phrase as the tsvector's positions find them,
-    in the same order; SQLite: nothing to check (no pairs index)."""
-    store, _ = archive
+    in the same order."""
+    store, _ = _archive(pg_store)
     monkeypatch.setattr(database, "PHRASE_WALK", 7)
     monkeypatch.setattr(database, "PHRASE_DENSE", 0)
-    if store.dialect == "sqlite":
-        pytest.skip("the pairs index is PostgreSQL's")
     for query in queries():
         groups = parse_query(query)
         with store.engine.connect() as conn:
@@ -78,10 +90,9 @@ def test_phrases_find_what_the_positions_alone_found(archive, monkeypatch):
         assert sorted(ranked, reverse=True) == plain, query
 
 
-def test_term_pairs_are_the_adjacent_positions(store):
-    if store.dialect == "sqlite":
-        pytest.skip("term_pairs() is PostgreSQL's")
-    with store.engine.connect() as conn:
+@pytest.mark.postgres
+def test_term_pairs_are_the_adjacent_positions(pg_store):
+    with pg_store.engine.connect() as conn:
         pairs = conn.execute(text("SELECT term_pairs(CAST(:v AS tsvector))::text"), {"v": "a:1,4 b:2,5 c:3 d:9 e:10"})
         assert pairs.scalar_one() == "'a b' 'b c' 'c a' 'd e'"
         assert conn.execute(text("SELECT term_pairs(CAST('' AS tsvector))::text")).scalar_one() == ""
